@@ -1,0 +1,184 @@
+"""The dossier model: one typed pandas DataFrame per table of a data package.
+
+>>> from parley import load_dossier
+>>> dossier = load_dossier("riyadh_2025")
+>>> dossier.statements[["statement_id", "speaker_id", "text"]].head()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from parley import paths
+from parley.errors import DossierInvalid, Problem
+from parley.schema import TABLES, PackageSchema, Table, read_schema
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Dossier:
+    """A loaded dossier.
+
+    Attributes
+    ----------
+    id : str
+        The dossier's name (its folder name).
+    title : str
+        Display title from ``datapackage.json``.
+    path : Path
+        The dossier folder.
+    version : str
+        12 hex digits of a SHA-256 over the data package's files: any change to the data gives a
+        new version, so a briefing can be traced to the exact data it showed.
+    schema : PackageSchema
+    sources, actors, issues, statements, positions, events, event_parties, judgments,
+    judgment_support : pandas.DataFrame
+        One typed frame per table, columns in schema order.
+    """
+
+    id: str
+    title: str
+    path: Path
+    version: str
+    schema: PackageSchema
+    sources: pd.DataFrame
+    actors: pd.DataFrame
+    issues: pd.DataFrame
+    statements: pd.DataFrame
+    positions: pd.DataFrame
+    events: pd.DataFrame
+    event_parties: pd.DataFrame
+    judgments: pd.DataFrame
+    judgment_support: pd.DataFrame
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The frame of table ``name``."""
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r}; tables are {', '.join(TABLES)}")
+        return getattr(self, name)
+
+    def source_path(self, source_id: str) -> Path:
+        row = self.sources.loc[self.sources["source_id"] == source_id]
+        if row.empty:
+            raise KeyError(f"no source {source_id!r} in dossier {self.id}")
+        return self.schema.seeds_dir / row.iloc[0]["seed_file"]
+
+    def source_text(self, source_id: str) -> str:
+        """The full text of a source (read once, then cached)."""
+        if source_id not in self._texts:
+            self._texts[source_id] = self.source_path(source_id).read_text(encoding="utf-8")
+        return self._texts[source_id]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        return {name: len(self.table(name)) for name in TABLES}
+
+
+def dataset_version(schema: PackageSchema) -> str:
+    """Hash of the descriptor and every resource file, in a fixed order."""
+    digest = hashlib.sha256()
+    folder = schema.path.parent
+    for rel in [schema.path.name, *sorted(t.path for t in schema.tables.values())]:
+        digest.update(rel.encode())
+        digest.update(b"\0")
+        file = folder / rel
+        digest.update(file.read_bytes() if file.exists() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def read_raw_table(schema: PackageSchema, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read one CSV as untyped strings (empty cells are ``""``).
+
+    Returns the frame (``None`` when the file cannot be read at all) and the problems met while
+    reading: missing file, BOM, bytes that are not UTF-8, unparsable CSV.
+    """
+    file = schema.path.parent / table.path
+    name = table.path
+    if not file.is_file():
+        return None, [Problem(name, None, None, None, f"file missing; the data package declares table {table.name!r} at {table.path}", "file-missing")]
+    data = file.read_bytes()
+    problems: list[Problem] = []
+    if data.startswith(BOM):
+        problems.append(Problem(name, 1, None, None, "starts with a UTF-8 byte-order mark; save as UTF-8 without BOM", "bom"))
+        data = data[len(BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, problems + [Problem(name, line, None, data[exc.start : exc.start + 4], f"bytes at offset {exc.start} are not UTF-8; save the file as UTF-8", "encoding")]
+    if not text.strip():
+        return None, problems + [Problem(name, None, None, None, f"file is empty; expected a header row with columns {', '.join(table.field_names)}", "empty-file")]
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, sep=",", quotechar='"', doublequote=True, engine="c")
+    except (pd.errors.ParserError, ValueError) as exc:
+        return None, problems + [Problem(name, None, None, None, f"not parsable as comma-separated CSV ({exc})", "csv-parse")]
+    return frame, problems
+
+
+def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    out = {}
+    for f in table.fields:
+        column = frame[f.name] if f.name in frame.columns else pd.Series([""] * len(frame), dtype=str)
+        if f.type == "integer":
+            out[f.name] = pd.to_numeric(column.replace("", None), errors="coerce").astype("Int64")
+        elif f.type == "number":
+            out[f.name] = pd.to_numeric(column.replace("", None), errors="coerce").astype("Float64")
+        elif f.type == "boolean":
+            out[f.name] = column.isin(f.true_values)
+        elif f.type == "date":
+            out[f.name] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d", errors="coerce")
+        else:
+            out[f.name] = column.replace("", None).astype("string")
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, validate: bool = True) -> Dossier:
+    """Load a dossier by name (``"riyadh_2025"``) or folder path.
+
+    Parameters
+    ----------
+    dossier
+        A dossier name under the data folder, or a path to a dossier folder.
+    validate
+        Run every check of :func:`parley.validate.validate_tables` first (default). A dossier that
+        fails is not loaded: :class:`DossierInvalid` carries all its problems.
+
+    Raises
+    ------
+    DossierNotFound, DossierInvalid
+    """
+    folder = paths.dossier_dir(dossier)
+    schema = read_schema(folder)
+    raw: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name in TABLES:
+        frame, read_problems = read_raw_table(schema, schema.tables[name])
+        problems.extend(read_problems)
+        if frame is not None:
+            raw[name] = frame
+    if validate:
+        from parley.validate import validate_tables  # validate imports this module
+
+        problems.extend(validate_tables(schema, raw))
+    if problems or len(raw) < len(TABLES):
+        shown = "\n".join(f"  {p}" for p in problems[:20])
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise DossierInvalid(f"dossier {folder} has {len(problems)} problem(s):\n{shown}{more}", problems)
+    tables = {name: _typed(raw[name], schema.tables[name]) for name in TABLES}
+    return Dossier(
+        id=folder.name,
+        title=schema.title,
+        path=folder,
+        version=dataset_version(schema),
+        schema=schema,
+        **tables,
+    )

@@ -1,0 +1,104 @@
+"""Parley's exception hierarchy. Every message names what was wrong and what would be right.
+
+The CLI turns any :class:`ParleyError` into its message on stderr and its ``exit_code``; a
+person never sees a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+
+class ParleyError(Exception):
+    """Base of every error Parley raises on purpose."""
+
+    exit_code = 1
+
+
+class DossierNotFound(ParleyError):
+    """The dossier folder or its datapackage.json does not exist."""
+
+    exit_code = 2
+
+
+class DossierInvalid(ParleyError):
+    """The dossier breaks its schema, keys, provenance or meaning rules.
+
+    ``problems`` holds every :class:`parley.validate.Problem` found, not just the first.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
+class ParameterError(ParleyError):
+    """A briefing parameter has a value that is not allowed (names the valid ones)."""
+
+    exit_code = 2
+
+
+class RenderError(ParleyError):
+    """Executing a notebook or exporting its HTML failed; the published report is untouched."""
+
+    exit_code = 1
+
+
+class SpecError(ParleyError):
+    """A batch spec (briefings.yml) is malformed; the message names the entry and field."""
+
+    exit_code = 2
+
+
+class IngestError(ParleyError):
+    """An article cannot be ingested (empty, binary, too large, not text)."""
+
+    exit_code = 2
+
+
+class Problem:
+    """One located defect in a dossier: file, row, field, bad value and what is allowed.
+
+    ``row`` is the 1-based line number in the CSV file counting the header as line 1 (so the
+    first data row is row 2, as a spreadsheet shows it); ``None`` when the problem is about the
+    whole file or column.
+    """
+
+    __slots__ = ("file", "row", "field", "value", "message", "code")
+
+    def __init__(self, file: str, row: int | None, field: str | None, value: object, message: str, code: str):
+        self.file = file
+        self.row = row
+        self.field = field
+        self.value = value
+        self.message = message
+        self.code = code
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        value = "" if self.value is None else f" (value {_show(self.value)})"
+        return f"{self.location()}: {self.message}{value} [{self.code}]"
+
+    def __repr__(self) -> str:
+        return f"Problem({self!s})"
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self.as_dict() == other.as_dict()
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def _show(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
