@@ -1,0 +1,64 @@
+"""How much the dossier holds, who it hears from, and whether its quotes verify."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from parley.dossier import Dossier
+
+
+def coverage(dossier: Dossier, top_n: int = 15) -> pd.DataFrame:
+    """Statements per speaker and kind; speakers beyond the ``top_n`` busiest are summed as "others".
+
+    Returns
+    -------
+    DataFrame
+        ``speaker, kind, statements`` (long form, ready for a stacked bar).
+    """
+    names = pd.Series(dossier.actors["name"].to_numpy(), index=dossier.actors["actor_id"].to_numpy())
+    speakers = dossier.statements["speaker_id"].map(names).fillna("unattributed")
+    counts = pd.DataFrame({"speaker": speakers, "kind": dossier.statements["kind"]}).value_counts().rename("statements").reset_index()
+    totals = counts.groupby("speaker")["statements"].sum().sort_values(ascending=False, kind="stable")
+    totals = totals.iloc[totals.reset_index().sort_values(["statements", "speaker"], ascending=[False, True]).index]
+    keep = set(totals.index[:top_n])
+    counts["speaker"] = counts["speaker"].where(counts["speaker"].isin(keep), f"others ({max(len(totals) - top_n, 0)} speakers)")
+    counts = counts.groupby(["speaker", "kind"], as_index=False)["statements"].sum()
+    order = {name: i for i, name in enumerate(list(totals.index[:top_n]))}
+    counts["_order"] = counts["speaker"].map(order).fillna(len(order))
+    return counts.sort_values(["_order", "kind"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def source_coverage(dossier: Dossier) -> pd.DataFrame:
+    """Per source: statements, positions, events, and how many quotes verify against its text."""
+    verified = verify_statements(dossier)
+    statements = dossier.statements.groupby("source_id").size().rename("statements")
+    ok = verified.groupby("source_id")["verified"].sum().rename("verified")
+    positions = dossier.positions.merge(dossier.statements[["statement_id", "source_id"]], on="statement_id").groupby("source_id").size().rename("positions")
+    events = dossier.events.groupby("source_id").size().rename("events")
+    out = dossier.sources[["source_id", "outlet", "title", "published"]].set_index("source_id")
+    out = out.join([statements, positions, events, ok]).fillna({"statements": 0, "positions": 0, "events": 0, "verified": 0})
+    for column in ("statements", "positions", "events", "verified"):
+        out[column] = out[column].astype("int64")
+    return out.reset_index()
+
+
+def verify_statements(dossier: Dossier) -> pd.DataFrame:
+    """Check every statement's text against its source at its offsets.
+
+    Returns
+    -------
+    DataFrame
+        ``statement_id, source_id, verified`` (True when ``text == source[char_start:char_end]``).
+    """
+    statements = dossier.statements
+    verified = pd.Series(False, index=statements.index)
+    for source_id, group in statements.groupby("source_id", sort=False):
+        text = dossier.source_text(source_id)
+        found = [text[start:end] for start, end in zip(group["char_start"].tolist(), group["char_end"].tolist())]
+        verified.loc[group.index] = [a == b for a, b in zip(found, group["text"].tolist())]
+    return pd.DataFrame({"statement_id": statements["statement_id"], "source_id": statements["source_id"], "verified": verified})
+
+
+def review_status(dossier: Dossier) -> pd.DataFrame:
+    """Statements per review status and coder."""
+    return dossier.statements.value_counts(["review_status", "coder"]).rename("statements").reset_index()

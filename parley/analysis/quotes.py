@@ -1,0 +1,37 @@
+"""The quotes a reader should see first."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from parley.analysis.evidence import positions_with_evidence
+from parley.dossier import Dossier
+
+
+def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int = 8, actors: list[str] | None = None, issues: list[str] | None = None) -> pd.DataFrame:
+    """Direct quotes ranked by weight: red lines first, then stronger stances, then recency.
+
+    Each quote appears once, with the issues it bears on. ``actors``/``issues`` restrict the
+    selection to positions of those actors or on those issues.
+
+    Returns
+    -------
+    DataFrame
+        ``statement_id, speaker, actor, date, text, issues, stance, red_line, source`` (``top_n`` rows).
+    """
+    evidence = positions_with_evidence(dossier, as_of)
+    evidence = evidence.loc[evidence["kind"] == "direct_quote"]
+    if actors:
+        evidence = evidence.loc[evidence["actor_id"].isin(actors)]
+    if issues:
+        evidence = evidence.loc[evidence["issue_id"].isin(issues)]
+    if evidence.empty:
+        return pd.DataFrame(columns=["statement_id", "speaker", "actor", "date", "text", "issues", "stance", "red_line", "source"])
+    evidence = evidence.assign(weight=evidence["red_line"].astype("int64") * 10 + evidence["stance"].abs().astype("int64"))
+    grouped = evidence.groupby("statement_id", sort=False).agg(
+        speaker=("speaker", "first"), actor=("actor", "first"), date=("date", "first"), text=("text", "first"),
+        issues=("issue", lambda s: ", ".join(dict.fromkeys(s))), stance=("stance", "first"),
+        red_line=("red_line", "max"), source=("source", "first"), weight=("weight", "max"), char_start=("char_start", "first"),
+    )
+    grouped = grouped.reset_index().sort_values(["weight", "date", "char_start", "statement_id"], ascending=[False, False, True, True], kind="stable")
+    return grouped.head(top_n).drop(columns=["weight", "char_start"]).reset_index(drop=True)

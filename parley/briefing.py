@@ -1,0 +1,499 @@
+"""Briefing sections: what each notebook cell calls.
+
+A notebook opens a :class:`Briefing` with :func:`open_briefing` (checks every parameter, loads
+and validates the dossier) and then calls one section function per cell. Each section returns
+something the notebook displays: a Plotly figure, a :class:`parley.display.Table`, or an
+:class:`parley.display.HTMLBlock`. Sections compute nothing themselves beyond picking rows; the
+numbers come from :mod:`parley.analysis` and the charts from :mod:`parley.figures`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from parley import analysis, figures
+from parley.analysis.bargaining import side_of
+from parley.display import HTMLBlock, Table, bullets, esc
+from parley.dossier import Dossier, load_dossier
+from parley.errors import ParameterError
+from parley.figures.theme import stance_label
+
+# In a kernel, figures travel as their JSON mimetype: JupyterLab draws it, nbval compares it, and the
+# briefing template renders it with plotly.js inlined once (see PITFALLS.md).
+pio.renderers.default = "plotly_mimetype"
+
+
+@dataclass
+class Briefing:
+    """One view of a dossier: the dossier, the as-of date, the comparison date and the subject."""
+
+    dossier: Dossier
+    as_of: pd.Timestamp
+    since: pd.Timestamp | None = None
+    actor: str | None = None
+    issue: str | None = None
+    top_n: int = 12
+    baseline: pd.DataFrame | None = None
+
+    @cached_property
+    def evidence(self) -> pd.DataFrame:
+        return analysis.positions_with_evidence(self.dossier, self.as_of)
+
+    @cached_property
+    def matrix(self) -> pd.DataFrame:
+        return analysis.latest_positions(self.evidence)
+
+    @cached_property
+    def parties(self) -> dict[str, list[str]]:
+        return analysis.table_parties(self.dossier, self.as_of)
+
+    @cached_property
+    def table_event(self) -> str | None:
+        return analysis.table_event(self.dossier, self.as_of)
+
+    @cached_property
+    def sided(self) -> pd.DataFrame:
+        return self.matrix.assign(side=side_of(self.matrix, self.dossier.actors, self.parties))
+
+    @cached_property
+    def blockers(self) -> pd.DataFrame:
+        return analysis.deal_blockers(self.matrix, self.dossier.actors)
+
+    @cached_property
+    def edges(self) -> pd.DataFrame:
+        return analysis.alignment(self.matrix)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        if self.baseline is not None:
+            before = self.baseline
+        elif self.since is not None:
+            before = analysis.stance_matrix(self.dossier, self.since)
+        else:
+            before = self.matrix.iloc[0:0]
+        return analysis.stance_changes(before, self.matrix)
+
+    def name_of(self, actor_id: str | None) -> str:
+        names = dict(zip(self.dossier.actors["actor_id"], self.dossier.actors["name"]))
+        return names.get(actor_id, actor_id or "")
+
+    def issue_label(self, issue_id: str | None) -> str:
+        labels = dict(zip(self.dossier.issues["issue_id"], self.dossier.issues["label"]))
+        return labels.get(issue_id, issue_id or "")
+
+    def _repr_html_(self) -> str:
+        return header(self).markup
+
+    def __repr__(self) -> str:
+        return header(self).text
+
+
+def _choice(value: str | None, valid: pd.Series, what: str, parameter: str) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    value = str(value).strip()
+    if value not in set(valid):
+        listing = ", ".join(sorted(valid))
+        raise ParameterError(f"{parameter}={value!r} is not a {what} of this dossier; valid ids: {listing}")
+    return value
+
+
+def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: str = "", actor: str = "", issue: str = "",
+                  top_n: int = 12, baseline: str = "", require: str = "") -> Briefing:
+    """Check the parameters, load and validate the dossier, and open a briefing on it.
+
+    Parameters
+    ----------
+    dossier
+        Dossier name under ``data/`` or path to a dossier folder.
+    as_of
+        ISO date of the view; empty takes the dossier's declared as-of date.
+    since
+        ISO date to compare with for "what changed"; empty compares with nothing.
+    actor, issue
+        Subject of an actor profile or issue brief (ids; an unknown id lists the valid ones).
+    top_n
+        How many rows long lists keep (quotes, alignment ties); at least 1.
+    baseline
+        Path of a positions CSV recorded by an earlier published run (``actor_id, issue_id,
+        stance, red_line``); when given, "what changed" compares with it instead of ``since``.
+    require
+        ``"actor"`` or ``"issue"`` when the notebook needs that subject.
+
+    Raises
+    ------
+    ParameterError, DossierNotFound, DossierInvalid
+    """
+    if not isinstance(top_n, int) or isinstance(top_n, bool) or top_n < 1:
+        raise ParameterError(f"top_n={top_n!r} must be a whole number of at least 1")
+    loaded = load_dossier(dossier)
+    as_of_date = analysis.parse_date(as_of, "as_of") or analysis.default_as_of(loaded)
+    since_date = analysis.parse_date(since, "since")
+    if since_date is not None and since_date > as_of_date:
+        raise ParameterError(f"since={since!r} is after as_of={as_of_date:%Y-%m-%d}; since must be the earlier date")
+    actor_id = _choice(actor, loaded.actors["actor_id"], "actor", "actor")
+    issue_id = _choice(issue, loaded.issues["issue_id"], "issue", "issue")
+    if require == "actor" and actor_id is None:
+        raise ParameterError(f"this notebook needs actor=<id>; valid ids: {', '.join(sorted(loaded.actors['actor_id']))}")
+    if require == "issue" and issue_id is None:
+        raise ParameterError(f"this notebook needs issue=<id>; valid ids: {', '.join(sorted(loaded.issues['issue_id']))}")
+    recorded = _read_baseline(baseline) if baseline else None
+    return Briefing(loaded, as_of_date, since_date, actor_id, issue_id, top_n, recorded)
+
+
+def _read_baseline(path: str) -> pd.DataFrame:
+    file = Path(path)
+    if not file.is_file():
+        raise ParameterError(f"baseline={path!r}: no such file; give the positions.csv of an earlier run record")
+    frame = pd.read_csv(file, dtype={"actor_id": "string", "issue_id": "string"})
+    missing = {"actor_id", "issue_id", "stance", "red_line"} - set(frame.columns)
+    if missing:
+        raise ParameterError(f"baseline={path!r} lacks column(s) {', '.join(sorted(missing))}")
+    return frame.assign(stance=frame["stance"].astype("Int64"), red_line=frame["red_line"].astype(str).str.lower().eq("true"))
+
+
+# --- shared sections -------------------------------------------------------------------------
+
+def header(b: Briefing) -> HTMLBlock:
+    """Dossier, view date, comparison date, data version and table counts."""
+    counts = b.dossier.counts()
+    facts = [
+        ("Dossier", f"{b.dossier.title} ({b.dossier.id})"),
+        ("As of", f"{b.as_of:%Y-%m-%d}"),
+        ("Compared with", f"{b.since:%Y-%m-%d}" if b.since is not None else ("previous run" if b.baseline is not None else "—")),
+        ("Data version", b.dossier.version),
+        ("Holds", f"{counts['statements']} statements, {counts['positions']} positions, {counts['actors']} actors, {counts['issues']} issues, {counts['events']} events, {counts['sources']} sources"),
+    ]
+    if b.actor:
+        facts.insert(1, ("Actor", f"{b.name_of(b.actor)} ({b.actor})"))
+    if b.issue:
+        facts.insert(1, ("Issue", f"{b.issue_label(b.issue)} ({b.issue})"))
+    markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
+    return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
+
+
+def _names(b: Briefing, ids: list[str]) -> str:
+    """Actors named by party: "United States (Marco Rubio), Russia (Sergei Lavrov)"."""
+    parties = analysis.party_of(b.dossier.actors)
+    grouped: dict[str, list[str]] = {}
+    for actor_id in ids:
+        party = parties.get(actor_id, actor_id)
+        grouped.setdefault(party, [])
+        if party != actor_id:
+            grouped[party].append(b.name_of(actor_id))
+    parts = [b.name_of(party) + (f" ({', '.join(people)})" if people else "") for party, people in grouped.items()]
+    return ", ".join(parts) or "nobody recorded"
+
+
+def bluf(b: Briefing) -> HTMLBlock:
+    """Bottom line up front: who met and who was left out, red lines, blockers, what is next, top judgment."""
+    items = []
+    if b.table_event:
+        event = b.dossier.events.set_index("event_id").loc[b.table_event]
+        date = f" on {event['date']:%Y-%m-%d}" if pd.notna(event["date"]) else ""
+        items.append(f"<strong>{esc(_names(b, b.parties['participant']))}</strong> met at {esc(event['title'])}{esc(date)}"
+                     + (f", hosted by {esc(_names(b, b.parties['host']))}" if b.parties["host"] else "")
+                     + (f"; <strong>{esc(_names(b, b.parties['excluded']))}</strong> were left out." if b.parties["excluded"] else "."))
+    lines = analysis.red_lines(b.matrix)
+    if len(lines):
+        sample = "; ".join(f"{r.actor} on {r.issue}" for r in lines.head(3).itertuples())
+        items.append(f"<strong>{len(lines)} red line(s)</strong> on the record: {esc(sample)}.")
+    if len(b.blockers):
+        top = b.blockers.iloc[0]
+        items.append(f"<strong>{len(b.blockers)} deal blocker(s)</strong>; the widest: {esc(top['holder'])}'s red line on {esc(top['issue'])} "
+                     f"({esc(stance_label(top['holder_stance']))}) against {esc(top['demander'])} ({esc(stance_label(top['demander_stance']))}).")
+    watch = analysis.watch_list(b.dossier, b.as_of)
+    if len(watch):
+        items.append(f"<strong>Watch:</strong> {esc('; '.join(watch['title'].head(4)))}.")
+    judgments = b.dossier.judgments.sort_values("rank")
+    if len(judgments):
+        top_judgment = judgments.iloc[0]
+        items.append(f"<strong>Key judgment:</strong> {esc(top_judgment['text'])} (<em>{esc(top_judgment['likelihood'])}</em>, {esc(top_judgment['confidence'])} confidence)")
+    if not items:
+        items.append("The dossier holds no events, positions or judgments as of this date.")
+    return bullets(items)
+
+
+def key_judgments(b: Briefing) -> Table:
+    """Key judgments in ICD 203 wording with their confidence, support and indicators."""
+    judgments = b.dossier.judgments.loc[b.dossier.judgments["as_of"].isna() | (b.dossier.judgments["as_of"] <= b.as_of)]
+    support = b.dossier.judgment_support.merge(b.dossier.statements[["statement_id", "text"]], on="statement_id", how="left")
+    quoted = support.groupby("judgment_id")["text"].agg(lambda s: " · ".join(f"“{t[:90]}{'…' if len(t) > 90 else ''}”" for t in s))
+    frame = judgments.sort_values("rank").assign(support=lambda f: f["judgment_id"].map(quoted).fillna(""))
+    return Table(frame, {"rank": "#", "text": "Judgment", "likelihood": "Likelihood (ICD 203)", "confidence": "Confidence",
+                         "support": "Supporting statements", "indicators": "Indicators to watch"},
+                 caption="Key judgments", empty="No key judgments recorded.")
+
+
+def seat_chart(b: Briefing) -> go.Figure:
+    """Who sat at each table and who was left out."""
+    return figures.create_seat_chart(analysis.seats(b.dossier, b.as_of))
+
+
+def stance_heatmap(b: Briefing) -> go.Figure:
+    """Actor × issue heatmap of the latest stances, red lines boxed."""
+    return figures.create_stance_heatmap(b.matrix, max_actors=max(b.top_n, 12))
+
+
+def stance_table(b: Briefing) -> Table:
+    """The numbers behind the heatmap: every actor × issue stance with its evidence."""
+    frame = b.matrix.sort_values(["issue", "actor"]).assign(stance_text=lambda f: f["stance"].map(stance_label))
+    return Table(frame, {"issue": "Issue", "actor": "Actor", "stance": "Stance", "stance_text": "Meaning", "red_line": "Red line",
+                         "condition": "Condition", "speaker": "Speaker", "date": "Date", "statement_id": "Statement"},
+                 caption="Latest stance of each actor on each issue", empty="No positions as of this date.", max_rows=200)
+
+
+def bargaining_chart(b: Briefing) -> go.Figure:
+    """Per issue, the stances of those at the table against those left out."""
+    rows = b.sided if not b.issue else b.sided.loc[b.sided["issue_id"] == b.issue]
+    return figures.create_bargaining_chart(rows)
+
+
+def bargaining_table(b: Briefing) -> Table:
+    """Per issue: the range at the table, the range of those left out, and the gap between them."""
+    space = analysis.bargaining_space(b.matrix, b.dossier.actors, b.dossier.issues, b.parties)
+    if b.issue:
+        space = space.loc[space["issue_id"] == b.issue]
+    return Table(space, {"issue": "Issue", "table_min": "At table: min", "table_max": "At table: max", "table_n": "At table: n",
+                         "left_out_min": "Left out: min", "left_out_max": "Left out: max", "left_out_n": "Left out: n",
+                         "gap": "Gap", "red_lines": "Red lines"},
+                 caption="Bargaining space per issue (stances −2..+2)", empty="No positions as of this date.")
+
+
+def red_lines_table(b: Briefing) -> Table:
+    """Every current red line with its verbatim words."""
+    lines = analysis.red_lines(b.matrix)
+    if b.actor:
+        lines = lines.loc[lines["actor_id"] == b.actor]
+    if b.issue:
+        lines = lines.loc[lines["issue_id"] == b.issue]
+    return Table(lines, {"actor": "Actor", "issue": "Issue", "stance": "Stance", "text": "In their words", "speaker": "Speaker", "date": "Date"},
+                 caption="Red lines", empty="No red lines on the record.")
+
+
+def deal_blockers_table(b: Briefing) -> Table:
+    """Red lines that meet an opposite demand on the same issue."""
+    blockers = b.blockers
+    if b.actor:
+        blockers = blockers.loc[(blockers["holder_id"] == b.actor) | (blockers["demander_id"] == b.actor)]
+    if b.issue:
+        blockers = blockers.loc[blockers["issue_id"] == b.issue]
+    return Table(blockers, {"issue": "Issue", "holder": "Red line held by", "holder_stance": "Stance", "holder_quote": "Red line",
+                            "demander": "Against", "demander_stance": "Stance", "demander_quote": "Their position", "distance": "Distance"},
+                 caption="Deal blockers", empty="No red line meets an opposite demand.")
+
+
+def alignment_chart(b: Briefing) -> go.Figure:
+    """Agreement and conflict network of actors."""
+    edges = b.edges
+    if b.actor:
+        edges = edges.loc[(edges["actor_a"] == b.actor) | (edges["actor_b"] == b.actor)]
+    return figures.create_alignment_network(edges, max_edges=max(b.top_n * 4, 20))
+
+
+def alignment_table(b: Briefing) -> Table:
+    """Strongest ties: pairs of actors, issues shared, agreements, conflicts, score."""
+    edges = b.edges
+    if b.actor:
+        edges = edges.loc[(edges["actor_a"] == b.actor) | (edges["actor_b"] == b.actor)]
+    return Table(edges, {"name_a": "Actor", "name_b": "Actor", "shared": "Shared issues", "agreements": "Agree", "conflicts": "Conflict",
+                         "score": "Score (−1..+1)", "issues_opposed": "Opposed on"},
+                 caption="Strongest alignments and conflicts", empty="No two actors share an issue.", max_rows=b.top_n)
+
+
+def timeline_chart(b: Briefing) -> go.Figure:
+    """Events held, planned and cancelled."""
+    events = analysis.timeline(b.dossier, b.as_of)
+    if b.actor:
+        involved = set(analysis.seats(b.dossier, b.as_of).query("actor_id == @b.actor")["event_id"])
+        events = events.loc[events["event_id"].isin(involved)]
+    return figures.create_timeline(events, as_of=b.as_of)
+
+
+def watch_list(b: Briefing) -> Table:
+    """Planned events still ahead (or undated) at the as-of date."""
+    return Table(analysis.watch_list(b.dossier, b.as_of), {"title": "Planned", "date": "Date", "place": "Place", "participants": "With"},
+                 caption="Watch list", empty="Nothing planned on the record.")
+
+
+def key_quotes(b: Briefing) -> HTMLBlock:
+    """The quotes to read first, verbatim, each with speaker, date and source offsets."""
+    quotes = analysis.key_quotes(b.dossier, b.as_of, top_n=b.top_n, actors=[b.actor] if b.actor else None, issues=[b.issue] if b.issue else None)
+    if quotes.empty:
+        return HTMLBlock('<p class="parley-empty">No direct quotes on the record.</p>', "No direct quotes on the record.")
+    offsets = b.dossier.statements.set_index("statement_id")[["source_id", "char_start", "char_end"]]
+    cards, plain = [], []
+    for q in quotes.itertuples():
+        where = offsets.loc[q.statement_id]
+        mark = ' <span class="parley-redline">red line</span>' if q.red_line else ""
+        cards.append(
+            f'<figure class="parley-quote"><blockquote>“{esc(q.text)}”</blockquote><figcaption>— <strong>{esc(q.speaker)}</strong>'
+            f' for {esc(q.actor)}, {esc(q.date)} · on {esc(q.issues)} ({esc(stance_label(q.stance))}){mark}'
+            f'<br><small>{esc(q.source)} · characters {int(where["char_start"])}–{int(where["char_end"])} · {esc(q.statement_id)}</small></figcaption></figure>'
+        )
+        plain.append(f"“{q.text}” — {q.speaker}, {q.date:%Y-%m-%d} [{q.issues}; {stance_label(q.stance)}{'; red line' if q.red_line else ''}]")
+    return HTMLBlock('<div class="parley-quotes">' + "".join(cards) + "</div>", "\n".join(plain))
+
+
+def quote_board(b: Briefing) -> go.Figure:
+    """Every quoted position by actor and stance."""
+    evidence = b.evidence
+    if b.actor:
+        evidence = evidence.loc[evidence["actor_id"] == b.actor]
+    if b.issue:
+        evidence = evidence.loc[evidence["issue_id"] == b.issue]
+    return figures.create_quote_board(evidence, max_actors=max(b.top_n, 12))
+
+
+def _subject_changes(b: Briefing) -> pd.DataFrame:
+    changes = b.changes
+    if b.actor:
+        changes = changes.loc[changes["actor_id"] == b.actor]
+    if b.issue:
+        changes = changes.loc[changes["issue_id"] == b.issue]
+    return changes
+
+
+def what_changed(b: Briefing) -> HTMLBlock:
+    """New statements, stance shifts, red lines added or dropped, and new or cancelled events."""
+    if b.since is None and b.baseline is None:
+        text = "No comparison date given (parameter since): everything on the record is shown as new below."
+    else:
+        text = f"Since {b.since:%Y-%m-%d}:" if b.since is not None else "Since the previous published run:"
+    changes = _subject_changes(b)
+    counts = changes["change"].value_counts()
+    statements = analysis.new_statements(b.dossier, b.since, b.as_of)
+    events = analysis.event_changes(b.dossier, b.since, b.as_of)
+    items = [f"{int(counts.get(kind, 0))} {kind}(s)" for kind in analysis.changes.CHANGE_ORDER]
+    items += [f"{len(statements)} new statement(s)", f"{int((events['change'] == 'new event').sum())} new event(s)",
+              f"{int((events['change'] == 'cancelled').sum())} cancelled event(s)"]
+    return bullets([esc(i) for i in items], title=text)
+
+
+def changes_table(b: Briefing) -> Table:
+    """Each stance change with the statement behind it."""
+    return Table(_subject_changes(b), {"change": "Change", "actor": "Actor", "issue": "Issue", "before": "Before", "after": "Now", "text": "Statement", "date": "Date"},
+                 caption="Stance changes", empty="No stance changed.", max_rows=100)
+
+
+def stance_shift_chart(b: Briefing) -> go.Figure:
+    """Where stances moved since the comparison point."""
+    return figures.create_stance_shift_chart(_subject_changes(b), since=b.since, as_of=b.as_of)
+
+
+def sources_appendix(b: Briefing) -> Table:
+    """Every source with its origin, hash and how many of its quotes verify."""
+    sources = analysis.source_coverage(b.dossier).merge(b.dossier.sources[["source_id", "author", "url", "language", "sha256"]], on="source_id")
+    sources = sources.assign(sha=sources["sha256"].str[:12], author=sources["author"].fillna("unknown"), url=sources["url"].fillna("unknown"))
+    return Table(sources, {"source_id": "Source", "outlet": "Outlet", "title": "Title", "published": "Published", "author": "Author", "url": "URL",
+                           "language": "Language", "sha": "SHA-256 (first 12)", "statements": "Statements", "verified": "Verified quotes"},
+                 caption="Sources", empty="No sources.")
+
+
+# --- actor profile ---------------------------------------------------------------------------
+
+def actor_card(b: Briefing) -> HTMLBlock:
+    """Who the actor is: kind, parent, names and roles used in the sources, and what the dossier holds on them."""
+    actor = b.dossier.actors.set_index("actor_id").loc[b.actor]
+    spoke = int((b.dossier.statements["speaker_id"] == b.actor).sum())
+    held = int((b.matrix["actor_id"] == b.actor).sum())
+    facts = [("Name", actor["name"]), ("Kind", actor["kind"]), ("Part of", b.name_of(actor["parent_id"]) if pd.notna(actor["parent_id"]) else "—"),
+             ("Also called", (actor["aliases"] or "—").replace("|", ", ") if pd.notna(actor["aliases"]) else "—"),
+             ("Roles", actor["roles"].replace("|", ", ") if pd.notna(actor["roles"]) else "—"),
+             ("On the record", f"{spoke} statement(s) as speaker; positions on {held} issue(s)")]
+    markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
+    return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
+
+
+def actor_positions(b: Briefing) -> Table:
+    """The actor's latest stance on each issue."""
+    rows = b.matrix.loc[b.matrix["actor_id"] == b.actor].assign(meaning=lambda f: f["stance"].map(stance_label))
+    return Table(rows, {"issue": "Issue", "stance": "Stance", "meaning": "Meaning", "red_line": "Red line", "condition": "Condition", "text": "In their words", "date": "Date"},
+                 caption=f"Positions of {b.name_of(b.actor)}", empty="No positions recorded for this actor.")
+
+
+def actor_issue_chart(b: Briefing) -> go.Figure:
+    """Where the actor stands against everyone else, on the issues it has a position on."""
+    issues = set(b.matrix.loc[b.matrix["actor_id"] == b.actor, "issue_id"])
+    return figures.create_bargaining_chart(b.sided.loc[b.sided["issue_id"].isin(issues)],
+                                           title=f"{b.name_of(b.actor)} against the others, issue by issue")
+
+
+def actor_events(b: Briefing) -> Table:
+    """Events the actor took part in, hosted or was left out of."""
+    rows = analysis.seats(b.dossier, b.as_of).query("actor_id == @b.actor")
+    return Table(rows, {"event": "Event", "date": "Date", "status": "Status", "role": "Role", "place": "Place"},
+                 caption="Events", empty="No recorded events involve this actor.")
+
+
+# --- issue brief -----------------------------------------------------------------------------
+
+def issue_card(b: Briefing) -> HTMLBlock:
+    """What the issue covers and what each end of its stance scale means."""
+    issue = b.dossier.issues.set_index("issue_id").loc[b.issue]
+    facts = [("Issue", issue["label"]), ("Covers", issue["description"]), ("−2 means", issue["minus2_means"]), ("+2 means", issue["plus2_means"]),
+             ("Positions", f"{int((b.matrix['issue_id'] == b.issue).sum())} actor(s) on the record")]
+    markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
+    return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
+
+
+def issue_positions(b: Briefing) -> Table:
+    """Every actor's latest stance on the issue, strongest against to strongest for."""
+    rows = b.sided.loc[b.sided["issue_id"] == b.issue].sort_values(["stance", "actor"]).assign(meaning=lambda f: f["stance"].map(stance_label))
+    return Table(rows, {"actor": "Actor", "side": "Side", "stance": "Stance", "meaning": "Meaning", "red_line": "Red line", "condition": "Condition", "text": "In their words", "date": "Date"},
+                 caption=f"Positions on {b.issue_label(b.issue)}", empty="No positions on this issue.")
+
+
+def issue_judgments(b: Briefing) -> Table:
+    """Key judgments about the issue."""
+    rows = b.dossier.judgments.loc[b.dossier.judgments["issue_id"] == b.issue].sort_values("rank")
+    return Table(rows, {"text": "Judgment", "likelihood": "Likelihood", "confidence": "Confidence", "indicators": "Indicators"},
+                 caption="Key judgments on this issue", empty="No key judgment is tied to this issue.")
+
+
+# --- dataset QA ------------------------------------------------------------------------------
+
+def table_counts(b: Briefing) -> Table:
+    """Rows per table of the data package."""
+    frame = pd.DataFrame([{"table": k, "rows": v} for k, v in b.dossier.counts().items()])
+    return Table(frame, {"table": "Table", "rows": "Rows"}, caption=f"Data package {b.dossier.id}, version {b.dossier.version}")
+
+
+def coverage_chart(b: Briefing) -> go.Figure:
+    """Statements per speaker and per source."""
+    return figures.create_coverage_chart(analysis.coverage(b.dossier, top_n=max(b.top_n, 12)), analysis.source_coverage(b.dossier))
+
+
+def review_status(b: Briefing) -> Table:
+    """Statements per review status and coder."""
+    return Table(analysis.review_status(b.dossier), {"review_status": "Review status", "coder": "Coder", "statements": "Statements"},
+                 caption="Review status")
+
+
+def verification(b: Briefing) -> HTMLBlock:
+    """Provenance: does every statement's text equal its source at its offsets?"""
+    checked = analysis.verify_statements(b.dossier)
+    bad = checked.loc[~checked["verified"]]
+    if bad.empty:
+        text = f"All {len(checked)} statements verify: each text equals its source at its character offsets."
+        return HTMLBlock(f'<p class="parley-ok">{esc(text)}</p>', text)
+    text = f"{len(bad)} of {len(checked)} statements do not match their source: " + ", ".join(bad["statement_id"].head(20))
+    return HTMLBlock(f'<p class="parley-alert">{esc(text)}</p>', text)
+
+
+def gaps(b: Briefing) -> Table:
+    """Actors never heard from, and statements that carry no position."""
+    actors = b.dossier.actors
+    silent = actors.loc[~actors["actor_id"].isin(b.dossier.statements["speaker_id"]) & ~actors["actor_id"].isin(b.dossier.positions["actor_id"])]
+    no_position = b.dossier.statements.loc[~b.dossier.statements["statement_id"].isin(b.dossier.positions["statement_id"])]
+    rows = pd.concat([
+        pd.DataFrame({"gap": "actor with no statement or position", "id": silent["actor_id"], "detail": silent["name"]}),
+        pd.DataFrame({"gap": "statement with no position", "id": no_position["statement_id"], "detail": no_position["text"].str.slice(0, 100)}),
+    ], ignore_index=True)
+    return Table(rows, {"gap": "Gap", "id": "Id", "detail": "Detail"}, caption="Gaps in the coding", empty="No gaps.", max_rows=100)

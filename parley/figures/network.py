@@ -1,0 +1,74 @@
+"""Alignment network: who agrees and who conflicts, over the issues they share."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+
+from parley.figures import theme
+from parley.figures._common import empty_figure, label, require_columns
+
+COLUMNS = ["actor_a", "actor_b", "name_a", "name_b", "shared", "agreements", "conflicts", "score", "issues_agreed", "issues_opposed"]
+
+
+def _layout(edges: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    graph = nx.Graph()
+    for row in edges.itertuples(index=False):
+        graph.add_edge(row.actor_a, row.actor_b, weight=1.0 + row.score)
+    nodes = sorted(graph.nodes)
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_edges_from(sorted(graph.edges(data=True)))
+    return nx.spring_layout(ordered, seed=7, weight="weight", iterations=200)
+
+
+def create_alignment_network(edges: pd.DataFrame, *, max_edges: int = 60, title: str = "Alignment between actors") -> go.Figure:
+    """Network of actors: purple edges where they agree, orange where they conflict.
+
+    Parameters
+    ----------
+    edges
+        From :func:`parley.analysis.alignment` (strongest ties first).
+    max_edges
+        Draw at most this many of the strongest ties.
+    """
+    require_columns(edges, COLUMNS, "create_alignment_network")
+    edges = edges.loc[edges["score"].ne(0)].head(max_edges)
+    if edges.empty:
+        return empty_figure(title, "No two actors share an issue with a clear agreement or conflict.")
+    positions = _layout(edges)
+    names = dict(zip(edges["actor_a"], edges["name_a"])) | dict(zip(edges["actor_b"], edges["name_b"]))
+    fig = go.Figure()
+    for kind, mask, color in (("agree", edges["score"] > 0, theme.AGREE_COLOR), ("conflict", edges["score"] < 0, theme.CONFLICT_COLOR)):
+        part = edges.loc[mask]
+        xs, ys, mid_x, mid_y, mid_text = [], [], [], [], []
+        for row in part.itertuples(index=False):
+            (x0, y0), (x1, y1) = positions[row.actor_a], positions[row.actor_b]
+            xs += [x0, x1, None]
+            ys += [y0, y1, None]
+            mid_x.append((x0 + x1) / 2)
+            mid_y.append((y0 + y1) / 2)
+            mid_text.append(
+                f"<b>{label(row.name_a)} – {label(row.name_b)}</b><br>score {row.score:+.2f} over {row.shared} shared issue(s)"
+                + (f"<br>agree on: {label(row.issues_agreed, 200)}" if row.issues_agreed else "")
+                + (f"<br>opposed on: {label(row.issues_opposed, 200)}" if row.issues_opposed else "")
+            )
+        if not xs:
+            continue
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color, width=3, dash="solid" if kind == "agree" else "dot"),
+                                 name="agree" if kind == "agree" else "conflict", hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", marker=dict(size=10, color=color, opacity=0.01), showlegend=False,
+                                 customdata=mid_text, hovertemplate="%{customdata}<extra></extra>"))
+    nodes = sorted(positions)
+    fig.add_trace(go.Scatter(
+        x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes], mode="markers+text",
+        text=[label(names[n], 24) for n in nodes], textposition="top center", name="actor",
+        marker=dict(size=14, color=theme.NEUTRAL_COLOR, line=dict(width=1, color="#ffffff")), showlegend=False,
+        hovertemplate="%{text}<extra></extra>",
+    ))
+    fig.update_layout(
+        title_text=f"{title}<br><sup>Solid purple: agree on shared issues; dotted orange: opposed. Hover an edge's middle for the issues.</sup>",
+        height=520, xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"),
+    )
+    return fig
