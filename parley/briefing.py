@@ -497,3 +497,11 @@ def gaps(b: Briefing) -> Table:
         pd.DataFrame({"gap": "statement with no position", "id": no_position["statement_id"], "detail": no_position["text"].str.slice(0, 100)}),
     ], ignore_index=True)
     return Table(rows, {"gap": "Gap", "id": "Id", "detail": "Detail"}, caption="Gaps in the coding", empty="No gaps.", max_rows=100)
+
+
+def new_statements_table(b: Briefing) -> Table:
+    """Statements first reported after the comparison date (all of them when there is none)."""
+    rows = analysis.new_statements(b.dossier, b.since, b.as_of)
+    caption = f"Statements reported after {b.since:%Y-%m-%d}" if b.since is not None else "All statements on the record"
+    return Table(rows, {"statement_id": "Statement", "date": "Date", "speaker": "Speaker", "kind": "Kind", "text": "Text"},
+                 caption=caption, empty="No new statements.", max_rows=max(b.top_n * 5, 50))

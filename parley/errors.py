@@ -12,6 +12,10 @@ class ParleyError(Exception):
 
     exit_code = 1
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: in a notebook, bad input reads as one message.
+        return [f"{type(self).__name__}: {self}"]
+
 
 class DossierNotFound(ParleyError):
     """The dossier folder or its datapackage.json does not exist."""

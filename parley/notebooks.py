@@ -1,0 +1,75 @@
+"""The shipped notebooks: their registry, and ``refresh`` to store fresh outputs on purpose.
+
+``python -m parley.notebooks refresh [NAME ...]`` (``make refresh-notebooks``) executes each
+notebook with its default parameters and writes it back with its outputs, normalised so the only
+changes in the diff are real changes of output. nbval then checks every run against them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from parley import paths
+
+#: Notebook name → what it is for (the notebooks shipped in notebooks/).
+NOTEBOOKS: dict[str, str] = {
+    "briefing": "Situation briefing: table, stances, red lines, alignment, timeline, quotes, changes, sources.",
+    "actor_profile": "One actor: positions against everyone else, red lines, allies and opponents, events, quotes.",
+    "issue_brief": "One issue: scale, bargaining space, positions, red lines, judgments, quotes.",
+    "dataset_qa": "The dossier itself: counts, coverage, provenance verification, review status, gaps.",
+}
+
+#: Cell and notebook metadata that records when or how long, not what: dropped before saving.
+VOLATILE_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+
+
+def normalise(nb) -> None:
+    """Strip run-specific metadata (timestamps, durations, papermill bookkeeping) in place."""
+    for key in ("papermill",):
+        nb.metadata.pop(key, None)
+    for cell in nb.cells:
+        for key in VOLATILE_METADATA:
+            cell.metadata.pop(key, None)
+
+
+def refresh(names: list[str] | None = None, kernel_name: str = "python3") -> list[Path]:
+    """Execute notebooks with their defaults and store their outputs in place.
+
+    Raises
+    ------
+    papermill.PapermillExecutionError
+        When a notebook fails; the stored notebook is left as it was.
+    """
+    import nbformat
+    import papermill
+
+    done = []
+    for name in names or list(NOTEBOOKS):
+        path = paths.notebook_path(name)
+        executed = papermill.execute_notebook(str(path), None, kernel_name=kernel_name, cwd=str(path.parent), progress_bar=True)
+        normalise(executed)
+        tmp = path.with_suffix(".ipynb.tmp")
+        nbformat.write(executed, str(tmp))
+        tmp.replace(path)
+        done.append(path)
+        print(f"refreshed {path.relative_to(paths.PROJECT_ROOT)}")
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m parley.notebooks", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("refresh", help="execute notebooks with default parameters and store their outputs")
+    run.add_argument("names", nargs="*", metavar="NAME", help=f"notebooks to refresh (default all: {', '.join(NOTEBOOKS)})")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in NOTEBOOKS]
+    if unknown:
+        parser.error(f"unknown notebook(s) {', '.join(unknown)}; choose from {', '.join(NOTEBOOKS)}")
+    refresh(args.names or None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
