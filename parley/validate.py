@@ -1,0 +1,655 @@
+"""Check a dossier against its schema, its keys, its provenance and the meaning of its fields.
+
+Every check runs and every problem is reported at once, each as a :class:`parley.errors.Problem`
+naming the file, the row (as a spreadsheet shows it: header = row 1, first data row = row 2), the
+field, the bad value and what would be allowed.
+
+>>> from parley.validate import validate_dossier
+>>> validate_dossier("riyadh_2025")
+[]
+
+What is checked, in order (the registry ``CHECKS``):
+
+- structure: header names (missing, unknown, duplicated, a wrong delimiter), blank rows, rows with
+  more or fewer fields than the header;
+- cells: required, type (integer, number, ISO date, boolean), enum, pattern, minimum/maximum,
+  length and unique constraints, all read from ``datapackage.json``;
+- keys: primary keys unique (composite too), foreign keys resolve (an empty optional one is fine);
+- tables that may not be empty (``NONEMPTY_TABLES``);
+- provenance: every source file exists under the schema's ``seeds_dir`` with the recorded SHA-256,
+  every span (``SPANS``) lies inside its source, and every statement's text is the source text at
+  its offsets;
+- meaning: date order (``DATE_ORDER``) and judgments backed by at least one statement
+  (``COVERAGE``).
+
+The checks work on whole columns with pandas; Python loops run only over failing rows (to build
+their problems) and over sources (one file each).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from parley import paths
+from parley.dossier import BOM, dataset_version, read_raw_table
+from parley.errors import DossierInvalid, DossierNotFound, Problem
+from parley.schema import PACKAGE_FILE, TABLES, Field, PackageSchema, Table, read_schema
+
+__all__ = [
+    "CHECKS",
+    "COVERAGE",
+    "DATE_ORDER",
+    "NONEMPTY_TABLES",
+    "SPANS",
+    "Validation",
+    "check_dossier",
+    "validate_dossier",
+    "validate_tables",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Rules of meaning that a Table Schema cannot express. Field types, enums and keys are NOT here:
+# they are read from datapackage.json.
+
+
+@dataclass(frozen=True)
+class Span:
+    """A pair of offset columns pointing into a source's text (and the column quoting it, if any)."""
+
+    table: str
+    source: str
+    start: str
+    end: str
+    text: str | None = None
+
+
+#: Tables a dossier cannot do without; the others may hold a header and no rows.
+NONEMPTY_TABLES = ("sources", "actors", "issues", "statements")
+
+#: Offsets into source texts.
+SPANS = (
+    Span("statements", source="source_id", start="char_start", end="char_end", text="text"),
+    Span("events", source="source_id", start="evidence_start", end="evidence_end"),
+)
+
+#: (table, earlier date, later date): the first may not fall after the second.
+DATE_ORDER = (("statements", "date_said", "date_reported"),)
+
+#: (table, key, supporting table, its key): every row needs at least one supporting row.
+COVERAGE = (("judgments", "judgment_id", "judgment_support", "judgment_id"),)
+
+#: Plain-words reading of the patterns the schema uses (a fallback shows the pattern itself).
+PATTERN_HINTS = {
+    r"^[a-z0-9][a-z0-9_]*$": "ids are lowercase slugs: letters a-z, digits and _, starting with a letter or digit",
+    r"^[^|]+(\|[^|]+)*$": "a pipe-separated list without empty items (a|b|c)",
+    r"^[0-9a-f]{64}$": "64 lowercase hexadecimal digits (a SHA-256)",
+    r"^[a-z]{2}$": "a two-letter lowercase ISO 639-1 code such as en",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.txt$": "a plain .txt file name inside the seeds folder",
+}
+
+_DELIMITERS = {";": "';'", "\t": "a tab", "|": "'|'"}
+_SUGGEST_LIMIT = 2000  # offer "did you mean" only against this many candidate keys
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+@dataclass
+class Validation:
+    """Outcome of :func:`check_dossier`: the problems, and counts and version for a summary."""
+
+    name: str
+    path: Path
+    problems: list[Problem]
+    counts: dict[str, int] = field(default_factory=dict)
+    version: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> list[Problem]:
+    """Check a dossier and return every problem found (an empty list when it is valid).
+
+    Parameters
+    ----------
+    dossier
+        A dossier name under the data folder (``"riyadh_2025"``) or a path to a dossier folder.
+
+    Returns
+    -------
+    list of Problem
+        Sorted by file, then row. Never raises for bad data: a missing folder or a broken
+        ``datapackage.json`` is a problem too.
+    """
+    return check_dossier(dossier).problems
+
+
+def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Validation:
+    """Like :func:`validate_dossier`, also returning row counts and the dataset version.
+
+    Returns
+    -------
+    Validation
+    """
+    folder = paths.dossier_dir(dossier)
+    try:
+        schema = read_schema(folder)
+    except (DossierNotFound, DossierInvalid) as exc:
+        code = "dossier-missing" if isinstance(exc, DossierNotFound) else "descriptor"
+        return Validation(folder.name, folder, [Problem(PACKAGE_FILE, None, None, None, str(exc), code)])
+    raw: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name in TABLES:
+        table = schema.tables[name]
+        frame, read_problems = read_raw_table(schema, table)
+        if frame is None and any(p.code == "csv-parse" for p in read_problems):
+            # pandas names only the first bad line; the record scan names every one of them.
+            precise = _structure_problems(table, _scan(schema, table))
+            if precise:
+                read_problems = [p for p in read_problems if p.code != "csv-parse"] + precise
+        problems.extend(read_problems)
+        if frame is not None:
+            raw[name] = frame
+    problems.extend(validate_tables(schema, raw))
+    return Validation(
+        name=folder.name,
+        path=folder,
+        problems=_sorted(problems, schema),
+        counts={name: len(frame) for name, frame in raw.items()},
+        version=dataset_version(schema),
+    )
+
+
+def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Run every check on tables already read as strings.
+
+    Parameters
+    ----------
+    schema
+        The dossier's parsed ``datapackage.json``.
+    raw
+        Table name -> frame from :func:`parley.dossier.read_raw_table` (every cell a string,
+        empty cells ``""``). Tables that could not be read are absent; their read problem is the
+        caller's to report. The CSV files are re-scanned to place each record on its row and line.
+
+    Returns
+    -------
+    list of Problem
+        Every problem found, sorted by file and row.
+    """
+    run = _Run(schema, raw)
+    for check in CHECKS:
+        check(run)
+    return _sorted(run.problems, schema)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each record sits in its file
+
+
+@dataclass
+class _Scan:
+    """Header and per-record width and first line of a CSV, as Python's csv module reads it."""
+
+    header: list[str]
+    widths: np.ndarray  # fields per data record (0 = blank line)
+    lines: np.ndarray  # file line on which each data record starts
+
+
+def _scan(schema: PackageSchema, table: Table) -> _Scan | None:
+    file = schema.path.parent / table.path
+    try:
+        data = file.read_bytes()
+        if data.startswith(BOM):
+            data = data[len(BOM):]
+        reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+        header = next(reader, None)
+        if header is None:
+            return None
+        header_end = reader.line_num
+        records = [(len(record), reader.line_num) for record in reader]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    widths = np.fromiter((w for w, _ in records), dtype=np.int64, count=len(records))
+    ends = np.fromiter((e for _, e in records), dtype=np.int64, count=len(records))
+    starts = np.concatenate(([header_end], ends[:-1])) + 1 if len(records) else ends
+    return _Scan(header=header, widths=widths, lines=starts)
+
+
+def _structure_problems(table: Table, scan: _Scan | None) -> list[Problem]:
+    """Blank rows and rows whose field count differs from the header's."""
+    if scan is None:
+        return []
+    expected = len(scan.header)
+    problems = []
+    for index in np.flatnonzero(scan.widths != expected):
+        width, row, line = int(scan.widths[index]), int(index) + 2, int(scan.lines[index])
+        where = _line_note(row, line)
+        if width == 0:
+            problems.append(Problem(table.path, row, None, None, f"blank row; delete it{where}", "blank-row"))
+            continue
+        message = f"row has {width} fields, the header has {expected}"
+        if width > expected:
+            message += "; a value holding a comma must be wrapped in double quotes"
+        problems.append(Problem(table.path, row, None, None, message + where, "field-count"))
+    return problems
+
+
+def _line_note(row: int, line: int) -> str:
+    return "" if row == line else f" (row {row} starts on line {line} of the file)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The run: frames, their row numbers, parsed values, and the problems found
+
+
+@dataclass
+class _Frame:
+    table: Table
+    frame: pd.DataFrame
+    header: list[str]
+    rows: np.ndarray  # spreadsheet row of each frame row
+    lines: np.ndarray  # file line on which each frame row starts
+    structure: list[Problem]
+    usable: bool = True  # columns line up with the schema, so cells can be checked
+    valid: dict[str, pd.Series] = field(default_factory=dict)  # field -> mask of well-typed, filled cells
+    parsed: dict[str, pd.Series] = field(default_factory=dict)  # field -> typed values
+
+    def has(self, *names: str) -> bool:
+        return self.usable and all(n in self.frame.columns and n in self.table.by_name for n in names)
+
+
+class _Run:
+    def __init__(self, schema: PackageSchema, raw: dict[str, pd.DataFrame]):
+        self.schema = schema
+        self.problems: list[Problem] = []
+        self.texts: dict[str, str] = {}  # source_id -> text of the sources that could be read
+        self.frames = {name: self._prepare(schema.tables[name], frame) for name, frame in raw.items() if name in schema.tables}
+
+    def _prepare(self, table: Table, frame: pd.DataFrame) -> _Frame:
+        n = len(frame)
+        scan = _scan(self.schema, table)
+        filled = scan.widths > 0 if scan is not None else None
+        if scan is not None and int(filled.sum()) == n and len(scan.header) == len(frame.columns):
+            positions = np.flatnonzero(filled)
+            rows, lines = positions + 2, scan.lines[positions]
+            structure = _structure_problems(table, scan)
+            header = scan.header
+        else:  # the file is not the one these frames came from: fall back to pandas' order
+            rows = lines = np.arange(n) + 2
+            structure, header = [], [str(c) for c in frame.columns]
+        # Rows wider than the header make pandas shift or drop columns: their cells are not checked.
+        usable = scan is None or not bool((scan.widths > len(scan.header)).any())
+        return _Frame(table, frame, header, rows, lines, structure, usable)
+
+    # -- reporting ----------------------------------------------------------------------------
+
+    def report(self, f: _Frame, index: int | None, field_name: str | None, value: object, message: str, code: str) -> None:
+        row = None
+        if index is not None:
+            row = int(f.rows[index])
+            message += _line_note(row, int(f.lines[index]))
+        self.problems.append(Problem(f.table.path, row, field_name, value, message, code))
+
+    def report_rows(self, f: _Frame, mask: pd.Series | np.ndarray, field_name: str | None, message: str | Callable[[int], str], code: str, values: pd.Series | None = None) -> None:
+        """One problem per True in ``mask``; ``message`` may be a function of the frame position."""
+        if values is None and field_name is not None:
+            values = f.frame[field_name]
+        for index in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            value = None if values is None else _plain(values.iloc[index])
+            text = message(int(index)) if callable(message) else message
+            self.report(f, int(index), field_name, value, text, code)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks, in order. Adding one is one decorated function.
+
+CHECKS: list[Callable[[_Run], None]] = []
+
+
+def check(function: Callable[[_Run], None]) -> Callable[[_Run], None]:
+    """Register a check: a function of the run that appends problems."""
+    CHECKS.append(function)
+    return function
+
+
+@check
+def _header(run: _Run) -> None:
+    """Columns: wrong delimiter, duplicated, missing, unknown; then blank and ragged rows."""
+    for f in run.frames.values():
+        expected = f.table.field_names
+        header = f.header
+        if len(header) == 1 and len(expected) > 1:
+            found = [name for sep, name in _DELIMITERS.items() if sep in header[0]]
+            if found:
+                run.problems.append(Problem(f.table.path, 1, None, header[0], f"only one column found: looks like the delimiter is {found[0]}, expected ','; save the file as comma-separated", "delimiter"))
+                f.usable = False
+                continue
+        seen: set[str] = set()
+        for name in header:
+            if name in seen:
+                run.problems.append(Problem(f.table.path, 1, name, name, f"duplicate column name {name!r}; each column appears once: {', '.join(expected)}", "duplicate-header"))
+            seen.add(name)
+        for name in expected:
+            if name not in seen:
+                run.problems.append(Problem(f.table.path, 1, name, None, f"missing column {name!r}; the header must be: {','.join(expected)}", "missing-column"))
+        for name in dict.fromkeys(header):
+            if name not in f.table.by_name:
+                close = difflib.get_close_matches(name, expected, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                run.problems.append(Problem(f.table.path, 1, name, None, f"unknown column {name!r}{hint}; columns allowed: {', '.join(expected)}", "extra-column"))
+        if len(header) != len(set(header)):
+            f.usable = False  # pandas renamed the copies; which one holds the data is anyone's guess
+        run.problems.extend(f.structure)
+
+
+@check
+def _cells(run: _Run) -> None:
+    """Required, type, enum, pattern, range, length and unique constraints of every field."""
+    for f in run.frames.values():
+        if not f.usable:
+            continue
+        for spec in f.table.fields:
+            if spec.name in f.frame.columns:
+                _check_field(run, f, spec)
+
+
+def _check_field(run: _Run, f: _Frame, spec: Field) -> None:
+    column = f.frame[spec.name].astype(str)
+    empty = column.eq("").to_numpy()
+    constraints = spec.constraints
+    if spec.required:
+        run.report_rows(f, empty, spec.name, _required_message(spec), "required")
+    parsed, well_typed = _parse(spec, column)
+    bad_type = ~empty & ~well_typed
+    run.report_rows(f, bad_type, spec.name, _type_message(spec), "type")
+    valid = ~empty & well_typed
+    f.parsed[spec.name] = parsed
+    if spec.enum is not None:
+        allowed = [str(v) for v in spec.enum]
+        outside = valid & ~column.isin(allowed).to_numpy()
+        run.report_rows(f, outside, spec.name, f"not an allowed value; allowed: {', '.join(allowed)}", "enum")
+        valid = valid & ~outside
+    if "pattern" in constraints:
+        pattern = constraints["pattern"]
+        matches = column.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+        mismatch = valid & ~matches
+        path_like = column.str.contains(r"[/\\]|\.\.", regex=True).to_numpy(dtype=bool)
+        run.report_rows(f, mismatch & path_like, spec.name, "contains a path separator or '..'; ids and file names are plain names without '/', '\\' or '..'", "pattern")
+        hint = PATTERN_HINTS.get(pattern)
+        run.report_rows(f, mismatch & ~path_like, spec.name, f"{hint} (pattern {pattern})" if hint else f"does not match the pattern {pattern}", "pattern")
+        valid = valid & ~mismatch
+    lo, hi = constraints.get("minimum"), constraints.get("maximum")
+    if (lo is not None or hi is not None) and spec.type in ("integer", "number", "date"):
+        low = _bound(spec, lo)
+        high = _bound(spec, hi)
+        outside = np.zeros(len(column), dtype=bool)
+        if low is not None:
+            outside |= (parsed < low).fillna(False).to_numpy(dtype=bool)
+        if high is not None:
+            outside |= (parsed > high).fillna(False).to_numpy(dtype=bool)
+        outside &= valid
+        if lo is not None and hi is not None:
+            allowed = f"allowed {lo} to {hi}"
+        elif lo is not None:
+            allowed = f"must be at least {lo}"
+        else:
+            allowed = f"must be at most {hi}"
+        run.report_rows(f, outside, spec.name, f"out of range; {allowed}", "range")
+        valid = valid & ~outside
+    if "minLength" in constraints or "maxLength" in constraints:
+        lengths = column.str.len().to_numpy()
+        short = valid & (lengths < constraints.get("minLength", 0))
+        long = valid & (lengths > constraints.get("maxLength", np.inf))
+        run.report_rows(f, short, spec.name, f"too short; at least {constraints.get('minLength')} characters", "length")
+        run.report_rows(f, long, spec.name, f"too long; at most {constraints.get('maxLength')} characters", "length")
+        valid = valid & ~short & ~long
+    f.valid[spec.name] = pd.Series(valid, index=f.frame.index)  # filled, well typed, within every constraint
+    if constraints.get("unique") and f.table.primary_key != (spec.name,):
+        _duplicates(run, f, [spec.name], "unique", "must be unique")
+
+
+def _parse(spec: Field, column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Typed values (NaN/NaT where not parsable) and the mask of cells of the right type."""
+    if spec.type == "integer":
+        ok = column.str.fullmatch(r"-?[0-9]+").to_numpy(dtype=bool)
+        parsed = pd.to_numeric(column.where(ok), errors="coerce")
+        return parsed, ok
+    if spec.type == "number":
+        parsed = pd.to_numeric(column.where(column.ne("")), errors="coerce")
+        return parsed, parsed.notna().to_numpy()
+    if spec.type == "boolean":
+        parsed = column.isin(spec.true_values)
+        return parsed, column.isin([*spec.true_values, *spec.false_values]).to_numpy()
+    if spec.type == "date":
+        shaped = column.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").to_numpy(dtype=bool)
+        parsed = pd.to_datetime(column.where(shaped), format="%Y-%m-%d", errors="coerce")
+        return parsed, parsed.notna().to_numpy()
+    return column, np.ones(len(column), dtype=bool)
+
+
+def _bound(spec: Field, value: object) -> object:
+    if value is None:
+        return None
+    return pd.Timestamp(value) if spec.type == "date" else value
+
+
+def _required_message(spec: Field) -> str:
+    allowed = f"; one of: {', '.join(map(str, spec.enum))}" if spec.enum else ""
+    return f"required; this cell may not be empty{allowed}"
+
+
+def _type_message(spec: Field) -> str:
+    unknown = "" if spec.required else "; leave it empty when unknown"
+    if spec.type == "integer":
+        return "not an integer; write a whole number such as 0, 42 or -1"
+    if spec.type == "number":
+        return "not a number; write digits with a '.' for decimals"
+    if spec.type == "boolean":
+        return f"not a boolean; write {' or '.join([*spec.true_values, *spec.false_values])}"
+    if spec.type == "date":
+        return f"not a valid date; write an ISO date YYYY-MM-DD such as 2025-02-18{unknown}"
+    return f"not a valid {spec.type}"
+
+
+def _duplicates(run: _Run, f: _Frame, key: list[str], code: str, what: str) -> None:
+    frame = f.frame[key].astype(str)
+    complete = frame.ne("").all(axis=1)
+    repeated = frame.duplicated(keep="first") & complete
+    if not repeated.any():
+        return
+    first_index = frame[complete].drop_duplicates(keep="first").reset_index().set_index(key)["index"]
+    label = ",".join(key)
+
+    def message(index: int) -> str:
+        values = tuple(frame.iloc[index])
+        first = first_index.loc[values if len(key) > 1 else values[0]]
+        shown = ", ".join(f"{k}={v!r}" for k, v in zip(key, values))
+        return f"duplicate {'primary key' if code == 'primary-key' else 'value'} ({shown}); first used on row {int(f.rows[int(first)])}; {what}"
+
+    values = frame.iloc[:, 0] if len(key) == 1 else pd.Series(list(zip(*(frame[k] for k in key))), index=frame.index)
+    run.report_rows(f, repeated.to_numpy(), label, message, code, values=values)
+
+
+@check
+def _primary_keys(run: _Run) -> None:
+    """Primary keys are unique (composite keys as a whole)."""
+    for f in run.frames.values():
+        key = list(f.table.primary_key)
+        if key and f.has(*key):
+            _duplicates(run, f, key, "primary-key", "each row needs its own key")
+
+
+@check
+def _foreign_keys(run: _Run) -> None:
+    """Every filled foreign key names an existing row of the table it points to."""
+    for f in run.frames.values():
+        for fk in f.table.foreign_keys:
+            target = run.frames.get(fk.resource)
+            if target is None or not f.has(*fk.fields) or not target.has(*fk.reference_fields):
+                continue  # the missing table or column is reported already
+            local = f.frame[list(fk.fields)].astype(str)
+            filled = local.ne("").all(axis=1).to_numpy()
+            reference = target.frame[list(fk.reference_fields)].astype(str)
+            if len(fk.fields) == 1:
+                known = local.iloc[:, 0].isin(reference.iloc[:, 0]).to_numpy()
+            else:
+                known = pd.MultiIndex.from_frame(local).isin(pd.MultiIndex.from_frame(reference))
+            dangling = filled & ~known
+            if not dangling.any():
+                continue
+            candidates = list(dict.fromkeys(reference.iloc[:, 0])) if len(reference) <= _SUGGEST_LIMIT else []
+            target_fields = ",".join(fk.reference_fields)
+
+            def message(index: int, local=local, candidates=candidates, target=target, target_fields=target_fields) -> str:
+                value = ",".join(local.iloc[index])
+                close = difflib.get_close_matches(value, candidates, n=1) if candidates else []
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                return f"no row of {target.table.path} has {target_fields} {value!r}{hint} (leave it empty if it is optional and unknown)"
+
+            values = local.iloc[:, 0] if len(fk.fields) == 1 else local.agg(",".join, axis=1)
+            run.report_rows(f, dangling, ",".join(fk.fields), message, "foreign-key", values=values)
+
+
+@check
+def _nonempty(run: _Run) -> None:
+    """Tables a dossier needs hold at least one row."""
+    optional = [t for t in TABLES if t not in NONEMPTY_TABLES]
+    for name in NONEMPTY_TABLES:
+        f = run.frames.get(name)
+        if f is not None and len(f.frame) == 0:
+            run.problems.append(Problem(f.table.path, None, None, None, f"has a header but no rows; a dossier needs at least one row here (only {', '.join(optional)} may be empty)", "empty-table"))
+
+
+@check
+def _sources(run: _Run) -> None:
+    """Each source file exists in the seeds folder, is UTF-8 and has the recorded SHA-256."""
+    f = run.frames.get("sources")
+    if f is None or not f.has("source_id", "seed_file", "sha256"):
+        return
+    seeds_dir = run.schema.seeds_dir
+    shown_dir = _shown(seeds_dir)
+    frame = f.frame
+    usable = f.valid["source_id"] & f.valid["seed_file"]
+    for index in np.flatnonzero(usable.to_numpy()):  # one file per source: a loop is the honest shape
+        source_id, seed_file, recorded = frame["source_id"].iloc[index], frame["seed_file"].iloc[index], frame["sha256"].iloc[index]
+        path = seeds_dir / seed_file
+        if Path(seed_file).name != seed_file or not path.is_file():
+            run.report(f, int(index), "seed_file", seed_file, f"no file {seed_file} in {shown_dir} (the seeds folder set by datapackage.json parley.seeds_dir)", "seed-missing")
+            continue
+        data = path.read_bytes()
+        actual = hashlib.sha256(data).hexdigest()
+        if f.valid["sha256"].iloc[index] and actual != recorded:
+            run.report(f, int(index), "sha256", recorded, f"source edited after coding: {seed_file} now has sha256 {actual}; restore the original bytes (seeds are never edited) or re-code its statements and record the new hash", "seed-hash")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            run.report(f, int(index), "seed_file", seed_file, f"{seed_file} is not UTF-8 (byte {exc.start}); source texts are UTF-8 plain text", "seed-encoding")
+            continue
+        run.texts.setdefault(source_id, text)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(paths.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+@check
+def _spans(run: _Run) -> None:
+    """Offsets lie inside their source, start before end, and quoted text equals the source there."""
+    for span in SPANS:
+        f = run.frames.get(span.table)
+        if f is None or not f.has(span.source, span.start, span.end):
+            continue
+        sources = f.frame[span.source].astype(str)
+        known = sources.isin(list(run.texts)).to_numpy() & f.valid[span.start].to_numpy() & f.valid[span.end].to_numpy()
+        if not known.any():
+            continue
+        starts = f.parsed[span.start].fillna(0).astype(np.int64).to_numpy()
+        ends = f.parsed[span.end].fillna(0).astype(np.int64).to_numpy()
+        lengths = sources.map({k: len(v) for k, v in run.texts.items()}).fillna(0).astype(np.int64).to_numpy()
+        reversed_ = known & (starts >= ends)
+        run.report_rows(f, reversed_, span.start, lambda i: f"{span.start} {starts[i]} is not before {span.end} {ends[i]}; a span needs {span.start} < {span.end}", "span-order")
+        beyond = known & ~reversed_ & (ends > lengths)
+        run.report_rows(f, beyond, span.end, lambda i: f"beyond the end of source {sources.iloc[i]!r}, which has {lengths[i]} characters; offsets are 0-based code points, {span.end} exclusive", "span-range")
+        if span.text is None or span.text not in f.frame.columns:
+            continue
+        inside = np.flatnonzero(known & ~reversed_ & ~beyond)
+        texts = f.frame[span.text].astype(str).to_numpy()
+        source_ids = sources.to_numpy()
+        found = np.array([run.texts[source_ids[i]][starts[i]:ends[i]] for i in inside], dtype=object)
+        differs = np.zeros(len(texts), dtype=bool)
+        differs[inside] = found != texts[inside]
+        run.report_rows(f, differs, span.text, lambda i: _span_hint(texts[i], run.texts[source_ids[i]], int(starts[i]), int(ends[i]), span), "span-text")
+
+
+def _span_hint(text: str, source: str, start: int, end: int, span: Span) -> str:
+    """Say where the text and the source at its offsets part, and where the text really is."""
+    expected = source[start:end]
+    at = len(os.path.commonprefix([expected, text]))
+    context = 25
+    message = (
+        f"text is not the source text at {span.start}={start}, {span.end}={end}: from character {at} "
+        f"the source has {expected[at:at + context]!r}, the text has {text[at:at + context]!r}"
+    )
+    occurrences = [m.start() for m in re.finditer(re.escape(text), source)] if text else []
+    if occurrences:
+        nearest = min(occurrences, key=lambda p: abs(p - start))
+        message += f"; the text occurs at {span.start}={nearest}, {span.end}={nearest + len(text)}"
+    else:
+        message += "; quote the source verbatim (never paraphrase), with offsets of that exact text"
+    return message
+
+
+@check
+def _date_order(run: _Run) -> None:
+    """An earlier date column never falls after its later one (said before reported)."""
+    for table, earlier, later in DATE_ORDER:
+        f = run.frames.get(table)
+        if f is None or not f.has(earlier, later) or earlier not in f.parsed or later not in f.parsed:
+            continue
+        both = (f.valid[earlier] & f.valid[later]).to_numpy()
+        after = both & (f.parsed[earlier] > f.parsed[later]).fillna(False).to_numpy(dtype=bool)
+        later_values = f.frame[later]
+        run.report_rows(f, after, earlier, lambda i: f"{earlier} falls after {later} {later_values.iloc[i]}; a statement is said on or before the day it is reported", "date-order")
+
+
+@check
+def _coverage(run: _Run) -> None:
+    """Rows that must be backed by another table (judgments by statements) are."""
+    for table, key, support_table, support_key in COVERAGE:
+        f, support = run.frames.get(table), run.frames.get(support_table)
+        if f is None or support is None or not f.has(key) or not support.has(support_key):
+            continue
+        unsupported = f.valid[key].to_numpy() & ~f.frame[key].isin(support.frame[support_key]).to_numpy()
+        run.report_rows(f, unsupported, key, f"has no supporting row in {support.table.path}; add at least one ({', '.join(support.table.primary_key)}) row for it", "unsupported")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _sorted(problems: Iterable[Problem], schema: PackageSchema) -> list[Problem]:
+    order = {PACKAGE_FILE: -1, **{schema.tables[name].path: i for i, name in enumerate(TABLES) if name in schema.tables}}
+    return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.file, p.row or 0))

@@ -1,0 +1,266 @@
+"""Tests of parley.validate: the bad-input corpus (tests/fixtures/bad/cases.yml) and unit checks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from parley import cli
+from parley.dossier import read_raw_table
+from parley.errors import Problem
+from parley.schema import TABLES, read_schema
+from parley.validate import CHECKS, check_dossier, validate_dossier, validate_tables
+
+BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+CASES = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))
+
+
+# -- the mutation language of cases.yml ---------------------------------------------------------
+
+
+def _read_rows(file: Path) -> list[list[str]]:
+    with file.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _write_rows(file: Path, rows: list[list[str]], delimiter: str = ",") -> None:
+    with file.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows(rows)
+
+
+def _set(folder: Path, file: str, row: int, field: str, value: str) -> None:
+    rows = _read_rows(folder / file)
+    rows[row - 1][rows[0].index(field)] = value
+    _write_rows(folder / file, rows)
+
+
+def _drop_column(folder: Path, file: str, field: str) -> None:
+    rows = _read_rows(folder / file)
+    at = rows[0].index(field)
+    _write_rows(folder / file, [r[:at] + r[at + 1:] for r in rows])
+
+
+def _add_column(folder: Path, file: str, field: str, value: str) -> None:
+    rows = _read_rows(folder / file)
+    _write_rows(folder / file, [rows[0] + [field]] + [r + [value] for r in rows[1:]])
+
+
+def _append_row(folder: Path, file: str, values: dict) -> None:
+    rows = _read_rows(folder / file)
+    unknown = set(values) - set(rows[0])
+    assert not unknown, f"append_row: {file} has no column {unknown}"
+    _write_rows(folder / file, rows + [[str(values.get(name, "")) for name in rows[0]]])
+
+
+def _replace(folder: Path, file: str, old: str, new: str) -> None:
+    path = folder / file
+    text = path.read_bytes().decode("utf-8")
+    assert old in text, f"replace: {old!r} not in {file}; the mutation would change nothing"
+    path.write_bytes(text.replace(old, new, 1).encode("utf-8"))
+
+
+def _header_only(folder: Path, file: str) -> None:
+    _write_rows(folder / file, _read_rows(folder / file)[:1])
+
+
+def _delimiter(folder: Path, file: str, to: str) -> None:
+    _write_rows(folder / file, _read_rows(folder / file), delimiter=to)
+
+
+def _encode(folder: Path, file: str, encoding: str) -> None:
+    path = folder / file
+    data = path.read_text(encoding="utf-8").encode(encoding)
+    assert data != path.read_bytes(), f"encode: {file} is the same in {encoding}"
+    path.write_bytes(data)
+
+
+def _line_endings(folder: Path, file: str, to: str) -> None:
+    path = folder / file
+    path.write_bytes(path.read_bytes().replace(b"\n", to.encode()))
+
+
+MUTATIONS = {
+    "delete": lambda folder, arg: (folder / arg).unlink(),
+    "replace": lambda folder, arg: _replace(folder, **arg),
+    "set": lambda folder, arg: _set(folder, **arg),
+    "drop_column": lambda folder, arg: _drop_column(folder, **arg),
+    "add_column": lambda folder, arg: _add_column(folder, **arg),
+    "append_row": lambda folder, arg: _append_row(folder, **arg),
+    "header_only": _header_only,
+    "write": lambda folder, arg: (folder / arg["file"]).write_text(arg["text"], encoding="utf-8"),
+    "prepend_bom": lambda folder, arg: (folder / arg).write_bytes(b"\xef\xbb\xbf" + (folder / arg).read_bytes()),
+    "delimiter": lambda folder, arg: _delimiter(folder, **arg),
+    "encode": lambda folder, arg: _encode(folder, **arg),
+    "line_endings": lambda folder, arg: _line_endings(folder, **arg),
+}
+
+
+def apply_mutations(folder: Path, mutations: list[dict]) -> None:
+    for mutation in mutations:
+        ((op, arg),) = mutation.items()
+        MUTATIONS[op](folder, arg)
+
+
+def _run_cli(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
+    """Run the real console entry point (parley.cli.run) in-process."""
+    monkeypatch.setattr(sys, "argv", ["parley", *args])
+    code = 0
+    try:
+        cli.run()
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- the corpus ---------------------------------------------------------------------------------
+
+
+def test_corpus_is_large_and_distinct():
+    ids = [case["id"] for case in CASES]
+    assert len(ids) == len(set(ids))
+    bad = [case for case in CASES if case["expect"] != "ok"]
+    assert len(bad) >= 25
+    assert len({(c["expect"]["file"], c["expect"]["code"], c["expect"]["field"]) for c in bad}) >= 25
+
+
+def test_tiny_csvs_survive_the_csv_round_trip(tiny_dir):
+    # `set` and friends rewrite files with the csv module: that alone must change nothing.
+    for file in sorted(tiny_dir.glob("*.csv")):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(_read_rows(file))
+        assert buffer.getvalue() == file.read_text(encoding="utf-8"), file.name
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_bad_input(case, tiny_copy, monkeypatch, capsys):
+    apply_mutations(tiny_copy, case["mutate"])
+    problems = validate_dossier(tiny_copy)
+    code, out, err = _run_cli(["validate", str(tiny_copy)], monkeypatch, capsys)
+    assert "Traceback" not in out + err
+    expect = case["expect"]
+    if expect == "ok":
+        assert problems == []
+        assert code == 0 and " OK (version " in out
+        return
+    shown = "\n".join(map(str, problems))
+    hits = [
+        p for p in problems
+        if (p.file, p.row, p.field, p.code) == (expect["file"], expect["row"], expect["field"], expect["code"]) and expect["message"] in p.message
+    ]
+    assert len(hits) == 1, f"expected {expect}, got:\n{shown}"
+    allowed = {expect["code"], *case.get("collateral", [])}
+    assert {p.code for p in problems} <= allowed, f"unexpected problems:\n{shown}"
+    assert code == 2
+    assert str(hits[0]) in err.splitlines()
+    assert err.splitlines()[-1].startswith(f"error: tiny: {len(problems)} problem")
+
+
+# -- units --------------------------------------------------------------------------------------
+
+
+def _raw(folder: Path):
+    schema = read_schema(folder)
+    raw = {}
+    for name in TABLES:
+        frame, problems = read_raw_table(schema, schema.tables[name])
+        assert problems == []
+        raw[name] = frame
+    return schema, raw
+
+
+def test_tiny_and_seed_dossier_are_valid(tiny_dir):
+    assert validate_dossier(tiny_dir) == []
+    assert validate_dossier("riyadh_2025") == []
+
+
+def test_validate_tables_reports_all_problems_at_once(tiny_copy):
+    _set(tiny_copy, "positions.csv", 2, "stance", "7")
+    _set(tiny_copy, "actors.csv", 3, "kind", "nation")
+    _set(tiny_copy, "statements.csv", 4, "date_said", "yesterday")
+    schema, raw = _raw(tiny_copy)
+    problems = validate_tables(schema, raw)
+    assert [(p.file, p.row, p.field, p.code) for p in problems] == [
+        ("actors.csv", 3, "kind", "enum"),
+        ("statements.csv", 4, "date_said", "type"),
+        ("positions.csv", 2, "stance", "range"),
+    ]  # sorted by table order of the schema, then row
+    assert [p.value for p in problems] == ["nation", "yesterday", "7"]  # as written in the file
+
+
+def test_row_numbers_follow_the_spreadsheet_not_the_frame_index(tiny_copy):
+    # Row 2 holds a value spanning three lines and row 3 is followed by a blank line, so frame
+    # index + 2 is right for rows 2-3 only; the problems must still name rows 3 and 5.
+    _set(tiny_copy, "actors.csv", 2, "notes", "one,\ntwo\nthree")
+    _replace(tiny_copy, "actors.csv", "Host of the Midtown talks.\n", "Host of the Midtown talks.\n\n")
+    _set(tiny_copy, "actors.csv", 3, "kind", "nation")
+    _set(tiny_copy, "actors.csv", 6, "kind", "tribe")  # varga, after the blank line: spreadsheet row 6
+    problems = validate_dossier(tiny_copy)
+    located = [(p.row, p.field, p.code) for p in problems]
+    assert located == [(3, "kind", "enum"), (5, None, "blank-row"), (6, "kind", "enum")]
+    assert problems[0].message.endswith("(row 3 starts on line 5 of the file)")
+    assert problems[2].message.endswith("(row 6 starts on line 8 of the file)")
+    assert pd.read_csv(tiny_copy / "actors.csv", dtype=str).index[-2] + 2 != 6  # pandas' index alone would be wrong
+
+
+def test_missing_dossier_folder_is_a_problem_not_an_exception(tmp_path):
+    problems = validate_dossier(tmp_path / "nowhere")
+    assert [(p.file, p.code) for p in problems] == [("datapackage.json", "dossier-missing")]
+    assert "no such dossier folder" in problems[0].message
+
+
+def test_every_problem_is_a_located_problem(tiny_copy):
+    _set(tiny_copy, "judgments.csv", 2, "confidence", "certain")
+    (problem,) = validate_dossier(tiny_copy)
+    assert isinstance(problem, Problem)
+    assert problem.as_dict() == {
+        "file": "judgments.csv",
+        "row": 2,
+        "field": "confidence",
+        "value": "certain",
+        "message": "not an allowed value; allowed: low, moderate, high",
+        "code": "enum",
+    }
+
+
+def test_enums_come_from_the_schema_not_the_code(tiny_copy):
+    # Widen an enum in the descriptor: the validator follows without a code change.
+    descriptor = tiny_copy / "datapackage.json"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace('"bloc",', '"bloc",\n"nation",', 1), encoding="utf-8")
+    _set(tiny_copy, "actors.csv", 3, "kind", "nation")
+    assert validate_dossier(tiny_copy) == []
+
+
+def test_empty_optional_foreign_key_is_allowed(tiny_copy):
+    _set(tiny_copy, "judgments.csv", 2, "issue_id", "")
+    _set(tiny_copy, "statements.csv", 2, "on_behalf_of_id", "")
+    assert validate_dossier(tiny_copy) == []
+
+
+def test_check_dossier_counts_and_version(tiny_dir):
+    result = check_dossier(tiny_dir)
+    assert result.ok and result.name == "tiny"
+    assert result.counts == {"sources": 1, "actors": 5, "issues": 2, "statements": 3, "positions": 3, "events": 2, "event_parties": 5, "judgments": 1, "judgment_support": 2}
+    assert len(result.version) == 12
+
+
+def test_load_dossier_refuses_what_validate_reports(tiny_copy):
+    from parley import load_dossier
+    from parley.errors import DossierInvalid
+
+    _set(tiny_copy, "positions.csv", 3, "stance", "3")
+    with pytest.raises(DossierInvalid) as caught:
+        load_dossier(tiny_copy)
+    assert caught.value.problems == validate_dossier(tiny_copy)
+
+
+def test_checks_are_registered_in_order():
+    names = [check.__name__ for check in CHECKS]
+    assert names[:2] == ["_header", "_cells"]
+    assert {"_primary_keys", "_foreign_keys", "_sources", "_spans", "_date_order", "_coverage", "_nonempty"} <= set(names)
