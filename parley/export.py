@@ -1,0 +1,313 @@
+"""An executed notebook -> one self-contained HTML briefing page (nbconvert + our template).
+
+The template lives in ``briefing_templates/parley/``; its ``conf.json`` registers
+:class:`BriefingPreprocessor`, so the same page comes out of :func:`export_html` (what
+:func:`parley.render.render_briefing` calls) and of plain nbconvert::
+
+    jupyter nbconvert --to html --template parley \\
+        --TemplateExporter.extra_template_basedirs=briefing_templates notebook.ipynb
+
+(``--template briefing_templates/parley`` also works when run from the project root: nbconvert
+looks a template name up relative to the working directory too.)
+
+The preprocessor works on nbconvert's copy of the notebook, never on the run record. It
+
+- gives every Plotly figure output (``application/vnd.plotly.v1+json``) a div id derived from its
+  cell id and output index, and its JSON escaped so no string in it can close the ``<script>``
+  element holding it;
+- cleans every HTML and Markdown output through an allow-list (tables, text, links; no script,
+  style, iframe, image or event handler), drops JavaScript and widget outputs and stderr streams;
+- collects the h2/h3 headings for the table of contents, with the ids nbconvert gives them;
+- picks the plotly.js bundle for the page's trace types (:mod:`parley.assets`) and computes the
+  Content-Security-Policy hashes of the page's two scripts, so the browser itself refuses any
+  other script and any network request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from nbconvert.preprocessors import Preprocessor
+
+from parley import paths
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+TEMPLATE_NAME = "parley"
+TEMPLATE_DIR = paths.TEMPLATES_DIR / TEMPLATE_NAME
+CHART_SCRIPT = TEMPLATE_DIR / "static" / "parley.js"
+
+#: Output mimetypes a briefing never shows: they run code or need a live kernel.
+DROPPED_MIMETYPES = (
+    "application/javascript",
+    "text/javascript",
+    "application/vnd.jupyter.widget-view+json",
+    "application/vnd.jupyter.widget-state+json",
+)
+
+_ALLOWED_TAGS = frozenset(
+    """a abbr b blockquote br caption cite code col colgroup dd del details div dl dt em figcaption
+    figure h1 h2 h3 h4 h5 h6 hr i ins kbd li mark ol p pre q s samp small span strong sub summary sup
+    table tbody td tfoot th thead time tr u ul var""".split()
+)
+_ALLOWED_ATTRIBUTES = {
+    "*": ["class", "id", "title", "lang", "dir"],
+    "a": ["href"],
+    "td": ["colspan", "rowspan", "headers"],
+    "th": ["colspan", "rowspan", "headers", "scope"],
+    "col": ["span"],
+    "colgroup": ["span"],
+    "ol": ["start", "reversed"],
+    "time": ["datetime"],
+}
+# Elements removed with everything inside them (bleach would keep their text).
+_DROP_WITH_CONTENT = re.compile(
+    r"<(script|style|template|noscript|iframe|object|embed|svg|math|textarea|select|title)\b.*?(?:</\1\s*>|\Z)",
+    flags=re.IGNORECASE | re.DOTALL,
+)
+_NUMERIC_CELL = re.compile(r"<td>(\s*[-+\u2212]?(?:\d[\d,. \u202f]*)?\d(?:[eE][-+]?\d+)?\s*%?\s*|\s*(?:NaN|&lt;NA&gt;|None|nan)\s*)</td>")
+_HEADING = re.compile(r"<h([1-6])\b[^>]*?\bid=\"([^\"]*)\"[^>]*>(.*?)</h\1>", flags=re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_ANCHOR_LINK = re.compile(r"<a class=\"anchor-link\"[^>]*>.*?</a>", flags=re.DOTALL)
+_H1_LINE = re.compile(r"\A\s*#\s+(.+?)\s*#*\s*$", flags=re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _cleaner():
+    import bleach  # nbconvert's own sanitiser dependency
+
+    return bleach.Cleaner(
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        protocols=["http", "https", "mailto"],
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def sanitize_html(markup: str) -> str:
+    """Keep only inert HTML: text, tables, lists, headings and links.
+
+    Scripts, styles, frames, images, forms, inline SVG and every ``on*`` attribute go, and so
+    does anything that could make the page load a resource. Table cells holding a number get
+    the class ``parley-num`` (right-aligned by the stylesheet).
+    """
+    clean = _cleaner().clean(_DROP_WITH_CONTENT.sub("", markup))
+    return _NUMERIC_CELL.sub(r'<td class="parley-num">\1</td>', clean)
+
+
+def script_safe_json(value: Any) -> str:
+    """JSON text that can sit inside ``<script type="application/json">`` unharmed.
+
+    ``<``, ``>`` and ``&`` only ever occur inside JSON strings, where ``\\u003c`` means the same
+    character, so a value holding ``</script>`` or ``<!--`` cannot end or confuse the element.
+    U+2028/U+2029 are escaped too.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def markdown_to_html(source: str) -> str:
+    """Markdown rendered the way nbconvert renders markdown cells (same heading ids)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    return markdown2html_mistune(source)
+
+
+def headings(markup: str, levels=(2, 3)) -> list[dict[str, Any]]:
+    """The headings of rendered markdown: ``[{"level", "id", "text"}]`` in document order."""
+    found = []
+    for level, anchor, inner in _HEADING.findall(markup):
+        if int(level) in levels:
+            text = html.unescape(_TAG.sub("", _ANCHOR_LINK.sub("", inner))).strip()
+            found.append({"level": int(level), "id": html.unescape(anchor), "text": text})
+    return found
+
+
+def first_h1(nb) -> str | None:
+    """Text of the first level-1 heading of the first markdown cell that has one."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = _H1_LINE.search(cell.source)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+def csp_hash(script: str) -> str:
+    """The ``'sha256-…'`` source a Content-Security-Policy needs to allow one inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
+def chart_div_id(cell, cell_index: int, output_index: int) -> str:
+    """Deterministic id of a chart's div: the cell id (or position) and the output index."""
+    cell_key = cell.get("id") or f"cell{cell_index}"
+    return f"chart-{cell_key}-{output_index}"
+
+
+def trace_types(figure: dict) -> set[str]:
+    """Trace types a figure draws (a trace without ``type`` is a scatter)."""
+    return {(trace.get("type") or "scatter") for trace in figure.get("data") or [] if isinstance(trace, dict)}
+
+
+def page_title(nb, resources) -> str:
+    meta = nb.metadata.get("parley") or {}
+    name = (resources.get("metadata") or {}).get("name") or "Briefing"
+    return meta.get("title") or nb.metadata.get("title") or first_h1(nb) or name
+
+
+class BriefingPreprocessor(Preprocessor):
+    """Prepare nbconvert's copy of an executed notebook for the ``parley`` template.
+
+    Adds ``resources["parley"]``: ``title``, ``toc``, ``n_charts``, ``trace_types``, ``bundle``,
+    ``plotly_js``, ``chart_js`` and ``csp`` (the Content-Security-Policy of the page).
+    """
+
+    def preprocess(self, nb, resources):
+        from parley.assets import choose_bundle
+
+        title = page_title(nb, resources)
+        self._drop_title_heading(nb, title)
+        toc: list[dict[str, Any]] = []
+        types: set[str] = set()
+        n_charts = 0
+        for cell_index, cell in enumerate(nb.cells):
+            if cell.cell_type == "markdown":
+                toc.extend(headings(markdown_to_html(cell.source)))
+                continue
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for output_index, output in enumerate(cell.get("outputs", [])):
+                if output.output_type == "stream" and output.get("name") != "stdout":
+                    continue
+                if output.output_type in ("display_data", "execute_result"):
+                    data = output.get("data", {})
+                    figure = data.get(PLOTLY_MIMETYPE)
+                    if isinstance(figure, dict):
+                        output.data = {PLOTLY_MIMETYPE: figure}
+                        output.metadata["parley"] = {
+                            "div_id": chart_div_id(cell, cell_index, output_index),
+                            "figure_json": script_safe_json(figure),
+                        }
+                        types |= trace_types(figure)
+                        n_charts += 1
+                        kept.append(output)
+                        continue
+                    data.pop(PLOTLY_MIMETYPE, None)
+                    for mimetype in DROPPED_MIMETYPES:
+                        data.pop(mimetype, None)
+                    if "text/html" in data:
+                        data["text/html"] = sanitize_html(_text(data["text/html"]))
+                        toc.extend(headings(data["text/html"]))
+                    elif "text/markdown" in data:
+                        rendered = sanitize_html(markdown_to_html(_text(data.pop("text/markdown"))))
+                        data["text/html"] = rendered
+                        toc.extend(headings(rendered))
+                    if not data:
+                        continue
+                kept.append(output)
+            cell.outputs = kept
+
+        chart_js = CHART_SCRIPT.read_text(encoding="utf-8") if n_charts else ""
+        bundle = choose_bundle(types) if n_charts else None
+        plotly_js = bundle.text if bundle else ""
+        scripts = [csp_hash(text) for text in (plotly_js, chart_js) if text]
+        csp = "; ".join(
+            [
+                "default-src 'none'",
+                "script-src " + (" ".join(scripts) if scripts else "'none'"),
+                "style-src 'unsafe-inline'",
+                "img-src data: blob:",
+                "font-src data:",
+                "base-uri 'none'",
+                "form-action 'none'",
+            ]
+        )
+        resources["parley"] = {
+            "title": title,
+            "toc": toc,
+            "n_charts": n_charts,
+            "trace_types": sorted(types),
+            "bundle": bundle.name if bundle else None,
+            "plotly_js": plotly_js,
+            "chart_js": chart_js,
+            "csp": csp,
+        }
+        return nb, resources
+
+    @staticmethod
+    def _drop_title_heading(nb, title: str) -> None:
+        """Remove the first H1 when it repeats the page title the header already shows."""
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            match = _H1_LINE.search(cell.source)
+            if match:
+                if match.group(1).strip() == title:
+                    cell.source = (cell.source[: match.start()] + cell.source[match.end() :]).strip("\n")
+                return
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def briefing_exporter():
+    """An ``HTMLExporter`` using the ``parley`` template, inputs and prompts excluded.
+
+    ``NbConvertBase.display_data_priority`` puts the Plotly mimetype first (the template draws it
+    in ``data_other``).
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.NbConvertBase.display_data_priority = [
+        PLOTLY_MIMETYPE,
+        "text/html",
+        "application/pdf",
+        "text/latex",
+        "image/svg+xml",
+        "image/png",
+        "image/jpeg",
+        "text/markdown",
+        "text/plain",
+    ]
+    config.TemplateExporter.extra_template_basedirs = [str(paths.TEMPLATES_DIR)]
+    config.TemplateExporter.exclude_input = True
+    config.TemplateExporter.exclude_input_prompt = True
+    config.TemplateExporter.exclude_output_prompt = True
+    exporter = HTMLExporter(config=config, template_name=TEMPLATE_NAME)
+    return exporter
+
+
+def export_html(nb, name: str | None = None) -> tuple[str, dict]:
+    """Render an executed notebook as a briefing page.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook; it is not modified.
+    name
+        The notebook's name, the title's last fallback.
+
+    Returns
+    -------
+    (str, dict)
+        The page and nbconvert's resources (``resources["parley"]`` says what the page holds).
+    """
+    resources = {"metadata": {"name": name or "Briefing"}}
+    body, resources = briefing_exporter().from_notebook_node(nb, resources=resources)
+    return body, resources

@@ -1,0 +1,570 @@
+"""Render one briefing: execute a parameterised notebook, export it as a self-contained HTML page.
+
+:func:`render_briefing` is the one entry point; ``parley render``, the Makefile and the scheduler
+only call it. In one process it
+
+1. resolves the parameters (the notebook's own declarations, read with
+   ``papermill.inspect_notebook``; the dossier's ``datapackage.json`` for ``as_of``);
+2. executes the notebook with papermill in the notebook's folder, kernel ``python3`` (this
+   environment's Python);
+3. checks the run is whole: every code cell executed without error (papermill's exit status is
+   not enough: a ``sys.exit(0)`` in a cell stops the run "successfully"), and charts are there
+   when the notebook draws charts;
+4. normalises the run record (no timestamps, no random ids) and exports the page with
+   :func:`parley.export.export_html`;
+5. publishes ``<name>.html`` and the executed ``<name>.ipynb`` into
+   ``reports/<dossier>/<as_of>/`` atomically (temporary file in the same folder, then
+   ``os.replace``).
+
+On any failure it raises :class:`parley.errors.RenderError` naming the cell, the error and
+where the failed run record was kept (``<name>.failed.ipynb`` beside the report), and leaves a
+previously published page untouched.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import datetime as dt
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from parley import paths
+from parley.errors import ParameterError, RenderError
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+DEFAULT_KERNEL = "python3"
+INJECTED_CELL_ID = "injected-parameters"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIMING_KEYS = ("start_time", "end_time", "duration")
+# A Plotly figure drawn as HTML (any renderer but plotly_mimetype): needs a CDN or bloats pages.
+_PLOTLY_AS_HTML = re.compile(r"Plotly\.newPlot|cdn\.plot\.ly|plotly-latest|plotly\.js v\d", flags=re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What :func:`render_briefing` published.
+
+    Attributes
+    ----------
+    html : Path
+        The briefing page.
+    ipynb : Path
+        The executed notebook beside it (the run record).
+    as_of : str
+        ISO date of the view.
+    dossier : str
+        Dossier id (its folder name).
+    version : str
+        Dataset version shown in the page (hash of the data package's files).
+    n_charts : int
+        Charts drawn in the page.
+    seconds : float
+        Wall time of the whole render.
+    """
+
+    html: Path
+    ipynb: Path
+    as_of: str
+    dossier: str
+    version: str
+    n_charts: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter a notebook declares in its ``parameters`` cell."""
+
+    name: str
+    type_name: str
+    default: Any
+    help: str = ""
+
+
+def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
+    """The parameters a notebook declares, in order, with their literal defaults.
+
+    A default that is not a Python literal is ``None``.
+    """
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    out = {}
+    for name, info in declared.items():
+        try:
+            default = ast.literal_eval(info.get("default") or "None")
+        except (ValueError, SyntaxError):
+            default = None
+        out[name] = Parameter(name, info.get("inferred_type_name") or "None", default, info.get("help") or "")
+    return out
+
+
+def resolve_notebook(notebook: str | os.PathLike[str]) -> Path:
+    """Path of a briefing notebook given by name (``briefing``) or path.
+
+    Raises
+    ------
+    ParameterError
+        When there is no such notebook; the message lists the notebooks by name.
+    """
+    path = paths.notebook_path(str(notebook))
+    if not path.is_file():
+        available = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+        listing = ", ".join(available) if available else "none yet"
+        raise ParameterError(f"no notebook {str(notebook)!r} (looked for {path}); notebooks by name: {listing}; or give a path to an .ipynb file")
+    return path
+
+
+def check_iso_date(name: str, value: Any) -> str:
+    """``value`` as a ``YYYY-MM-DD`` string, or :class:`ParameterError`."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(f"parameter {name}: {text!r} is not an ISO date; expected YYYY-MM-DD, e.g. 2025-02-18") from None
+    return text
+
+
+def render_briefing(
+    notebook: str | os.PathLike[str],
+    parameters: dict[str, Any] | None = None,
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+    dossier: str | None = None,
+    as_of: str | None = None,
+    kernel_name: str | None = None,
+    progress: bool = True,
+) -> Rendered:
+    """Execute a briefing notebook and publish it as a self-contained HTML page.
+
+    Parameters
+    ----------
+    notebook
+        A notebook name in ``notebooks/`` (``"briefing"``) or a path to an ``.ipynb`` file.
+    parameters
+        Values for the notebook's parameters cell, by name. Unknown names are refused.
+    out_dir
+        Folder receiving ``<name>.html`` and ``<name>.ipynb``; default
+        ``reports/<dossier>/<as_of>/`` under :func:`parley.paths.reports_dir`.
+    dossier
+        Dossier name or folder; default the notebook's ``dossier`` parameter default, else
+        :data:`parley.paths.DEFAULT_DOSSIER`.
+    as_of
+        ISO date of the view; default ``parley.as_of`` of the dossier's ``datapackage.json``,
+        else the notebook's ``as_of`` default.
+    kernel_name
+        Jupyter kernel; default ``python3``, which must run this environment's Python.
+    progress
+        Show papermill's progress bar on stderr.
+
+    Returns
+    -------
+    Rendered
+        Paths, the view (dossier, as-of, dataset version), the number of charts and the time.
+
+    Raises
+    ------
+    ParameterError
+        Unknown notebook or parameter name, a date that is not ISO, contradicting values.
+    DossierNotFound, DossierInvalid
+        The dossier cannot be read.
+    RenderError
+        Execution failed or stopped early, charts are missing, or the export failed. Nothing
+        is published; the run record is kept as ``<name>.failed.ipynb``.
+    """
+    started = time.perf_counter()
+    from parley import __version__
+    from parley.dossier import dataset_version
+    from parley.schema import read_schema
+
+    source_path = resolve_notebook(notebook)
+    declared = notebook_parameters(source_path)
+    values = _check_names(source_path, declared, dict(parameters or {}))
+
+    dossier_ref = _pick("dossier", dossier, values, declared.get("dossier"), None) or paths.DEFAULT_DOSSIER
+    dossier_path = paths.dossier_dir(dossier_ref)
+    schema = read_schema(dossier_path)
+    dossier_id = dossier_path.name
+    as_of_value = _pick("as_of", as_of, values, None, schema.options.get("as_of"))
+    if as_of_value is None and "as_of" in declared:
+        as_of_value = declared["as_of"].default
+    if as_of_value is None:
+        raise ParameterError(f"no as_of date: pass one (--as-of YYYY-MM-DD) or set parley.as_of in {schema.path}")
+    as_of_text = check_iso_date("as_of", as_of_value)
+    if "dossier" in declared:
+        values["dossier"] = str(dossier_ref)
+    if "as_of" in declared:
+        values["as_of"] = as_of_text
+    ordered = {name: values[name] for name in declared if name in values}
+    version = dataset_version(schema)
+
+    kernel = kernel_name or DEFAULT_KERNEL
+    if kernel_name is None:
+        _check_kernel(kernel)
+
+    folder = Path(out_dir) if out_dir is not None else paths.reports_dir() / dossier_id / as_of_text
+    folder.mkdir(parents=True, exist_ok=True)
+    name = source_path.stem
+    html_path = folder / f"{name}.html"
+    ipynb_path = folder / f"{name}.ipynb"
+    failed_path = folder / f"{name}.failed.ipynb"
+    running_path = folder / f".{name}.{os.getpid()}.running.ipynb"
+
+    source_nb = nbformat.read(source_path, as_version=4)
+    executed = _execute(source_path, running_path, failed_path, ordered, kernel, progress)
+    try:
+        _check_complete(executed, source_path)
+        n_charts = _check_charts(executed, source_nb, source_path)
+        title = source_nb.metadata.get("title") or _first_h1(source_nb) or name
+        parley_meta = {
+            **(source_nb.metadata.get("parley") or {}),
+            "title": title,
+            "dossier": dossier_id,
+            "dossier_title": schema.title,
+            "as_of": as_of_text,
+            "version": version,
+            "notebook": _display_path(source_path),
+            "parameters": ordered,
+            "sources": _dossier_sources(schema),
+            "parley_version": __version__,
+        }
+        _normalise(executed, source_path, ipynb_path, parley_meta)
+        page_nb = copy.deepcopy(executed)
+        page_nb.metadata["parley"]["generated_at"] = _now()
+        try:
+            from parley.export import export_html
+
+            page, resources = export_html(page_nb, name)
+        except Exception as exc:  # nbconvert/jinja raise many types; all mean "no page"
+            raise RenderError(f"{source_path.name}: exporting the HTML failed ({type(exc).__name__}: {exc})") from exc
+        drawn = resources["parley"]["n_charts"]
+        if drawn != n_charts:
+            raise RenderError(f"{source_path.name}: the notebook made {n_charts} chart(s) but the page draws {drawn}")
+    except RenderError as exc:
+        nbformat.write(executed, failed_path)
+        _remove(running_path)
+        raise RenderError(f"{exc}; nothing was published; the run record is kept at {failed_path}") from exc.__cause__
+
+    _publish(ipynb_path, nbformat.writes(executed) + "\n")
+    _publish(html_path, page)
+    _remove(running_path)
+    _remove(failed_path)
+    return Rendered(
+        html=html_path,
+        ipynb=ipynb_path,
+        as_of=as_of_text,
+        dossier=dossier_id,
+        version=version,
+        n_charts=n_charts,
+        seconds=time.perf_counter() - started,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# parameters
+
+
+def _check_names(source_path: Path, declared: dict[str, Parameter], values: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"{source_path.name}: unknown parameter(s) {', '.join(unknown)}; "
+            f"the notebook's parameters are: {describe_parameters(declared)}"
+        )
+    return values
+
+
+def describe_parameters(declared: dict[str, Parameter]) -> str:
+    """``name (type, default …)`` for each declared parameter, comma-separated."""
+    if not declared:
+        return "none (it has no cell tagged 'parameters')"
+    return ", ".join(f"{p.name} ({p.type_name}, default {p.default!r})" for p in declared.values())
+
+
+def _pick(name: str, explicit: Any, values: dict[str, Any], declared: Parameter | None, fallback: Any) -> Any:
+    """Explicit keyword > parameters dict > notebook default (``declared``) > ``fallback``."""
+    given = values.get(name)
+    if explicit is not None and given is not None and str(explicit) != str(given):
+        raise ParameterError(f"{name} given twice with different values: {explicit!r} and parameters[{name!r}] = {given!r}")
+    if explicit is not None:
+        return explicit
+    if given is not None:
+        return given
+    if fallback is not None:
+        return fallback
+    return declared.default if declared is not None else None
+
+
+def coerce_parameter(name: str, text: str, declared: dict[str, Parameter]) -> Any:
+    """A command-line string as the type the notebook declares for ``name``.
+
+    ``str`` stays text (``007`` stays ``"007"``); ``int``, ``float`` and ``bool`` are parsed
+    strictly; lists and dicts are read as YAML (``[US, RU]``). Unknown names raise
+    :class:`ParameterError` listing the valid ones.
+    """
+    if name not in declared:
+        raise ParameterError(f"unknown parameter {name}; the notebook's parameters are: {describe_parameters(declared)}")
+    type_name = declared[name].type_name.lower()
+    try:
+        if type_name == "str":
+            return text
+        if type_name == "int":
+            return int(text)
+        if type_name == "float":
+            return float(text)
+        if type_name == "bool":
+            lowered = text.strip().lower()
+            if lowered in {"true", "yes", "1", "on"}:
+                return True
+            if lowered in {"false", "no", "0", "off"}:
+                return False
+            raise ValueError(text)
+    except ValueError:
+        raise ParameterError(f"parameter {name}: {text!r} is not a valid {type_name}") from None
+    return load_yaml(text, where=f"parameter {name}")
+
+
+def load_yaml(text: str, where: str) -> Any:
+    """YAML text as Python values; dates stay ISO strings (as papermill's ``-y`` keeps them)."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{where}: not valid YAML ({exc})") from None
+    return _dates_to_text(value)
+
+
+def _dates_to_text(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _dates_to_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_text(item) for item in value]
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# execution and checks
+
+
+def _check_kernel(kernel: str) -> None:
+    """Refuse a ``python3`` kernelspec that would run another Python than this environment's."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel)
+    except NoSuchKernel:
+        raise RenderError(f"no Jupyter kernel {kernel!r}; run `make setup` (it installs one into .venv)") from None
+    program = spec.argv[0] if spec.argv else ""
+    if program in {"python", f"python{sys.version_info[0]}", "python%d.%d" % sys.version_info[:2]}:
+        return  # jupyter_client runs sys.executable for these
+    if Path(program).absolute().parent != Path(sys.executable).absolute().parent:
+        raise RenderError(
+            f"kernel {kernel!r} ({spec.resource_dir}) runs {program}, not this environment's {sys.executable}; "
+            "run `make setup` to install the environment's kernel, or pass a kernel name explicitly"
+        )
+
+
+def _execute(source_path: Path, running_path: Path, failed_path: Path, parameters: dict, kernel: str, progress: bool):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        return papermill.execute_notebook(
+            str(source_path),
+            str(running_path),
+            parameters=parameters,
+            kernel_name=kernel,
+            cwd=str(source_path.parent),
+            progress_bar=progress,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        where = _failed_cell(running_path, exc.exec_count)
+        _keep(running_path, failed_path)
+        raise RenderError(
+            f"{source_path.name}: {where} raised {exc.ename}: {exc.evalue}; nothing was published; "
+            f"the run record is kept at {failed_path}"
+        ) from None
+    except Exception as exc:  # kernel died, timed out, would not start
+        _keep(running_path, failed_path)
+        kept = f"the run record is kept at {failed_path}" if failed_path.exists() else "no run record was written"
+        raise RenderError(f"{source_path.name}: execution failed ({type(exc).__name__}: {exc}); nothing was published; {kept}") from exc
+
+
+def _failed_cell(record: Path, exec_count) -> str:
+    try:
+        nb = nbformat.read(record, as_version=4)
+    except Exception:  # the record may be missing or partial
+        return f"the cell In [{exec_count}]"
+    code_index = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or INJECTED_CELL_ID in cell.metadata.get("tags", []):
+            continue
+        code_index += 1
+        if cell.get("execution_count") == exec_count:
+            return _describe_cell(cell, code_index)
+    return f"the cell In [{exec_count}]"
+
+
+def _describe_cell(cell, code_index: int) -> str:
+    first_line = next((line for line in cell.source.splitlines() if line.strip()), "").strip()
+    if len(first_line) > 60:
+        first_line = first_line[:59] + "…"
+    ident = f", id {cell.id}" if cell.get("id") else ""
+    return f"code cell {code_index}{ident} ({first_line!r})"
+
+
+def _check_complete(nb, source_path: Path) -> None:
+    """Every non-empty code cell ran to completion without an error output."""
+    code_index = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        injected = INJECTED_CELL_ID in cell.metadata.get("tags", [])
+        if not injected:
+            code_index += 1
+        if not cell.source.strip():
+            continue
+        where = "the injected parameters cell" if injected else _describe_cell(cell, code_index)
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            raise RenderError(f"{source_path.name}: {where} raised {errors[0].get('ename')}: {errors[0].get('evalue')}")
+        status = (cell.metadata.get("papermill") or {}).get("status", "completed")
+        if cell.get("execution_count") is None or status != "completed":
+            raise RenderError(f"{source_path.name}: {where} never ran (the run stopped early; status {status!r})")
+
+
+def _count_charts(nb) -> int:
+    return sum(
+        1
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if PLOTLY_MIMETYPE in output.get("data", {})
+    )
+
+
+def _check_charts(executed, source_nb, source_path: Path) -> int:
+    """Count the charts; refuse HTML-rendered Plotly figures and a page missing its charts.
+
+    Charts are expected when the notebook's metadata says ``parley.min_charts``, or else when
+    its stored outputs (committed for nbval) hold at least one chart.
+    """
+    code_index = 0
+    for cell in executed.cells:
+        if cell.cell_type != "code" or INJECTED_CELL_ID in cell.metadata.get("tags", []):
+            continue
+        code_index += 1
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            markup = data.get("text/html", "")
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            if PLOTLY_MIMETYPE not in data and _PLOTLY_AS_HTML.search(markup):
+                raise RenderError(
+                    f"{source_path.name}: {_describe_cell(cell, code_index)} shows a Plotly figure as HTML, which the "
+                    "page cannot draw offline; leave plotly's default renderer (plotly_mimetype) and PLOTLY_RENDERER alone"
+                )
+    n_charts = _count_charts(executed)
+    expected = (source_nb.metadata.get("parley") or {}).get("min_charts")
+    if expected is None:
+        expected = 1 if _count_charts(source_nb) else 0
+    if n_charts < int(expected):
+        raise RenderError(f"{source_path.name}: the run drew {n_charts} chart(s) where at least {expected} were expected")
+    return n_charts
+
+
+# --------------------------------------------------------------------------------------------
+# run record and publishing
+
+
+def _normalise(nb, source_path: Path, ipynb_path: Path, parley_meta: dict) -> None:
+    """Make the run record a function of its inputs: no timestamps, no random ids, no pids."""
+    papermill_meta = nb.metadata.get("papermill")
+    if papermill_meta is not None:
+        for key in _TIMING_KEYS:
+            papermill_meta.pop(key, None)
+        papermill_meta["input_path"] = _display_path(source_path)
+        papermill_meta["output_path"] = _display_path(ipynb_path)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell_papermill = cell.metadata.get("papermill")
+        if cell_papermill is not None:
+            for key in _TIMING_KEYS:
+                cell_papermill.pop(key, None)
+        if INJECTED_CELL_ID in cell.metadata.get("tags", []):
+            cell.id = INJECTED_CELL_ID
+    nb.metadata["parley"] = parley_meta
+
+
+def _display_path(path: Path) -> str:
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _first_h1(nb) -> str | None:
+    from parley.export import first_h1
+
+    return first_h1(nb)
+
+
+def _dossier_sources(schema) -> list[str]:
+    """One line per source: the dossier's sources table when readable, else the descriptor's."""
+    from parley.dossier import read_raw_table
+
+    frame, _problems = read_raw_table(schema, schema.tables["sources"])
+    lines = []
+    if frame is not None and "title" in frame.columns:
+        for row in frame.to_dict("records"):
+            parts = [row.get("outlet", ""), row.get("title", "")]
+            line = ": ".join(part for part in parts if part)
+            if row.get("published"):
+                line += f" ({row['published']})"
+            if line:
+                lines.append(line)
+    if not lines:
+        lines = [s.get("title") or s.get("path", "") for s in schema.descriptor.get("sources", []) if isinstance(s, dict)]
+    return [line for line in lines if line]
+
+
+def _now() -> str:
+    """UTC time of generation (``SOURCE_DATE_EPOCH`` wins, for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _publish(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        _remove(temporary)
+
+
+def _keep(running_path: Path, failed_path: Path) -> None:
+    if running_path.exists():
+        os.replace(running_path, failed_path)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
