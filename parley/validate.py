@@ -394,7 +394,9 @@ def _check_field(run: _Run, f: _Frame, spec: Field) -> None:
         pattern = constraints["pattern"]
         matches = column.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
         mismatch = valid & ~matches
-        path_like = column.str.contains(r"[/\\]|\.\.", regex=True).to_numpy(dtype=bool)
+        path_like = np.zeros(len(column), dtype=bool)
+        if mismatch.any():
+            path_like[mismatch] = column[mismatch].str.contains(r"[/\\]|\.\.", regex=True).to_numpy(dtype=bool)
         run.report_rows(f, mismatch & path_like, spec.name, "contains a path separator or '..'; ids and file names are plain names without '/', '\\' or '..'", "pattern")
         hint = PATTERN_HINTS.get(pattern)
         run.report_rows(f, mismatch & ~path_like, spec.name, f"{hint} (pattern {pattern})" if hint else f"does not match the pattern {pattern}", "pattern")
