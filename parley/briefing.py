@@ -383,8 +383,12 @@ def changes_table(b: Briefing) -> Table:
 
 
 def stance_shift_chart(b: Briefing) -> go.Figure:
-    """Where stances moved since the comparison point."""
-    return figures.create_stance_shift_chart(_subject_changes(b), since=b.since, as_of=b.as_of)
+    """Where stances moved since the comparison point (an explanatory panel when there is none)."""
+    changes = _subject_changes(b)
+    if b.since is None and b.baseline is None:
+        changes = changes.iloc[0:0]
+    return figures.create_stance_shift_chart(changes, since=b.since, as_of=b.as_of,
+                                             title="Stance shifts" if (b.since is not None or b.baseline is not None) else "Stance shifts (no comparison date given)")
 
 
 def sources_appendix(b: Briefing) -> Table:

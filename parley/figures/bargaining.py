@@ -32,19 +32,28 @@ def create_bargaining_chart(positions: pd.DataFrame, *, title: str = "Bargaining
         part = positions.loc[positions["side"] == side]
         if part.empty:
             continue
+        # Actors of one side at the same stance on the same issue share one mark, so no label hides another.
+        part = part.sort_values(["issue", "stance", "actor"], kind="stable")
+        marks = part.groupby(["issue", "stance"], sort=False).agg(
+            actors=("actor", lambda s: ", ".join(label(a, 18) for a in s)),
+            red_line=("red_line", "any"),
+            hover=("actor", lambda s: s.index.tolist()),
+        ).reset_index()
+        hovers = []
+        for rows in marks["hover"]:
+            lines = [f"<b>{label(part.at[r, 'actor'])}</b>{' — RED LINE' if part.at[r, 'red_line'] else ''}: “{hover_text(part.at[r, 'text'])}”" for r in rows]
+            hovers.append(f"{label(part.at[rows[0], 'issue'])} ({side}): {theme.stance_label(part.at[rows[0], 'stance'])}<br>" + "<br>".join(lines))
         fig.add_trace(go.Scatter(
-            x=part["stance"].astype(float), y=[y_of[i] + SIDE_OFFSET[side] for i in part["issue"]], mode="markers+text",
-            text=[label(a, 18) for a in part["actor"]], textposition="top center", textfont=dict(size=10), name=side,
-            marker=dict(symbol=SIDE_SYMBOL[side], size=13, color=[theme.STANCE_COLORS[int(s)] for s in part["stance"]],
-                        line=dict(width=[3 if r else 1 for r in part["red_line"]], color=theme.RED_LINE_COLOR)),
-            customdata=[f"<b>{label(a)}</b> ({side}) on {label(i)}: {theme.stance_label(s)}{' — RED LINE' if r else ''}<br>“{hover_text(t)}”"
-                        for a, i, s, r, t in zip(part["actor"], part["issue"], part["stance"], part["red_line"], part["text"])],
-            hovertemplate="%{customdata}<extra></extra>",
+            x=marks["stance"].astype(float), y=[y_of[i] + SIDE_OFFSET[side] for i in marks["issue"]], mode="markers+text",
+            text=marks["actors"], textposition="middle right" if side != "left out" else "middle left", textfont=dict(size=10), name=side,
+            marker=dict(symbol=SIDE_SYMBOL[side], size=13, color=[theme.STANCE_COLORS[int(s)] for s in marks["stance"]],
+                        line=dict(width=[3 if r else 1 for r in marks["red_line"]], color=theme.RED_LINE_COLOR)),
+            customdata=hovers, hovertemplate="%{customdata}<extra></extra>", cliponaxis=False,
         ))
     fig.update_layout(
-        title_text=f"{title}<br><sup>Dots by stance; a thick outline marks a red line. Hover for the quote.</sup>",
+        title=dict(text=title, subtitle_text="Each mark is one or more actors at that stance; a thick outline marks a red line. Hover for the words."),
         height=max(320, 90 + 52 * len(issues)),
-        xaxis=dict(title_text="Stance", range=[-2.6, 2.6], tickvals=[-2, -1, 0, 1, 2],
+        xaxis=dict(title_text="Stance", range=[-3.1, 3.4], tickvals=[-2, -1, 0, 1, 2],
                    ticktext=[f"{s:+d}<br>{theme.STANCE_WORDS[s]}" if s else "0<br>neutral" for s in range(-2, 3)], zeroline=True),
         yaxis=dict(title_text="", tickvals=list(range(len(issues))), ticktext=[label(i, 30) for i in issues], range=[-0.6, len(issues) - 0.4]),
     )

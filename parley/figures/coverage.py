@@ -13,7 +13,8 @@ KIND_WORDS = {"direct_quote": "direct quote", "reported_speech": "reported speec
 
 
 def create_coverage_chart(by_speaker: pd.DataFrame, by_source: pd.DataFrame, *, title: str = "Coverage: statements per speaker and per source") -> go.Figure:
-    """Two horizontal bar panels: statements per speaker (stacked by kind) and per source.
+    """Two horizontal bar panels, one above the other: statements per speaker (stacked by kind)
+    and per source (with how many of its quotes verify).
 
     Parameters
     ----------
@@ -27,21 +28,20 @@ def create_coverage_chart(by_speaker: pd.DataFrame, by_source: pd.DataFrame, *, 
     if by_speaker.empty:
         return empty_figure(title, "The dossier holds no statements.")
     speakers = list(dict.fromkeys(by_speaker["speaker"]))
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.18,
-                        subplot_titles=("Statements per speaker", "Statements per source (verified)"))
+    sources = by_source.sort_values(["statements", "source_id"], ascending=[False, True], kind="stable").head(15)
+    fig = make_subplots(rows=2, cols=1, row_heights=[len(speakers), max(len(sources), 1) + 1], vertical_spacing=0.12,
+                        subplot_titles=("Statements per speaker", "Statements per source (hover: how many verify)"))
     for kind in ("direct_quote", "reported_speech", "assessment"):
         part = by_speaker.loc[by_speaker["kind"] == kind]
         if part.empty:
             continue
         fig.add_trace(go.Bar(x=part["statements"], y=[label(s) for s in part["speaker"]], orientation="h", name=KIND_WORDS[kind],
                              marker_color=theme.KIND_COLORS[kind], hovertemplate="%{y}: %{x} " + KIND_WORDS[kind] + "<extra></extra>"), row=1, col=1)
-    sources = by_source.sort_values(["statements", "source_id"], ascending=[False, True], kind="stable").head(15)
-    names = [label(f"{o if isinstance(o, str) else 'unknown outlet'} · {s}", 36) for o, s in zip(sources["outlet"], sources["source_id"])]
+    names = [label(f"{o if isinstance(o, str) else 'unknown outlet'} · {s}", 40) for o, s in zip(sources["outlet"], sources["source_id"])]
     fig.add_trace(go.Bar(x=sources["statements"], y=names, orientation="h", name="statements in source", marker_color=theme.NEUTRAL_COLOR,
-                         customdata=sources["verified"], hovertemplate="%{y}: %{x} statements, %{customdata} verified<extra></extra>", showlegend=False), row=1, col=2)
-    fig.update_layout(title_text=title, barmode="stack", height=max(300, 120 + 26 * len(speakers)), legend=dict(y=-0.12, yanchor="top"))
+                         customdata=sources["verified"], hovertemplate="%{y}: %{x} statements, %{customdata} verified<extra></extra>", showlegend=False), row=2, col=1)
+    fig.update_layout(title_text=title, barmode="stack", height=280 + 26 * (len(speakers) + len(sources)), legend=dict(y=-0.08, yanchor="top"))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[label(s) for s in speakers], row=1, col=1)
-    fig.update_yaxes(autorange="reversed", row=1, col=2)
-    fig.update_xaxes(title_text="statements", row=1, col=1)
-    fig.update_xaxes(title_text="statements", row=1, col=2)
+    fig.update_yaxes(autorange="reversed", row=2, col=1)
+    fig.update_xaxes(title_text="statements", row=2, col=1)
     return fig

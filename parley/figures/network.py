@@ -68,7 +68,7 @@ def create_alignment_network(edges: pd.DataFrame, *, max_edges: int = 60, title:
         hovertemplate="%{text}<extra></extra>",
     ))
     fig.update_layout(
-        title_text=f"{title}<br><sup>Solid purple: agree on shared issues; dotted orange: opposed. Hover an edge's middle for the issues.</sup>",
+        title=dict(text=title, subtitle_text="Solid purple: agree on shared issues; dotted orange: opposed. Hover an edge's middle for the issues."),
         height=520, xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"),
     )
     return fig

@@ -41,7 +41,7 @@ def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, title: s
             hovertemplate="%{customdata}<extra></extra>",
         ))
     fig.update_layout(
-        title_text=f"{title}<br><sup>Filled: direct quote · hollow: reported speech · black outline: red line.</sup>",
+        title=dict(text=title, subtitle_text="Filled: direct quote · hollow: reported speech · black outline: red line. Hover a mark for the words."),
         height=max(300, 110 + 30 * len(keep)),
         xaxis=dict(title_text="Stance on the issue", range=[-2.5, 2.9], tickvals=[-2, -1, 0, 1, 2],
                    ticktext=[f"{s:+d} {theme.STANCE_WORDS[s]}" if s else "0 neutral" for s in range(-2, 3)]),

@@ -12,7 +12,7 @@ COLUMNS = ["event_id", "event", "date", "status", "actor_id", "actor", "role"]
 
 
 def create_seat_chart(seats: pd.DataFrame, *, title: str = "Who is at the table, and who is not") -> go.Figure:
-    """Dot matrix of events × actors, marked by role (at the table, host, left out).
+    """Dot matrix of events (rows) × actors (columns), marked by role: at the table, host, left out.
 
     Parameters
     ----------
@@ -23,23 +23,24 @@ def create_seat_chart(seats: pd.DataFrame, *, title: str = "Who is at the table,
     if seats.empty:
         return empty_figure(title, "No events with recorded parties as of this date.")
     events = seats.drop_duplicates("event_id")[["event_id", "event", "date", "status"]]
-    x_of = {row.event_id: f"{label(row.event, 34)}<br>{date_text(row.date)} · {row.status}" for row in events.itertuples()}
-    order = seats.assign(_r=seats["role"].map({"participant": 0, "host": 1, "excluded": 2}))
-    actors = order.groupby("actor")["_r"].min().reset_index().sort_values(["_r", "actor"], kind="stable")["actor"].tolist()
+    y_of = {row.event_id: f"{label(row.event, 38)} · {date_text(row.date)} · {row.status}" for row in events.itertuples()}
+    ranked = seats.assign(_r=seats["role"].map({"participant": 0, "host": 1, "excluded": 2}))
+    ranked = ranked.groupby("actor").agg(first_role=("_r", "min"), events=("event_id", "size")).reset_index()
+    actors = ranked.sort_values(["first_role", "events", "actor"], ascending=[True, False, True], kind="stable")["actor"].tolist()
     fig = go.Figure()
     for role in ("participant", "host", "excluded"):
         part = seats.loc[seats["role"] == role]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=[x_of[e] for e in part["event_id"]], y=[label(a) for a in part["actor"]], mode="markers", name=theme.ROLE_WORDS[role],
+            x=[label(a, 24) for a in part["actor"]], y=[y_of[e] for e in part["event_id"]], mode="markers", name=theme.ROLE_WORDS[role],
             marker=dict(symbol=theme.ROLE_SYMBOLS[role], size=16, color=theme.ROLE_COLORS[role], line=dict(width=2, color=theme.ROLE_COLORS[role])),
-            hovertemplate="%{y}: " + theme.ROLE_WORDS[role] + "<br>%{x}<extra></extra>",
+            hovertemplate="%{x}: " + theme.ROLE_WORDS[role] + "<br>%{y}<extra></extra>",
         ))
     fig.update_layout(
-        title_text=title,
-        height=max(300, 110 + 28 * len(actors)),
-        xaxis=dict(title_text="Event", categoryorder="array", categoryarray=[x_of[e] for e in events["event_id"]], tickangle=0),
-        yaxis=dict(title_text="", categoryorder="array", categoryarray=[label(a) for a in actors], autorange="reversed"),
+        title=dict(text=title, subtitle_text="One row per event; a circle is a seat at the table, a square the host, a cross a party left out."),
+        height=max(340, 230 + 34 * len(events)),
+        xaxis=dict(title_text="", categoryorder="array", categoryarray=[label(a, 24) for a in actors], tickangle=-35),
+        yaxis=dict(title_text="", categoryorder="array", categoryarray=list(y_of.values()), autorange="reversed"),
     )
     return fig

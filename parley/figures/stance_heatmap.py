@@ -54,8 +54,8 @@ def create_stance_heatmap(matrix: pd.DataFrame, *, max_actors: int = 20, title: 
         go.Heatmap(
             z=z, x=x_labels, y=y_labels, zmin=-2.5, zmax=2.5, colorscale=theme.STANCE_COLORSCALE,
             customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
-            colorbar=dict(title=dict(text="Stance"), tickvals=[-2, -1, 0, 1, 2],
-                          ticktext=[f"{s:+d} {theme.STANCE_WORDS[s]}" if s else "0 neutral" for s in range(-2, 3)], len=0.8),
+            colorbar=dict(title=dict(text="Stance"), tickvals=[-2, -1, 0, 1, 2], len=1, lenmode="fraction", thickness=14, y=0.5,
+                          ticktext=[f"{s:+d} {theme.STANCE_WORDS[s]}" if s else "0 neutral" for s in range(-2, 3)]),
         )
     )
     lines = rows.loc[rows["red_line"].astype(bool)]
@@ -67,8 +67,8 @@ def create_stance_heatmap(matrix: pd.DataFrame, *, max_actors: int = 20, title: 
         ))
     subtitle = f"{len(actor_ids)} actors × {len(issue_ids)} issues" + (f"; {hidden} actors with fewer positions not shown" if hidden else "")
     fig.update_layout(
-        title_text=f"{title}<br><sup>{subtitle}. Boxed cells are red lines. Hover a cell for the quote.</sup>",
-        height=max(320, 120 + 34 * len(actor_ids)),
+        title=dict(text=title, subtitle_text=f"{subtitle}. Boxed cells are red lines. Hover a cell for the quote."),
+        height=max(420, 230 + 36 * len(actor_ids)),
         xaxis=dict(title_text="Issue", side="bottom", tickangle=-30),
         yaxis=dict(title_text="", autorange="reversed"),
         legend=dict(x=1, xanchor="right"),

@@ -47,10 +47,10 @@ FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", A
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
     layout=go.Layout(
         font=dict(family=FONT_FAMILY, size=13, color="#1f2328"),
-        title=dict(font=dict(size=17), x=0, xanchor="left", y=0.98, yanchor="top"),
-        margin=dict(l=12, r=12, t=64, b=40),
+        title=dict(font=dict(size=17), x=0.01, xanchor="left", xref="container", subtitle=dict(font=dict(size=12, color="#57606a"))),
+        margin=dict(l=12, r=12, t=118, b=40),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=12), bgcolor="#ffffff", align="left"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text=""),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, title_text=""),
         colorway=["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"],
         xaxis=dict(automargin=True, title=dict(standoff=8)),
         yaxis=dict(automargin=True, title=dict(standoff=8)),

@@ -39,7 +39,7 @@ def create_timeline(events: pd.DataFrame, *, as_of: pd.Timestamp | None = None, 
         xs = [d if pd.notna(d) else undated_x for d in part["date"]]
         # Several events on one day and lane are spread vertically so none hides another.
         rank = part.groupby(part["date"].fillna(undated_x)).cumcount()
-        ys = [LANES.index(status) + 0.18 * r for r in rank]
+        ys = [LANES.index(status) + 0.26 * r for r in rank]
         hover = [
             f"<b>{label(t, 80)}</b><br>{date_text(d)} · {status}" + (f" · {label(p, 60)}" if isinstance(p, str) and p else "")
             + (f"<br>with: {label(w, 120)}" if w else "") + (f"<br>left out: {label(x, 120)}" if x else "")
@@ -53,14 +53,15 @@ def create_timeline(events: pd.DataFrame, *, as_of: pd.Timestamp | None = None, 
     shapes, annotations = [], []
     if as_of is not None:
         shapes.append(dict(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper", line=dict(dash="dash", width=1, color=theme.NEUTRAL_COLOR)))
-        annotations.append(dict(x=as_of, y=1, yref="paper", text=f"as of {date_text(as_of)}", showarrow=False, yanchor="bottom", font=dict(size=11)))
+        annotations.append(dict(x=as_of, y=1, yref="paper", text=f" as of {date_text(as_of)}", showarrow=False, yanchor="top", xanchor="left", font=dict(size=11)))
     if len(undated):
-        annotations.append(dict(x=undated_x, y=0, yref="paper", text="date not set", showarrow=False, yanchor="top", font=dict(size=11)))
+        shapes.append(dict(type="rect", x0=undated_x - pd.Timedelta(hours=30), x1=undated_x + pd.Timedelta(days=4), y0=0, y1=1, yref="paper", line=dict(width=0), fillcolor="#f3f4f6", layer="below"))
+        annotations.append(dict(x=undated_x - pd.Timedelta(hours=30), y=0.02, yref="paper", text=" date not set", showarrow=False, yanchor="bottom", xanchor="left", font=dict(size=11)))
     first = dated["date"].min() if len(dated) else undated_x - pd.Timedelta(days=6)
     fig.update_layout(
-        title_text=f"{title}<br><sup>Filled: held · open: planned · cross: cancelled. Undated plans sit at the right.</sup>",
-        height=360, shapes=shapes, annotations=annotations,
-        xaxis=dict(title_text="Date", type="date", range=[first - pd.Timedelta(days=2), undated_x + pd.Timedelta(days=6)]),
+        title=dict(text=title, subtitle_text="Filled: held · open: planned · cross: cancelled. Undated plans sit in the grey band at the right."),
+        height=420, shapes=shapes, annotations=annotations,
+        xaxis=dict(title_text="Date", type="date", range=[first - pd.Timedelta(days=2), undated_x + pd.Timedelta(days=4)]),
         yaxis=dict(title_text="", tickvals=[0, 1, 2], ticktext=["held", "planned", "cancelled"], range=[-0.5, 2.8]),
     )
     return fig
