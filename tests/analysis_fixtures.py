@@ -1,0 +1,135 @@
+"""Helpers that build small, precise dossiers for the analysis, figure and briefing tests.
+
+The recipe: copy the tiny fixture dossier to a temporary folder (``tiny_copy`` in conftest.py),
+rewrite the CSVs that a test is about with the helpers below, then load the copy with
+:func:`load`. Every statement text written here is cut from a synthetic seed text at real offsets
+(:func:`span`), so provenance holds in the built dossiers too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import parley
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TINY_SOURCE = "tiny_001"
+TINY_TEXT = (FIXTURES / "tiny" / "seeds" / "tiny_001.txt").read_text(encoding="utf-8")
+
+#: A second synthetic source, written by the tests' author; every name in it is invented.
+SECOND_SOURCE = "tiny_002"
+SECOND_TEXT = (
+    "SYNTHETIC TEST TEXT — not a real article\n"
+    "Lakeside round set for 20 March\n"
+    "LAKESIDE, 10 March 2025. Northland's envoy said his side would \"never give up the northern villages\".\n"
+    "Southland's foreign minister said the border \"can be discussed, step by step.\"\n"
+    "Officials from Midland said the Lakeside round is now set for 20 March.\n"
+)
+
+
+def read_table(folder: Path, name: str) -> pd.DataFrame:
+    """One CSV of a dossier folder as untyped strings (empty cells are ``""``)."""
+    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def write_table(folder: Path, name: str, rows: pd.DataFrame | list[dict]) -> None:
+    """Replace table ``name`` with ``rows``, keeping the file's header (missing cells are empty)."""
+    columns = list(read_table(folder, name).columns)
+    frame = pd.DataFrame(rows, columns=columns) if isinstance(rows, list) else rows.reindex(columns=columns)
+    frame = frame.fillna("").astype(str)
+    frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+
+
+def add_rows(folder: Path, name: str, rows: list[dict]) -> None:
+    """Append ``rows`` to table ``name``."""
+    frame = read_table(folder, name)
+    write_table(folder, name, pd.concat([frame, pd.DataFrame(rows)], ignore_index=True))
+
+
+def set_cells(folder: Path, name: str, key: str, value: str, **cells: str) -> None:
+    """Set ``cells`` on the row(s) of table ``name`` whose ``key`` column equals ``value``."""
+    frame = read_table(folder, name)
+    mask = frame[key] == value
+    assert mask.any(), f"no row with {key}={value!r} in {name}.csv"
+    for column, cell in cells.items():
+        frame.loc[mask, column] = cell
+    write_table(folder, name, frame)
+
+
+def span(fragment: str, text: str = TINY_TEXT) -> dict:
+    """``text, char_start, char_end`` of a fragment that occurs exactly once in ``text``."""
+    assert text.count(fragment) == 1, f"fragment must occur once: {fragment!r}"
+    start = text.index(fragment)
+    return {"text": fragment, "char_start": start, "char_end": start + len(fragment)}
+
+
+def statement(statement_id: str, fragment: str, *, speaker_id: str = "", on_behalf_of_id: str = "", kind: str = "direct_quote",
+              said: str = "2025-03-03", reported: str = "2025-03-03", status: str = "accepted", source_id: str = TINY_SOURCE) -> dict:
+    """A statements.csv row cut from a synthetic source text."""
+    text = SECOND_TEXT if source_id == SECOND_SOURCE else TINY_TEXT
+    return {
+        "statement_id": statement_id, "source_id": source_id, "speaker_id": speaker_id, "on_behalf_of_id": on_behalf_of_id,
+        "kind": kind, **span(fragment, text), "attribution_cue": "", "date_said": said, "date_reported": reported,
+        "coder": "test author", "review_status": status, "notes": "synthetic test row",
+    }
+
+
+def position(position_id: str, statement_id: str, issue_id: str, actor_id: str, stance: int, red_line: bool = False, condition: str = "") -> dict:
+    """A positions.csv row."""
+    return {"position_id": position_id, "statement_id": statement_id, "issue_id": issue_id, "actor_id": actor_id,
+            "stance": str(stance), "red_line": "true" if red_line else "false", "condition": condition, "notes": ""}
+
+
+def set_statements(folder: Path, statements: list[dict], positions: list[dict]) -> None:
+    """Replace every statement and position (and drop judgment support that no longer points anywhere)."""
+    write_table(folder, "statements", statements)
+    write_table(folder, "positions", positions)
+    ids = {s["statement_id"] for s in statements}
+    support = read_table(folder, "judgment_support")
+    write_table(folder, "judgment_support", support.loc[support["statement_id"].isin(ids)])
+
+
+def add_second_source(folder: Path, published: str = "2025-03-10") -> None:
+    """Add the synthetic source ``tiny_002`` (its text file, hash and sources.csv row)."""
+    (folder / "seeds" / "tiny_002.txt").write_text(SECOND_TEXT, encoding="utf-8")
+    add_rows(folder, "sources", [{
+        "source_id": SECOND_SOURCE, "seed_file": "tiny_002.txt", "sha256": hashlib.sha256(SECOND_TEXT.encode("utf-8")).hexdigest(),
+        "title": "Lakeside round set for 20 March", "outlet": "Synthetic Gazette (fictional)", "published": published,
+        "language": "en", "notes": "Synthetic text written for Parley's tests; every name in it is invented.",
+    }])
+
+
+def set_as_of(folder: Path, as_of: str | None) -> None:
+    """Declare (or, with ``None``, remove) the dossier's ``parley.as_of`` in datapackage.json."""
+    descriptor_path = folder / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    if as_of is None:
+        descriptor.get("parley", {}).pop("as_of", None)
+    else:
+        descriptor.setdefault("parley", {})["as_of"] = as_of
+    descriptor_path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def load(folder: Path) -> parley.Dossier:
+    """Load a built dossier without the validator: these tests are about the analysis of the rows
+    they build, not about the validation rules (tested in tests/test_validate.py)."""
+    return parley.load_dossier(folder, validate=False)
+
+
+def day(value: str) -> pd.Timestamp:
+    """An as-of date."""
+    return pd.Timestamp(value)
+
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "riyadh_2025"
+
+
+@pytest.fixture(scope="session")
+def seed() -> parley.Dossier:
+    """The real seed dossier (read only: never change its frames in a test)."""
+    return parley.load_dossier(SEED_DIR, validate=False)
