@@ -598,8 +598,8 @@ def _spans(run: _Run) -> None:
         run.report_rows(f, beyond, span.end, lambda i: f"beyond the end of source {sources.iloc[i]!r}, which has {lengths[i]} characters; offsets are 0-based code points, {span.end} exclusive", "span-range")
         if span.text is None or span.text not in f.frame.columns:
             continue
-        inside = np.flatnonzero(known & ~reversed_ & ~beyond)
         texts = f.frame[span.text].astype(str).to_numpy()
+        inside = np.flatnonzero(known & ~reversed_ & ~beyond & (texts != ""))  # an empty text is reported as required
         source_ids = sources.to_numpy()
         found = np.array([run.texts[source_ids[i]][starts[i]:ends[i]] for i in inside], dtype=object)
         differs = np.zeros(len(texts), dtype=bool)

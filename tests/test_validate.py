@@ -209,6 +209,21 @@ def test_row_numbers_follow_the_spreadsheet_not_the_frame_index(tiny_copy):
     assert pd.read_csv(tiny_copy / "actors.csv", dtype=str).index[-2] + 2 != 6  # pandas' index alone would be wrong
 
 
+def test_rows_wider_than_the_header_are_reported_once_each(tiny_copy):
+    # pandas would silently turn the first column into the index and shift every value left.
+    parties = tiny_copy / "event_parties.csv"
+    lines = parties.read_text(encoding="utf-8").splitlines()
+    parties.write_text("\n".join([lines[0]] + [line + "," for line in lines[1:]]) + "\n", encoding="utf-8")
+    problems = validate_dossier(tiny_copy)
+    assert [(p.file, p.row, p.code) for p in problems] == [("event_parties.csv", row, "field-count") for row in range(2, 7)]
+    assert problems[0].message.startswith("row has 4 fields, the header has 3")
+
+
+def test_empty_text_is_reported_once(tiny_copy):
+    _set(tiny_copy, "statements.csv", 2, "text", "")
+    assert [(p.row, p.field, p.code) for p in validate_dossier(tiny_copy)] == [(2, "text", "required")]
+
+
 def test_missing_dossier_folder_is_a_problem_not_an_exception(tmp_path):
     problems = validate_dossier(tmp_path / "nowhere")
     assert [(p.file, p.code) for p in problems] == [("datapackage.json", "dossier-missing")]
