@@ -92,19 +92,50 @@ class Parameter:
 def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
     """The parameters a notebook declares, in order, with their literal defaults.
 
-    A default that is not a Python literal is ``None``.
+    Read with ``papermill.inspect_notebook``; names papermill's line parser skips (it gives up
+    on a line holding a second ``=``, e.g. in its comment) are recovered from the parameters
+    cell's Python syntax tree, so they can still be passed. A default that is not a Python
+    literal is ``None``.
     """
     import papermill
 
-    declared = papermill.inspect_notebook(str(notebook))
-    out = {}
-    for name, info in declared.items():
-        try:
-            default = ast.literal_eval(info.get("default") or "None")
-        except (ValueError, SyntaxError):
-            default = None
-        out[name] = Parameter(name, info.get("inferred_type_name") or "None", default, info.get("help") or "")
-    return out
+    declared = {}
+    for name, info in papermill.inspect_notebook(str(notebook)).items():
+        declared[name] = Parameter(name, info.get("inferred_type_name") or "None", _literal(info.get("default")), info.get("help") or "")
+    recovered = _parameters_from_syntax(nbformat.read(notebook, as_version=4))
+    ordered = {name: declared.get(name, parameter) for name, parameter in recovered.items()}
+    ordered.update({name: parameter for name, parameter in declared.items() if name not in ordered})
+    return ordered
+
+
+def _literal(source: str | None) -> Any:
+    try:
+        return ast.literal_eval(source or "None")
+    except (ValueError, SyntaxError):
+        return None
+
+
+def _parameters_from_syntax(nb) -> dict[str, Parameter]:
+    cell = next((c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        return {}
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return {}
+    lines = cell.source.splitlines()
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, annotation, value = node.target.id, ast.unparse(node.annotation), node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, annotation, value = node.targets[0].id, "None", node.value
+        else:
+            continue
+        line = lines[node.end_lineno - 1] if node.end_lineno else ""
+        comment = line[node.end_col_offset :].strip() if node.end_col_offset is not None else ""
+        found[name] = Parameter(name, annotation, _literal(ast.unparse(value)), comment.lstrip("#").strip())
+    return found
 
 
 def resolve_notebook(notebook: str | os.PathLike[str]) -> Path:
@@ -196,11 +227,17 @@ def render_briefing(
     schema = read_schema(dossier_path)
     dossier_id = dossier_path.name
     as_of_value = _pick("as_of", as_of, values, None, schema.options.get("as_of"))
-    if as_of_value is None and "as_of" in declared:
+    if as_of_value in (None, "") and "as_of" in declared:
         as_of_value = declared["as_of"].default
-    if as_of_value is None:
+    if as_of_value in (None, ""):
         raise ParameterError(f"no as_of date: pass one (--as-of YYYY-MM-DD) or set parley.as_of in {schema.path}")
     as_of_text = check_iso_date("as_of", as_of_value)
+    for name, explicit in (("dossier", dossier), ("as_of", as_of)):
+        if explicit is not None and name not in declared:
+            raise ParameterError(
+                f"{source_path.name} has no {name} parameter, so {name}={explicit!r} would not reach it; "
+                f"its parameters are: {describe_parameters(declared)}"
+            )
     if "dossier" in declared:
         values["dossier"] = str(dossier_ref)
     if "as_of" in declared:
@@ -296,11 +333,11 @@ def _pick(name: str, explicit: Any, values: dict[str, Any], declared: Parameter 
     given = values.get(name)
     if explicit is not None and given is not None and str(explicit) != str(given):
         raise ParameterError(f"{name} given twice with different values: {explicit!r} and parameters[{name!r}] = {given!r}")
-    if explicit is not None:
+    if explicit not in (None, ""):
         return explicit
-    if given is not None:
+    if given not in (None, ""):
         return given
-    if fallback is not None:
+    if fallback not in (None, ""):
         return fallback
     return declared.default if declared is not None else None
 
