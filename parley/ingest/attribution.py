@@ -1,0 +1,720 @@
+"""Who said it: mentions of people and bodies, attribution cues, speakers of quotes and reports.
+
+The article is read once, in order. Every name, role, pronoun and descriptive noun phrase
+outside quotation marks becomes a :class:`Mention`; names are tied to entities (a dossier actor,
+or a person the article introduces, so "Kirill Shamiev" and later "Shamiev" are one entity).
+For each sentence the reporting verbs are paired with their subject (``X said``, ``said X``,
+``X, a researcher at Y, explains``); each quotation takes the subject of the nearest pair in its
+sentence, or the holder of a viewpoint (``For X, "…"``), or the subject of a clause that opens
+it with a colon (``X was optimistic: "…"``). A quotation that forms a sentence of its own takes
+the nearest attributed speaker before it (carry-over); a quoted phrase inside a sentence with no
+speaker stays unattributed. Pronouns take the last speaker; ``the researcher`` takes the most
+recent entity described that way, in the article or in the dossier's roles.
+
+Reported statements are the clauses of reporting verbs (``warned that …``, ``has ruled out …``,
+``according to X, …``, ``X's objective was …``) without quote marks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from parley.ingest import cues
+from parley.ingest.lexicon import Lexicon
+from parley.ingest.quotes import Quote, find_quotes, mask
+from parley.ingest.text import Block, Sentence, paragraphs, sentences
+
+_CAP_TOKEN = r"(?:[A-Z]\.|[A-Z][\w'’-]*)"
+_CAP_SEQUENCE = re.compile(
+    rf"(?<![\w'’-]){_CAP_TOKEN}(?:[ \t\u00a0]+(?:(?:bin|ibn|al|el|de|da|di|du|van|von|der|den|la|le|del|dos|das)[ \t\u00a0]+)*{_CAP_TOKEN})*"
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_ROLE_STOP = frozenset(
+    "the a an his her their its our my your this that these those and or but of to for with by from in on at as said says told met".split()
+)
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+((?:[\w'’-]+\s+){0,4}?)([\w'’-]+)(?=\s+(?:at|of|for|in|with|from|and|who|based)\b|\s*,)")
+_ROLE_NP = re.compile(
+    r"(?<![\w'’-])(the|a|an|one|another|two|three|several|some|its|his|her|their|[A-Z][\w'’-]*['’]s)\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)(?![\w'’-])",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;:]|\s[–—]\s|\s-\s")
+_TRAILING = re.compile(r"(?:[\s,;:.–—-]+|\s+(?:and|but|or|while|whereas|although|as|so|because|which|who)\b)+$", re.IGNORECASE)
+_LEADING = re.compile(r"^[\s,;:–—-]+")
+_WORDS = re.compile(r"[\w'’-]+")
+_AND_THAT = re.compile(r"(?<![\w-])(?:and|but)\s+(?:also\s+)?that\s+", re.IGNORECASE)
+_VIEWPOINT = re.compile(r"^\s*(?:for|according\s+to|in\s+the\s+(?:view|words|opinion)\s+of|as)\s+", re.IGNORECASE)
+_HEADING_MAX_WORDS = 12
+_APPOSITIVE_OPENING = re.compile(r"\s*(?:a|an|the|who|which|whose|one|[a-z0-9])", re.IGNORECASE)
+
+
+@dataclass
+class Entity:
+    """Someone or something that can speak: a dossier actor or a name the article introduces."""
+
+    key: str
+    name: str
+    actor_id: str | None = None
+    person: bool = False
+    roles: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Mention:
+    """A stretch of the article naming or describing a possible speaker."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # name | role | pronoun | np
+    key: str | None = None
+    definite: bool = True
+    head: str = ""
+
+
+@dataclass
+class Pair:
+    """A reporting verb and its subject within one sentence."""
+
+    cue_start: int
+    cue_end: int
+    subject: Mention | None
+    key: str | None
+    method: str  # cue | inverted | inherited
+    attribution_start: int
+
+
+@dataclass
+class Extracted:
+    """One statement found in the article, before issue and stance suggestions."""
+
+    kind: str  # direct_quote | reported_speech | assessment
+    start: int
+    end: int
+    text: str
+    speaker_key: str | None
+    speaker_mention: str
+    cue: str
+    method: str
+    confidence: float
+    group: int | None = None
+
+
+_METHOD_CONFIDENCE = {
+    "cue": 0.9,
+    "inverted": 0.9,
+    "viewpoint": 0.85,
+    "colon": 0.75,
+    "continuation": 0.85,
+    "carry-over": 0.65,
+    "inherited": 0.7,
+    "nearest": 0.45,
+    "none": 0.5,
+}
+
+
+class Article:
+    """One article analysed: paragraphs, quotations, sentences, mentions and entities.
+
+    Parameters
+    ----------
+    text
+        The article text exactly as stored.
+    lexicon
+        The dossier's actors and issues (:class:`parley.ingest.lexicon.Lexicon`); may be empty.
+    """
+
+    def __init__(self, text: str, lexicon: Lexicon | None = None):
+        self.text = text
+        self.lexicon = lexicon or Lexicon.empty()
+        self.blocks: list[Block] = paragraphs(text)
+        self.quotes, self.mark_problems = find_quotes(text, self.blocks)
+        self.masked = mask(text, self.quotes)
+        self.sentences: list[Sentence] = sentences(self.masked, self.blocks)
+        self.skip_paragraphs = {i for i, b in enumerate(self.blocks) if _is_boilerplate(text[b.start : b.end])}
+        self.headings = {i for i, b in enumerate(self.blocks) if _is_heading(self.masked[b.start : b.end])}
+        self.entities: dict[str, Entity] = {}
+        self.mentions: list[Mention] = []
+        self._find_mentions()
+        self._by_end: dict[int, Mention] = {}
+        self._by_start: dict[int, Mention] = {}
+        for mention in self.mentions:
+            if mention.end not in self._by_end or _rank(mention) > _rank(self._by_end[mention.end]):
+                self._by_end[mention.end] = mention
+            if mention.start not in self._by_start or _rank(mention) > _rank(self._by_start[mention.start]):
+                self._by_start[mention.start] = mention
+        self._named = sorted((m.start, m.key) for m in self.mentions if m.key and m.kind == "name")
+        self._named_starts = [s for s, _ in self._named]
+
+    # ------------------------------------------------------------------ mentions
+
+    def _entity_for_actor(self, actor_id: str) -> Entity:
+        key = f"a:{actor_id}"
+        if key not in self.entities:
+            actor = self.lexicon.actors[actor_id]
+            roles = {" ".join(r.lower().split()) for r in actor.roles}
+            roles |= {r.split()[-1] for r in roles}
+            self.entities[key] = Entity(key, actor.name, actor_id, actor.is_person, roles)
+        return self.entities[key]
+
+    def _find_mentions(self) -> None:
+        masked = self.masked
+        taken: list[tuple[int, int]] = []
+        spans_ok = [(b.start, b.end) for i, b in enumerate(self.blocks) if i not in self.skip_paragraphs]
+
+        def readable(start: int) -> bool:
+            k = bisect.bisect_right(spans_ok, (start, float("inf"))) - 1
+            return k >= 0 and spans_ok[k][0] <= start < spans_ok[k][1]
+
+        lexicon = self.lexicon
+        if lexicon.name_pattern is not None:
+            for match in lexicon.name_pattern.finditer(masked):
+                if not readable(match.start()):
+                    continue
+                surface = " ".join(match.group().split())
+                actor_id = lexicon.name_index.get(surface) or lexicon.name_index.get(surface[0].lower() + surface[1:])
+                if actor_id is None:
+                    continue
+                entity = self._entity_for_actor(actor_id)
+                self.mentions.append(Mention(match.start(), match.end(), match.group(), "name", entity.key))
+                taken.append((match.start(), match.end()))
+        taken.sort()
+
+        def overlaps(start: int, end: int) -> bool:
+            k = bisect.bisect_left(taken, (start, start))
+            for j in (k - 1, k):
+                if 0 <= j < len(taken) and taken[j][0] < end and start < taken[j][1]:
+                    return True
+            return False
+
+        # Names the article introduces: capitalised sequences, titles and sentence openers removed.
+        singles: list[tuple[int, int, str]] = []
+        locals_: list[tuple[int, int, str, str]] = []  # start, end, name, premodifier role
+        for match in _CAP_SEQUENCE.finditer(masked):
+            if not readable(match.start()):
+                continue
+            start, end = match.start(), match.end()
+            words = list(re.finditer(r"\S+", match.group()))
+            tokens = [w.group() for w in words]
+            last = _POSSESSIVE.sub("", tokens[-1]).rstrip(".")
+            if last != tokens[-1]:
+                end = start + words[-1].start() + len(last)
+                tokens[-1] = last
+            offsets = [start + w.start() for w in words]
+            role_words: list[str] = []
+            while tokens and (
+                tokens[0] in cues.STOP_CAPS
+                or tokens[0] in cues.TITLE_WORDS
+                or (len(tokens) > 1 and _nationality(tokens[0]) and (tokens[1] in cues.TITLE_WORDS or _nationality(tokens[1])))
+            ):
+                if tokens[0] not in cues.STOP_CAPS:
+                    role_words.append(tokens[0])
+                tokens.pop(0)
+                offsets.pop(0)
+            if not tokens or not tokens[-1]:
+                continue
+            start = offsets[0]
+            if overlaps(start, end):
+                # part of a dossier name ("Marco Rubio" inside a longer match): keep only what is free
+                continue
+            name = " ".join(tokens)
+            if len(tokens) == 1:
+                if _looks_like_name_token(tokens[0]):
+                    singles.append((start, end, tokens[0]))
+                continue
+            if any(t in cues.ORG_WORDS for t in tokens) or not all(_looks_like_name_token(t) for t in tokens):
+                entity = self.entities.setdefault(f"n:{name}", Entity(f"n:{name}", name, None, False))
+                self.mentions.append(Mention(start, end, masked[start:end], "name", entity.key))
+                continue
+            locals_.append((start, end, name, " ".join(role_words)))
+        surnames: dict[str, str] = {}
+        for start, end, name, role in locals_:
+            entity = self.entities.setdefault(f"n:{name}", Entity(f"n:{name}", name, None, True))
+            if role:
+                entity.roles |= {role.lower(), role.split()[-1].lower()}
+            surnames.setdefault(name.split()[-1], entity.key)
+            surnames.setdefault(name.split()[0], entity.key)
+            self.mentions.append(Mention(start, end, masked[start:end], "name", entity.key))
+        for actor_key, entity in list(self.entities.items()):
+            if entity.actor_id and entity.person:
+                surnames.setdefault(entity.name.split()[-1], actor_key)
+        for start, end, token in singles:
+            key = surnames.get(token)
+            if key is None:
+                key = f"n:{token}"
+                self.entities.setdefault(key, Entity(key, token, None, token not in cues.ORG_WORDS and not token.isupper()))
+            self.mentions.append(Mention(start, end, token, "name", key))
+        self.mentions.sort(key=lambda m: (m.start, -m.end))
+
+        # Roles learned from the article: "Russian political scientist Kirill Shamiev", "Lesia Ogryzko, a researcher at".
+        heads = set(cues.ROLE_NOUNS) | set(self.lexicon.role_heads)
+        for mention in [m for m in self.mentions if m.kind == "name" and m.key]:
+            entity = self.entities[mention.key]
+            if not entity.person:
+                continue
+            before = re.findall(r"[\w'’-]+", masked[max(0, mention.start - 60) : mention.start])
+            words: list[str] = []
+            for word in reversed(before):
+                if word.lower() in _ROLE_STOP or word.lower() in (w.lower() for w in cues.STOP_CAPS if w not in cues.TITLE_WORDS):
+                    break
+                words.insert(0, word)
+                if len(words) == 4:
+                    break
+            if words and (words[-1].lower() in heads or words[-1] in cues.TITLE_WORDS):
+                phrase = " ".join(words).lower()
+                entity.roles |= {phrase, words[-1].lower()}
+            appositive = _APPOSITIVE.match(masked, mention.end, min(len(masked), mention.end + 120))
+            if appositive and appositive.group(2).lower() in heads:
+                phrase = f"{appositive.group(1)}{appositive.group(2)}".lower()
+                entity.roles |= {" ".join(phrase.split()), appositive.group(2).lower()}
+        for entity in self.entities.values():
+            heads |= {r.split()[-1] for r in entity.roles if r}
+
+        # Roles from the dossier ("the Russian foreign minister").
+        if lexicon.role_pattern is not None:
+            for match in lexicon.role_pattern.finditer(masked):
+                if not readable(match.start()) or overlaps(match.start(), match.end()):
+                    continue
+                after = masked[match.end() : match.end() + 3]
+                if re.match(r"\s[A-Z]", after):
+                    continue  # a title before a name: the name is the mention
+                role = " ".join(match.group().lower().split())
+                start = match.start()
+                if masked[max(0, start - 4) : start].lower() == "the ":
+                    start -= 4
+                self.mentions.append(Mention(start, match.end(), masked[start : match.end()], "role", None, True, role))
+        # Descriptions: "the researcher", "a Kremlin spokesman".
+        for match in _ROLE_NP.finditer(masked):
+            head = match.group(3).lower()
+            if head not in heads or not readable(match.start()):
+                continue
+            if re.match(r"\s[A-Z][a-z]", masked[match.end() : match.end() + 3]):
+                continue  # "the researcher Lesia Ogryzko": the name follows
+            determiner = match.group(1).lower()
+            definite = determiner in ("the", "his", "her", "their", "its") or determiner.endswith(("'s", "’s"))
+            modifiers = " ".join(match.group(2).lower().split())
+            role = f"{modifiers} {head}".strip()
+            self.mentions.append(Mention(match.start(), match.end(), match.group(), "np", None, definite, role))
+        for match in cues.PRONOUN.finditer(masked):
+            if readable(match.start()):
+                self.mentions.append(Mention(match.start(), match.end(), match.group(), "pronoun", None, True, match.group().lower()))
+        self.mentions.sort(key=lambda m: (m.start, -m.end))
+
+    def resolve_role(self, mention: Mention, position: int) -> str | None:
+        """The entity a role or description refers to: the most recent one holding that role."""
+        if not mention.definite:
+            return None
+        role = mention.head
+        head = role.split()[-1] if role else ""
+        candidates = [e for e in self.entities.values() if role in e.roles] or [e for e in self.entities.values() if head and head in e.roles]
+        if mention.kind == "role":
+            for actor_id in self.lexicon.role_index.get(role, ()):
+                candidates.append(self._entity_for_actor(actor_id))
+        if not candidates:
+            return None
+        keys = {c.key for c in candidates}
+        if len(keys) == 1:
+            return next(iter(keys))
+        k = bisect.bisect_left(self._named_starts, position)
+        for start, key in reversed(self._named[:k]):
+            if key in keys:
+                return key
+        for start, key in self._named[k:]:
+            if key in keys:
+                return key
+        return sorted(keys)[0]
+
+    def last_person_before(self, position: int) -> str | None:
+        k = bisect.bisect_left(self._named_starts, position)
+        for _, key in reversed(self._named[max(0, k - 40) : k]):
+            if self.entities[key].person:
+                return key
+        return None
+
+    def name_of(self, key: str | None) -> str:
+        return self.entities[key].name if key else ""
+
+
+def _rank(mention: Mention) -> int:
+    return {"name": 4, "role": 3, "np": 2, "pronoun": 1}.get(mention.kind, 0) * 1000 + (mention.end - mention.start)
+
+
+def _nationality(token: str) -> bool:
+    return bool(token[:1].isupper() and token[1:].islower() and cues.NATIONALITY_END.search(token)) or token in ("US", "UK", "EU", "UN", "American", "British", "French", "Dutch", "Swiss", "Greek", "Thai")
+
+
+def _looks_like_name_token(token: str) -> bool:
+    if not token or token in cues.STOP_CAPS or any(ch.isdigit() for ch in token):
+        return False
+    if token.isupper() and len(token) > 1:
+        return True  # acronym: an organisation (NATO, ECFR)
+    return token[0].isupper() and not token[1:].isupper()
+
+
+def _is_boilerplate(paragraph: str) -> bool:
+    return bool(cues.BOILERPLATE.match(paragraph) and len(paragraph) < 300) or bool(cues.BOILERPLATE_ANYWHERE.search(paragraph))
+
+
+def _is_heading(paragraph: str) -> bool:
+    stripped = paragraph.rstrip()
+    return len(_WORDS.findall(stripped)) <= _HEADING_MAX_WORDS and not stripped.endswith((".", "!", "?", '"', "”", ":", "'", "’"))
+
+
+# ---------------------------------------------------------------------- attribution
+
+
+class _State:
+    """What the reader remembers while going through the article."""
+
+    def __init__(self) -> None:
+        self.speaker: str | None = None
+        self.speaker_paragraph = -10
+        self.speaker_mention = ""
+
+    def said(self, key: str | None, paragraph: int, mention: str) -> None:
+        if key:
+            self.speaker, self.speaker_paragraph, self.speaker_mention = key, paragraph, mention
+
+
+def extract(article: Article) -> list[Extracted]:
+    """Every direct quotation and reported statement of the article, with its speaker.
+
+    Returns
+    -------
+    list of Extracted
+        In text order; direct quotations first for equal offsets.
+    """
+    out: list[Extracted] = []
+    state = _State()
+    quotes_by_sentence: dict[int, list[Quote]] = {}
+    starts = [s.start for s in article.sentences]
+    for quote in article.quotes:
+        index = bisect.bisect_right(starts, quote.open_at) - 1
+        quotes_by_sentence.setdefault(max(index, 0), []).append(quote)
+    group_speaker: dict[int, tuple[str | None, str, str, str, float]] = {}
+    previous_paragraph = -1
+    for index, sentence in enumerate(article.sentences):
+        paragraph = sentence.paragraph
+        if paragraph in article.skip_paragraphs:
+            continue
+        if paragraph in article.headings and paragraph != 0 and paragraph != previous_paragraph:
+            state.speaker_paragraph = -10  # a sub-heading starts a new section: no carry-over across it
+        previous_paragraph = paragraph
+        pairs = _pairs(article, sentence, state)
+        quotes = quotes_by_sentence.get(index, [])
+        for quote in quotes:
+            if quote.part > 0 and quote.group in group_speaker:
+                key, mention, cue, _, confidence = group_speaker[quote.group]
+                out.append(_direct(article, quote, key, mention, cue, "continuation", _METHOD_CONFIDENCE["continuation"]))
+                continue
+            key, mention, cue, method = _quote_speaker(article, sentence, quote, pairs, state)
+            confidence = _METHOD_CONFIDENCE[method] if key or method == "none" else 0.4
+            group_speaker[quote.group] = (key, mention, cue, method, confidence)
+            out.append(_direct(article, quote, key, mention, cue, method, confidence))
+            if key and method != "none":
+                state.said(key, paragraph, mention)
+        out.extend(_reported(article, sentence, pairs, quotes, state))
+        for pair in pairs:
+            if pair.key:
+                state.said(pair.key, paragraph, pair.subject.text if pair.subject else "")
+    out.sort(key=lambda e: (e.start, 0 if e.kind == "direct_quote" else 1, -e.end))
+    return _drop_nested_reports(out)
+
+
+def _direct(article: Article, quote: Quote, key: str | None, mention: str, cue: str, method: str, confidence: float) -> Extracted:
+    return Extracted("direct_quote", quote.start, quote.end, article.text[quote.start : quote.end], key, mention, cue, method, confidence, quote.group)
+
+
+def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
+    """Reporting verbs of a sentence with their subjects, resolved to entities."""
+    masked = article.masked
+    out: list[Pair] = []
+    for match in cues.SPEECH.finditer(masked, sentence.start, sentence.end):
+        subject, attribution_start, method = _subject(article, sentence, match.start(), match.end())
+        key = _resolve(article, subject, match.start(), state) if subject else None
+        out.append(Pair(match.start(), match.end(), subject, key, method, attribution_start if subject else match.start()))
+    for match in cues.ACCORDING_TO.finditer(masked, sentence.start, sentence.end):
+        subject = _mention_at(article, _skip_space(masked, match.end()))
+        if subject is not None:
+            key = _resolve(article, subject, match.start(), state)
+            out.append(Pair(match.start(), subject.end, subject, key, "inverted", match.start()))
+    out.sort(key=lambda p: p.cue_start)
+    last: Pair | None = None
+    for pair in out:
+        if pair.subject is None and last is not None and last.subject is not None:
+            between = masked[last.cue_end : pair.cue_start]
+            if re.search(r"(?<![\w-])(?:and|but|then|before|after|while)(?:\s+(?:also|later|then|has|had|have))*\s*$", between, re.IGNORECASE):
+                pair.subject, pair.key, pair.method = last.subject, last.key, "inherited"
+                pair.attribution_start = last.attribution_start
+        if pair.subject is not None:
+            last = pair
+    return out
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _mention_at(article: Article, position: int) -> Mention | None:
+    return article._by_start.get(position)
+
+
+def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int) -> tuple[Mention | None, int, str]:
+    """The subject of a reporting verb: before it (``X has said``) or right after it (``said X``)."""
+    masked = article.masked
+    lo = max(sentence.start, cue_start - 200)
+    aux = cues.AUX_TAIL.search(masked, lo, cue_start)
+    end = aux.start() if aux else cue_start
+    if aux and "," in aux.group():
+        # "Lesia Ogryzko, a Ukrainian researcher at ..., explains": the subject precedes the appositive.
+        comma = masked.rfind(",", max(sentence.start, end - 160), end)
+        while comma > sentence.start:
+            inner = masked[comma + 1 : end]
+            if len(_WORDS.findall(inner)) > 20 or cues.SPEECH.search(inner):
+                break
+            candidate = article._by_end.get(comma)
+            if candidate is not None and candidate.kind in ("name", "role") and _APPOSITIVE_OPENING.match(inner):
+                return candidate, candidate.start, "cue"
+            comma = masked.rfind(",", max(sentence.start, end - 160), comma)
+    mention = article._by_end.get(end)
+    if mention is not None and mention.start >= sentence.start:
+        mention = _coordinated(article, mention, sentence)
+        return mention, mention.start, "cue"
+    # Inversion: '"...," said Lavrov' or ', said the minister,'.
+    before = masked[sentence.start : cue_start].rstrip()
+    if not before or before[-1] in ",\"”’'»":
+        subject = _mention_at(article, _skip_space(masked, cue_end))
+        if subject is not None and subject.end <= sentence.end:
+            return subject, cue_start, "inverted"
+    return None, cue_start, "cue"
+
+
+def _coordinated(article: Article, mention: Mention, sentence: Sentence) -> Mention:
+    """``The United States and Russia have agreed``: a subject of two names, tied to no one entity."""
+    before = article.masked[max(sentence.start, mention.start - 8) : mention.start]
+    match = re.search(r"(?:\s+and\s+|\s*&\s*)$", before)
+    if match and mention.kind == "name":
+        other = article._by_end.get(mention.start - len(match.group()))
+        if other is not None and other.kind == "name" and other.start >= sentence.start:
+            start = other.start
+            if article.masked[max(sentence.start, start - 4) : start].lower().endswith("the "):
+                start -= 4
+            return Mention(start, mention.end, article.text[start : mention.end], "group", None)
+    return mention
+
+
+def _resolve(article: Article, mention: Mention, position: int, state: _State) -> str | None:
+    if mention.kind == "name":
+        return mention.key
+    if mention.kind in ("role", "np"):
+        return article.resolve_role(mention, position)
+    if mention.kind == "pronoun":
+        if mention.head in ("he", "she"):
+            if state.speaker and article.entities[state.speaker].person:
+                return state.speaker
+            return article.last_person_before(position)
+        # "In Kiev they know": a plural pronoun after a body named earlier in the same sentence
+        sentence_start = article.masked.rfind(".", 0, mention.start) + 1
+        bodies = [m for m in article.mentions if sentence_start <= m.start and m.end <= mention.start and m.kind == "name" and m.key and not article.entities[m.key].person]
+        return bodies[-1].key if bodies and mention.start - bodies[-1].end <= 3 else None
+    return None
+
+
+def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: list[Pair], state: _State) -> tuple[str | None, str, str, str]:
+    """Speaker key, mention, cue words and method for one quotation."""
+    text, masked = article.text, article.masked
+    close = quote.close_at if quote.close_at is not None else quote.end
+    with_subject = [p for p in pairs if p.subject is not None]
+    if with_subject:
+        def distance(pair: Pair) -> int:
+            if pair.cue_start >= close:
+                return pair.attribution_start - close
+            return quote.open_at - pair.cue_end
+
+        best = min(with_subject, key=lambda p: (abs(distance(p)), p.cue_start))
+        cue_start = min(best.attribution_start, best.cue_start)
+        cue_end = max(best.cue_end, best.subject.end if best.method == "inverted" else best.cue_end)
+        cue = " ".join(text[cue_start:cue_end].split())
+        return best.key, best.subject.text, cue, best.method
+    head = masked[sentence.start : quote.open_at]
+    viewpoint = _VIEWPOINT.match(head)
+    if viewpoint:
+        mention = _mention_at(article, sentence.start + viewpoint.end())
+        if mention is not None and masked[mention.end : mention.end + 1] == ",":
+            key = _resolve(article, mention, mention.start, state)
+            return key, mention.text, " ".join(text[sentence.start : mention.end + 1].split()), "viewpoint"
+    stripped = head.rstrip()
+    if stripped.endswith(":"):
+        colon = sentence.start + len(stripped) - 1
+        candidates = [m for m in article.mentions if sentence.start <= m.start and m.end <= colon and m.kind in ("name", "role", "np", "pronoun")]
+        people = [m for m in candidates if m.kind != "name" or (m.key and article.entities[m.key].person)]
+        chosen = (people or candidates or [None])[0]
+        if chosen is not None:
+            key = _resolve(article, chosen, chosen.start, state)
+            return key, chosen.text, " ".join(text[chosen.start : colon + 1].split()), "colon"
+    if not head.strip(" \t\"'“‘«") and state.speaker and sentence.paragraph - state.speaker_paragraph <= 1:
+        return state.speaker, state.speaker_mention, "", "carry-over"
+    return None, "", "", "none"
+
+
+# ---------------------------------------------------------------------- reported statements
+
+
+def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: list[Quote], state: _State) -> list[Extracted]:
+    masked = article.masked
+    found: list[tuple[int, int, str, str | None, str, str, str]] = []  # start, end, kind, key, mention, cue, method
+    subjects = sorted(p.subject.start for p in pairs if p.subject is not None)
+    pair_at = {p.cue_start: p for p in pairs}
+
+    def speaker_for(cue_start: int, cue_end: int) -> tuple[str | None, str, int, str]:
+        pair = pair_at.get(cue_start)
+        if pair is None or pair.subject is None:
+            subject, attribution_start, method = _subject(article, sentence, cue_start, cue_end)
+            if subject is not None and method == "cue":
+                return _resolve(article, subject, cue_start, state), subject.text, attribution_start, "cue"
+            previous = [p for p in pairs if p.subject is not None and p.cue_end <= cue_start]
+            if previous:
+                p = previous[-1]
+                return p.key, p.subject.text, p.attribution_start, "inherited"
+            people = [m for m in article.mentions if sentence.start <= m.start and m.end <= cue_start and m.kind == "name" and m.key and article.entities[m.key].person]
+            if people:
+                m = people[-1]
+                return m.key, m.text, cue_start, "nearest"
+            return None, "", cue_start, "none"
+        return pair.key, pair.subject.text, pair.attribution_start, pair.method
+
+    for match in cues.THAT.finditer(masked, sentence.start, sentence.end):
+        that = re.match(r"((?:\s+[\w'’-]+){0,4}?)\s+that\s+", masked[match.end() : min(sentence.end, match.end() + 60)])
+        if not that:
+            continue
+        start = match.end() + that.end()
+        key, mention, attribution_start, method = speaker_for(match.start(), match.end())
+        kind = "assessment" if match.group().lower().startswith(("know", "knew", "fear", "believ", "think", "thought", "feel", "felt", "hope", "expect", "consider", "understand")) else "reported_speech"
+        found.append((start, match.end(), kind, key, mention, article.text[attribution_start : start].strip(), method))
+    for match in cues.BARE_CLAUSE.finditer(masked, sentence.start, sentence.end):
+        start = match.end()
+        if any(f[0] == start for f in found):
+            continue
+        if not cues.FINITE.search(masked, start, min(sentence.end, start + 80)):
+            continue
+        key, mention, attribution_start, method = speaker_for(match.start(), match.end())
+        found.append((start, match.start(), "reported_speech", key, mention, article.text[attribution_start:start].strip(), method))
+    for match in cues.OBJECT.finditer(masked, sentence.start, sentence.end):
+        if re.match(r"\s+that\b", masked[match.end() : match.end() + 6]):
+            continue  # "demand that ...": the that-clause is the statement
+        key, mention, attribution_start, method = speaker_for(match.start(), match.end())
+        lo = max(sentence.start, match.start() - 60)
+        aux = cues.AUX_TAIL.search(masked[lo : match.start()])
+        start = lo + aux.start() if aux else match.start()
+        start = _skip_space(masked, start)
+        while masked[start : start + 1] in (",",):
+            start = _skip_space(masked, start + 1)
+        found.append((start, -1, "reported_speech", key, mention, article.text[attribution_start : match.end()].strip(), method))
+    for match in cues.ACCORDING_TO.finditer(masked, sentence.start, sentence.end):
+        subject = _mention_at(article, _skip_space(masked, match.end()))
+        if subject is None:
+            continue
+        key = _resolve(article, subject, match.start(), state)
+        after = masked[subject.end : subject.end + 2]
+        head = masked[sentence.start : match.start()].rstrip()
+        if head.endswith(",") and len(_WORDS.findall(head)) >= 3:
+            found.append((sentence.start, -2, "reported_speech", key, subject.text, article.text[match.start() : subject.end], "inverted"))
+            continue
+        if after.startswith(","):
+            found.append((subject.end + 1, match.start(), "reported_speech", key, subject.text, article.text[match.start() : subject.end + 1], "inverted"))
+    position_re = _position_pattern()
+    for match in position_re.finditer(masked, sentence.start, sentence.end):
+        owner = article._by_end.get(match.start("owner") + len(match.group("owner")))
+        if owner is None:
+            continue
+        key = _resolve(article, owner, match.start(), state)
+        found.append((match.end(), match.start(), "assessment", key, owner.text, article.text[match.start() : match.end()].strip(), "cue"))
+
+    out: list[Extracted] = []
+    for start, marker, kind, key, mention, cue, method in found:
+        end = _clause_end(article, sentence, start, subjects, marker)
+        if end is None:
+            continue
+        start = _skip_space(masked, start)
+        lead = _LEADING.match(masked, start)
+        if lead:
+            start = lead.end()
+        if end - start < 8 or len(_WORDS.findall(masked, start, end)) < 3:
+            continue
+        if "x" * 6 in masked[start:end]:
+            continue  # a quotation inside: the quotation is the statement
+        confidence = _METHOD_CONFIDENCE.get(method, 0.5) * (0.8 if kind == "assessment" else 0.85)
+        out.append(Extracted(kind, start, end, article.text[start:end], key, mention, " ".join(cue.split()), method, round(confidence, 2)))
+    return out
+
+
+_POSITION_PATTERN: re.Pattern[str] | None = None
+
+
+def _position_pattern() -> re.Pattern[str]:
+    global _POSITION_PATTERN
+    if _POSITION_PATTERN is None:
+        _POSITION_PATTERN = re.compile(
+            rf"(?i:(?:one|some|all|none|two|several)\s+of\s+)?(?P<owner>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)['’]s?\s+(?i:(?:(?:main|key|chief|stated|top|central|primary|first|only|real)\s+)?"
+            rf"(?:{cues.POSITION_NOUNS})\s+{cues.COPULA}\s+(?:(?:to|for|that)\s+)?)"
+        )
+    return _POSITION_PATTERN
+
+
+def _clause_end(article: Article, sentence: Sentence, start: int, subjects: list[int], marker: int) -> int | None:
+    """Where a reported clause starting at ``start`` ends, or ``None`` when a quotation carries it."""
+    masked = article.masked
+    if marker == -2:  # "…, according to X": the clause is before the cue
+        end = masked.rfind(",", sentence.start, masked.find("ccording", sentence.start, sentence.end))
+        return _trim(masked, start, end)
+    end = sentence.end
+    breaker = _CLAUSE_BREAK.search(masked, start, end)
+    if breaker:
+        end = breaker.start()
+    k = bisect.bisect_right(subjects, start)
+    if k < len(subjects) and subjects[k] < end:
+        end = subjects[k]
+    for quote in article.quotes:
+        if start <= quote.open_at < end:
+            # A quotation interrupts the clause: keep what stands before it up to a clause break.
+            head = masked[start : quote.open_at]
+            comma = max(head.rfind(","), head.rfind(";"), head.rfind(":"))
+            if comma <= 0:
+                return None
+            end = start + comma
+            break
+        if quote.open_at >= end:
+            break
+    return _trim(masked, start, end)
+
+
+def _trim(masked: str, start: int, end: int) -> int | None:
+    if end <= start:
+        return None
+    match = _TRAILING.search(masked, start, end)
+    if match and match.end() == end:
+        end = match.start()
+    return end if end > start else None
+
+
+def _drop_nested_reports(items: list[Extracted]) -> list[Extracted]:
+    """Drop a reported statement lying inside another one (or repeating its span)."""
+    reported = [e for e in items if e.kind != "direct_quote"]
+    reported.sort(key=lambda e: (e.start, -e.end))
+    keep: set[int] = set()
+    outer_end = -1
+    for item in reported:
+        if item.end <= outer_end:
+            continue
+        keep.add(id(item))
+        outer_end = max(outer_end, item.end)
+    return [e for e in items if e.kind == "direct_quote" or id(e) in keep]
+
+
+def analyse(text: str, lexicon: Lexicon | None = None) -> tuple[Article, list[Extracted]]:
+    """Read an article and extract its statements (see :func:`extract`)."""
+    article = Article(text, lexicon)
+    return article, extract(article)
