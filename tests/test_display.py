@@ -1,0 +1,131 @@
+"""Tests for parley.display: escaped HTML tables and blocks, each with a plain-text twin."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from parley.display import HTMLBlock, Table, bullets, esc
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "actor": ["Northland", SCRIPT, "Midland & co"],
+        "stance": pd.array([2, -1, None], dtype="Int64"),
+        "score": [0.5, 2.0, float("nan")],
+        "red_line": [True, False, True],
+        "date": pd.to_datetime(["2025-03-03", None, "2025-03-10"]),
+        "hidden": ["x", "y", "z"],
+    })
+
+
+COLUMNS = {"actor": "Actor", "stance": "Stance", "score": "Score", "red_line": "Red line", "date": "Date"}
+
+
+def test_table_escapes_cells_headers_and_caption(frame):
+    table = Table(frame, {**COLUMNS, "actor": "Actor <name>"}, caption="Cap <i>")
+    html = table._repr_html_()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Midland &amp; co" in html
+    assert "Actor &lt;name&gt;" in html
+    assert "Cap &lt;i&gt;" in html and "<i>" not in html
+
+
+def test_table_keeps_only_named_columns_in_order_without_index(frame):
+    table = Table(frame, {"stance": "Stance", "actor": "Actor"})
+    assert list(table.frame.columns) == ["Stance", "Actor"]
+    html = table._repr_html_()
+    assert "hidden" not in html and ">x<" not in html
+    assert html.index("<th>Stance</th>") < html.index("<th>Actor</th>")
+    assert "<th></th>" not in html  # no index column
+
+
+def test_table_formats_cells_for_people(frame):
+    table = Table(frame, COLUMNS)
+    rows = table.frame.to_dict("records")
+    assert rows[0] == {"Actor": "Northland", "Stance": 2, "Score": "+0.50", "Red line": "yes", "Date": "2025-03-03"}
+    assert rows[1]["Score"] == "2" and rows[1]["Red line"] == "" and rows[1]["Date"] == "—"
+    assert rows[2]["Stance"] == "—" and rows[2]["Score"] == "—"
+
+
+def test_text_twin_holds_caption_and_numbers(frame):
+    text = repr(Table(frame, COLUMNS, caption="Positions"))
+    lines = text.splitlines()
+    assert lines[0] == "Positions"
+    assert "Actor" in lines[1] and "Stance" in lines[1]
+    assert "Northland" in lines[2] and "+0.50" in lines[2] and "2025-03-03" in lines[2]
+    assert SCRIPT in text  # plain text is not HTML: the raw value, unescaped
+    assert len(lines) == 1 + 1 + len(frame)
+
+
+def test_cut_rows_are_counted_in_the_caption(frame):
+    table = Table(frame, COLUMNS, caption="Positions", max_rows=2)
+    assert len(table.frame) == 2
+    assert "Positions (1 more rows not shown)" in table._repr_html_()
+    assert repr(table).splitlines()[0] == "Positions (1 more rows not shown)"
+    assert "Midland" not in repr(table)
+
+
+def test_cut_rows_are_counted_even_without_a_caption(frame):
+    table = Table(frame, COLUMNS, max_rows=1)
+    assert "(2 more rows not shown)" in table._repr_html_()
+    assert repr(table).splitlines()[0].strip() == "(2 more rows not shown)"
+
+
+def test_no_caption_and_no_cut_gives_a_bare_table(frame):
+    table = Table(frame, COLUMNS)
+    assert "parley-caption" not in table._repr_html_()
+    assert repr(table).splitlines()[0].split()[0] == "Actor"
+
+
+def test_empty_frame_shows_the_empty_sentence(frame):
+    table = Table(frame.iloc[0:0], COLUMNS, caption="Red lines", empty="No red lines <yet>.")
+    assert table._repr_html_() == '<p class="parley-empty">Red lines: No red lines &lt;yet&gt;.</p>'
+    assert repr(table) == "Red lines: No red lines <yet>."
+    assert repr(Table(frame.iloc[0:0], COLUMNS)) == "Nothing to show."
+
+
+def test_table_refuses_a_column_the_frame_lacks(frame):
+    with pytest.raises(KeyError):
+        Table(frame, {"missing": "Missing"})
+
+
+def test_no_random_ids_in_the_markup(frame):
+    first = Table(frame, COLUMNS, caption="c")._repr_html_()
+    second = Table(frame.copy(), COLUMNS, caption="c")._repr_html_()
+    assert first == second
+    assert " id=" not in first
+
+
+def test_html_block_has_both_faces():
+    block = HTMLBlock("<p>x &amp; y</p>", "x & y")
+    assert block._repr_html_() == "<p>x &amp; y</p>"
+    assert repr(block) == "x & y"
+
+
+def test_bullets_keep_item_markup_and_escape_the_title():
+    block = bullets(["<strong>2 red lines</strong> on the record", f"quote: {esc(SCRIPT)}"], title="Bottom <line>")
+    html = block._repr_html_()
+    assert html.startswith("<p><strong>Bottom &lt;line&gt;</strong></p><ul")
+    assert "<li><strong>2 red lines</strong> on the record</li>" in html
+    assert "<script>" not in html
+    assert repr(block) == f"Bottom <line>\n- 2 red lines on the record\n- quote: {SCRIPT}"
+
+
+def test_bullets_without_title():
+    block = bullets(["one", "two"])
+    assert block._repr_html_() == '<ul class="parley-list"><li>one</li><li>two</li></ul>'
+    assert repr(block) == "- one\n- two"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(None, "—"), (pd.NA, "—"), (pd.NaT, "—"), (float("nan"), "—"), (pd.Timestamp("2025-02-18"), "2025-02-18"),
+     ('<a href="x">', "&lt;a href=&quot;x&quot;&gt;"), (3, "3")],
+)
+def test_esc(value, shown):
+    assert esc(value) == shown
