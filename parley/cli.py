@@ -67,7 +67,8 @@ def main() -> None:
 def run() -> None:
     """Console entry point: run the CLI, turning Parley errors into clean messages."""
     try:
-        main.main(standalone_mode=False)
+        # Without standalone mode click returns ctx.exit(n)'s n instead of exiting: pass it on.
+        code = main.main(standalone_mode=False)
     except ParleyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -79,6 +80,7 @@ def run() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
