@@ -100,7 +100,7 @@ def _choice(value: str | None, valid: pd.Series, what: str, parameter: str) -> s
     value = str(value).strip()
     if value not in set(valid):
         listing = ", ".join(sorted(valid))
-        raise ParameterError(f"{parameter}={value!r} is not a {what} of this dossier; valid ids: {listing}")
+        raise ParameterError(f"{parameter}={value!r} is not {what} of this dossier; valid ids: {listing}")
     return value
 
 
@@ -137,8 +137,8 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
     since_date = analysis.parse_date(since, "since")
     if since_date is not None and since_date > as_of_date:
         raise ParameterError(f"since={since!r} is after as_of={as_of_date:%Y-%m-%d}; since must be the earlier date")
-    actor_id = _choice(actor, loaded.actors["actor_id"], "actor", "actor")
-    issue_id = _choice(issue, loaded.issues["issue_id"], "issue", "issue")
+    actor_id = _choice(actor, loaded.actors["actor_id"], "an actor", "actor")
+    issue_id = _choice(issue, loaded.issues["issue_id"], "an issue", "issue")
     if require == "actor" and actor_id is None:
         raise ParameterError(f"this notebook needs actor=<id>; valid ids: {', '.join(sorted(loaded.actors['actor_id']))}")
     if require == "issue" and issue_id is None:
@@ -228,7 +228,7 @@ def key_judgments(b: Briefing) -> Table:
     frame = judgments.sort_values("rank").assign(support=lambda f: f["judgment_id"].map(quoted).fillna(""))
     return Table(frame, {"rank": "#", "text": "Judgment", "likelihood": "Likelihood (ICD 203)", "confidence": "Confidence",
                          "support": "Supporting statements", "indicators": "Indicators to watch"},
-                 caption="Key judgments", empty="No key judgments recorded.")
+                 caption=f"As of {b.as_of:%Y-%m-%d}, in ICD 203 terms of likelihood", empty="No key judgments recorded.")
 
 
 def seat_chart(b: Briefing) -> go.Figure:
@@ -334,7 +334,7 @@ def key_quotes(b: Briefing) -> HTMLBlock:
         mark = ' <span class="parley-redline">red line</span>' if q.red_line else ""
         cards.append(
             f'<figure class="parley-quote"><blockquote>“{esc(q.text)}”</blockquote><figcaption>— <strong>{esc(q.speaker)}</strong>'
-            f' for {esc(q.actor)}, {esc(q.date)} · on {esc(q.issues)} ({esc(stance_label(q.stance))}){mark}'
+            f'{"" if q.actor == q.speaker else " for " + esc(q.actor)}, {esc(q.date)} · on {esc(q.issues)} ({esc(stance_label(q.stance))}){mark}'
             f'<br><small>{esc(q.source)} · characters {int(where["char_start"])}–{int(where["char_end"])} · {esc(q.statement_id)}</small></figcaption></figure>'
         )
         plain.append(f"“{q.text}” — {q.speaker}, {q.date:%Y-%m-%d} [{q.issues}; {stance_label(q.stance)}{'; red line' if q.red_line else ''}]")
