@@ -9,6 +9,7 @@ numbers come from :mod:`parley.analysis` and the charts from :mod:`parley.figure
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -426,7 +427,8 @@ def actor_issue_chart(b: Briefing) -> go.Figure:
     """Where the actor stands against everyone else, on the issues it has a position on."""
     issues = set(b.matrix.loc[b.matrix["actor_id"] == b.actor, "issue_id"])
     return figures.create_bargaining_chart(b.sided.loc[b.sided["issue_id"].isin(issues)],
-                                           title=f"{b.name_of(b.actor)} against the others, issue by issue")
+                                           # Plotly reads titles as markup: escape the name (quote=False: Plotly knows no &quot;).
+                                           title=f"{html.escape(b.name_of(b.actor), quote=False)} against the others, issue by issue")
 
 
 def actor_events(b: Briefing) -> Table:

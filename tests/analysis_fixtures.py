@@ -12,7 +12,9 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 import parley
@@ -51,14 +53,14 @@ def add_rows(folder: Path, name: str, rows: list[dict]) -> None:
     write_table(folder, name, pd.concat([frame, pd.DataFrame(rows)], ignore_index=True))
 
 
-def set_cells(folder: Path, name: str, key: str, value: str, **cells: str) -> None:
-    """Set ``cells`` on the row(s) of table ``name`` whose ``key`` column equals ``value``."""
-    frame = read_table(folder, name)
+def set_cells(folder: Path, table: str, key: str, value: str, /, **cells: str) -> None:
+    """Set ``cells`` on the row(s) of table ``table`` whose ``key`` column equals ``value``."""
+    frame = read_table(folder, table)
     mask = frame[key] == value
-    assert mask.any(), f"no row with {key}={value!r} in {name}.csv"
+    assert mask.any(), f"no row with {key}={value!r} in {table}.csv"
     for column, cell in cells.items():
         frame.loc[mask, column] = cell
-    write_table(folder, name, frame)
+    write_table(folder, table, frame)
 
 
 def span(fragment: str, text: str = TINY_TEXT) -> dict:
@@ -133,3 +135,24 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "riyadh_2025"
 def seed() -> parley.Dossier:
     """The real seed dossier (read only: never change its frames in a test)."""
     return parley.load_dossier(SEED_DIR, validate=False)
+
+
+def figure_strings(fig: go.Figure) -> list[str]:
+    """Every string a reader can see or hover in a figure: trace data and labels, titles, ticks,
+    annotations (the template is left out)."""
+    found: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple, np.ndarray)):
+            for item in value:
+                walk(item)
+
+    spec = fig.to_dict()
+    walk(spec["data"])
+    walk({k: v for k, v in spec["layout"].items() if k != "template"})
+    return found

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
-from analysis_fixtures import SEED_DIR, seed  # noqa: F401 (seed is a fixture)
+from analysis_fixtures import SEED_DIR, figure_strings, seed  # noqa: F401 (seed is a fixture)
 
 from parley import analysis
 from parley.analysis.bargaining import side_of
@@ -75,26 +75,6 @@ def seed_inputs(seed):
 @pytest.fixture(scope="module")
 def seed_figures(seed_inputs):
     return {name: factory(*seed_inputs[name]) for name, factory in FIGURES.items()}
-
-
-def _strings(fig: go.Figure) -> list[str]:
-    """Every string a reader can see or hover: trace data and labels, titles, ticks, annotations."""
-    found: list[str] = []
-
-    def walk(value):
-        if isinstance(value, str):
-            found.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, (list, tuple, np.ndarray)):
-            for item in value:
-                walk(item)
-
-    spec = fig.to_dict()
-    walk(spec["data"])
-    walk({k: v for k, v in spec["layout"].items() if k != "template"})
-    return found
 
 
 # --- registry and input checks --------------------------------------------------------------
@@ -210,7 +190,7 @@ def _hostile(name: str, frames: tuple[pd.DataFrame, ...]) -> tuple[pd.DataFrame,
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_markup_in_data_is_escaped_everywhere(seed_inputs, name):
     fig = FIGURES[name](*_hostile(name, seed_inputs[name]))
-    strings = _strings(fig)
+    strings = figure_strings(fig)
     assert not [s for s in strings if "<script" in s or "<img" in s]
     assert any("&lt;script&gt;" in s for s in strings), "the hostile quote or title should be shown, escaped"
     assert any("&lt;img" in s for s in strings), "the hostile name should be shown, escaped"

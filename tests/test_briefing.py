@@ -1,0 +1,299 @@
+"""Tests for parley.briefing: parameter checks of open_briefing, and every section the notebooks
+call, on the seed dossier (plain briefing, actor profile, issue brief, dataset QA) and on a
+hostile copy of the tiny dossier."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from analysis_fixtures import SEED_DIR, TINY_TEXT, figure_strings, load, set_cells
+
+import parley.briefing as pb
+from parley import analysis
+from parley.display import HTMLBlock, Table
+from parley.errors import DossierNotFound, ParameterError
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(2)>"
+
+#: Section calls of each notebook, in order (notebooks/*.ipynb).
+PLAIN = ["header", "bluf", "key_judgments", "seat_chart", "stance_heatmap", "stance_table", "bargaining_chart", "bargaining_table",
+         "red_lines_table", "deal_blockers_table", "alignment_chart", "alignment_table", "timeline_chart", "watch_list", "key_quotes",
+         "quote_board", "what_changed", "stance_shift_chart", "changes_table", "sources_appendix"]
+ACTOR = ["header", "actor_card", "actor_issue_chart", "actor_positions", "red_lines_table", "deal_blockers_table", "alignment_chart",
+         "alignment_table", "timeline_chart", "actor_events", "key_quotes", "quote_board", "what_changed", "stance_shift_chart", "changes_table"]
+ISSUE = ["header", "issue_card", "bargaining_chart", "bargaining_table", "issue_positions", "red_lines_table", "deal_blockers_table",
+         "issue_judgments", "key_quotes", "quote_board", "what_changed", "stance_shift_chart", "changes_table"]
+QA = ["header", "table_counts", "coverage_chart", "verification", "sources_appendix", "review_status", "gaps", "new_statements_table"]
+
+RETURNS = {"HTMLBlock": HTMLBlock, "Table": Table, "go.Figure": go.Figure}
+
+
+def _sections() -> dict[str, object]:
+    """Public functions of parley.briefing that take a Briefing."""
+    return {name: f for name, f in inspect.getmembers(pb, inspect.isfunction)
+            if f.__module__ == pb.__name__ and not name.startswith("_") and list(inspect.signature(f).parameters) == ["b"]}
+
+
+def _html(output) -> str:
+    return output._repr_html_()
+
+
+# --- open_briefing: parameters --------------------------------------------------------------
+
+def test_defaults_take_the_declared_as_of_and_no_subject(tiny_dir):
+    briefing = pb.open_briefing(tiny_dir)
+    assert briefing.as_of == pd.Timestamp("2025-03-03")
+    assert (briefing.since, briefing.actor, briefing.issue, briefing.baseline) == (None, None, None, None)
+    assert briefing.top_n == 12
+
+
+def test_parameters_are_parsed_and_kept(tiny_dir):
+    briefing = pb.open_briefing(tiny_dir, as_of="2025-03-04", since="2025-03-01", actor=" southland ", issue="border_line", top_n=3)
+    assert (briefing.as_of, briefing.since) == (pd.Timestamp("2025-03-04"), pd.Timestamp("2025-03-01"))
+    assert (briefing.actor, briefing.issue, briefing.top_n) == ("southland", "border_line", 3)
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        (dict(as_of="2025-13-01"), r"as_of='2025-13-01' is not a date; use ISO 8601 YYYY-MM-DD"),
+        (dict(as_of="3 March 2025"), r"as_of='3 March 2025' is not a date"),
+        (dict(since="yesterday"), r"since='yesterday' is not a date"),
+        (dict(as_of="2025-03-03", since="2025-03-04"), r"since='2025-03-04' is after as_of=2025-03-03; since must be the earlier date"),
+        (dict(since="2025-03-04"), r"since='2025-03-04' is after as_of=2025-03-03"),  # against the declared as-of date
+        (dict(actor="eastland"), r"actor='eastland' is not an actor of this dossier; valid ids: hollis, midland, northland, southland, varga$"),
+        (dict(issue="water"), r"issue='water' is not an issue of this dossier; valid ids: border_line, further_talks$"),
+        (dict(top_n=0), r"top_n=0 must be a whole number of at least 1"),
+        (dict(top_n=-3), r"top_n=-3 must be a whole number"),
+        (dict(top_n="5"), r"top_n='5' must be a whole number"),
+        (dict(top_n=True), r"top_n=True must be a whole number"),
+        (dict(require="actor"), r"this notebook needs actor=<id>; valid ids: hollis, midland, northland, southland, varga$"),
+        (dict(require="issue", actor="varga"), r"this notebook needs issue=<id>; valid ids: border_line, further_talks$"),
+        (dict(baseline="/nonexistent/positions.csv"), r"baseline='/nonexistent/positions.csv': no such file; give the positions.csv of an earlier run record"),
+    ],
+)
+def test_bad_parameters_raise_parameter_errors_that_say_what_is_allowed(tiny_dir, parameters, message):
+    with pytest.raises(ParameterError, match=message):
+        pb.open_briefing(tiny_dir, **parameters)
+
+
+def test_unknown_actor_on_the_seed_lists_the_valid_ids():
+    with pytest.raises(ParameterError) as caught:
+        pb.open_briefing("riyadh_2025", actor="putinn")
+    listed = str(caught.value).split("valid ids: ")[1].split(", ")
+    assert "putin" in listed and "russia" in listed and len(listed) == 21
+    assert listed == sorted(listed)
+    assert caught.value.exit_code == 2
+
+
+def test_baseline_without_the_needed_columns_is_refused(tiny_dir, tmp_path):
+    baseline = tmp_path / "positions.csv"
+    baseline.write_text("actor_id,issue_id,stance\nnorthland,border_line,2\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"positions.csv' lacks column\(s\) red_line"):
+        pb.open_briefing(tiny_dir, baseline=str(baseline))
+
+
+def test_unknown_dossier_is_not_a_parameter_error(tmp_path):
+    with pytest.raises(DossierNotFound):
+        pb.open_briefing(tmp_path / "no_such_dossier")
+
+
+# --- sections on the seed -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def plain():
+    return pb.open_briefing(SEED_DIR)
+
+
+@pytest.fixture(scope="module")
+def russia():
+    return pb.open_briefing(SEED_DIR, actor="russia", require="actor")
+
+
+@pytest.fixture(scope="module")
+def troops():
+    return pb.open_briefing(SEED_DIR, issue="peacekeeping_troops", require="issue")
+
+
+def test_every_section_is_called_by_some_notebook_list():
+    assert set(_sections()) == set(PLAIN) | set(ACTOR) | set(ISSUE) | set(QA)
+
+
+@pytest.mark.parametrize(("kind", "name"), [("plain", n) for n in PLAIN] + [("russia", n) for n in ACTOR]
+                         + [("troops", n) for n in ISSUE] + [("plain", n) for n in QA])
+def test_each_section_returns_what_it_declares(request, kind, name):
+    briefing = request.getfixturevalue(kind)
+    section = getattr(pb, name)
+    output = section(briefing)
+    expected = RETURNS[inspect.signature(section).return_annotation]
+    assert isinstance(output, expected), f"{name} returned {type(output).__name__}"
+    if isinstance(output, HTMLBlock):
+        assert _html(output) and repr(output)
+    else:
+        assert output.layout.title.text
+
+
+def test_header_names_the_view_and_the_data_version(plain, russia, troops):
+    text = repr(pb.header(plain))
+    assert "As of: 2025-02-18" in text
+    assert f"Data version: {plain.dossier.version}" in text
+    assert "Holds: 35 statements, 41 positions, 21 actors, 13 issues, 7 events, 1 sources" in text
+    assert "Compared with: —" in text
+    assert "Actor: Russia (russia)" in repr(pb.header(russia))
+    assert "Issue: European/NATO troops in Ukraine (peacekeeping_troops)" in repr(pb.header(troops))
+    assert repr(plain) == text and plain._repr_html_() == pb.header(plain).markup
+
+
+def test_bluf_says_who_met_and_who_was_left_out(plain):
+    lines = repr(pb.bluf(plain)).splitlines()
+    assert lines[0] == ("- United States (Marco Rubio), Russia (Sergei Lavrov) met at US–Russia talks in Riyadh on 2025-02-18, "
+                        "hosted by Saudi Arabia; European Union, European states, Ukraine were left out.")
+    assert lines[1].startswith("- 3 red line(s) on the record")
+    assert lines[2].startswith("- 3 deal blocker(s); the widest: Russia's red line on European/NATO troops in Ukraine")
+    assert lines[3].startswith("- Watch: ")
+    assert lines[4].startswith("- Key judgment: ")
+
+
+def test_stance_table_holds_the_whole_matrix(plain):
+    table = pb.stance_table(plain)
+    assert len(table.frame) == len(analysis.stance_matrix(plain.dossier, plain.as_of)) == 30
+    assert "Latest stance of each actor on each issue" in repr(table)
+
+
+def test_actor_profile_keeps_to_the_actor(russia):
+    lines = pb.red_lines_table(russia).frame
+    assert list(lines["Actor"]) == ["Russia"]
+    blockers = pb.deal_blockers_table(russia).frame
+    assert len(blockers) == 2
+    assert ((blockers["Red line held by"] == "Russia") | (blockers["Against"] == "Russia")).all()
+    assert len(pb.actor_positions(russia).frame) == 9
+    assert "On the record: 2 statement(s) as speaker; positions on 9 issue(s)" in repr(pb.actor_card(russia))
+    edges = pb.alignment_table(russia).frame
+    assert ((edges.iloc[:, 0] == "Russia") | (edges.iloc[:, 1] == "Russia")).all()
+    assert set(pb.actor_events(russia).frame["Event"]) == {
+        "US–Russia talks in Riyadh", "Trump–Putin meeting", "Formal opening of US–Russia consultations"}
+
+
+def test_issue_brief_keeps_to_the_issue(troops):
+    space = pb.bargaining_table(troops).frame
+    assert list(space["Issue"]) == ["European/NATO troops in Ukraine"]
+    positions = pb.issue_positions(troops).frame
+    assert list(zip(positions["Actor"], positions["Stance"])) == [("Russia", -2), ("Lesia Ogryzko", 2)]
+    assert list(positions["Side"]) == ["at the table", "others"]
+    chart = pb.bargaining_chart(troops)
+    assert {t.name for t in chart.data} == {"at the table", "others"}
+    assert "−2 means: No European or NATO troops in Ukraine in any form" in repr(pb.issue_card(troops))
+
+
+def test_key_quotes_are_verbatim_with_their_offsets(troops):
+    block = pb.key_quotes(troops)
+    quotes = analysis.key_quotes(troops.dossier, troops.as_of, top_n=troops.top_n, issues=["peacekeeping_troops"])
+    statements = troops.dossier.statements.set_index("statement_id")
+    assert len(quotes) == 3
+    html = _html(block)
+    for q in quotes.itertuples():
+        row = statements.loc[q.statement_id]
+        source = troops.dossier.source_text(row["source_id"])
+        assert source[row["char_start"]:row["char_end"]] == q.text
+        assert f"characters {row['char_start']}–{row['char_end']} · {q.statement_id}" in html
+        assert f"“{q.text}”" in repr(block)
+    assert html.count("parley-redline") == 1  # Lavrov's red line
+
+
+def test_what_changed_without_a_comparison_says_so(plain):
+    text = repr(pb.what_changed(plain))
+    assert text.startswith("No comparison date given (parameter since)")
+    assert "- 3 red line added(s)" in text and "- 27 new position(s)" in text and "- 35 new statement(s)" in text
+    shifts = pb.stance_shift_chart(plain)
+    assert len(shifts.data) == 0 and "no comparison date" in shifts.layout.title.text
+
+
+def test_what_changed_since_a_date(tiny_dir):
+    briefing = pb.open_briefing(tiny_dir, since="2025-03-02")
+    text = repr(pb.what_changed(briefing))
+    assert text.splitlines()[0] == "Since 2025-03-02:"
+    assert "- 1 red line added(s)" in text and "- 2 new position(s)" in text and "- 3 new statement(s)" in text
+    assert "- 2 new event(s)" in text
+    assert len(pb.changes_table(briefing).frame) == 3
+    assert len(pb.stance_shift_chart(briefing).data) == 3
+    nothing_new = pb.open_briefing(tiny_dir, since="2025-03-03")
+    assert "- 0 new statement(s)" in repr(pb.what_changed(nothing_new))
+    assert repr(pb.changes_table(nothing_new)) == "Stance changes: No stance changed."
+
+
+def test_baseline_from_an_earlier_run_drives_the_changes(tiny_dir, tmp_path):
+    baseline = tmp_path / "positions.csv"
+    baseline.write_text("actor_id,issue_id,stance,red_line\nnorthland,border_line,1,false\nsouthland,border_line,-2,true\n"
+                        "northland,further_talks,1,false\n", encoding="utf-8")
+    briefing = pb.open_briefing(tiny_dir, baseline=str(baseline))
+    assert "Compared with: previous run" in repr(pb.header(briefing))
+    changes = pb.changes_table(briefing).frame
+    assert list(zip(changes["Change"], changes["Actor"], changes["Before"], changes["Now"])) == [("stance shift", "Northland", 1, 2)]
+    assert repr(pb.what_changed(briefing)).splitlines()[0] == "Since the previous published run:"
+
+
+def test_dataset_qa_sections(plain):
+    assert "All 35 statements verify" in repr(pb.verification(plain))
+    counts = pb.table_counts(plain).frame
+    assert dict(zip(counts["Table"], counts["Rows"])) == plain.dossier.counts()
+    sources = pb.sources_appendix(plain).frame
+    assert list(sources["Verified quotes"]) == [35] and list(sources["Author"]) == ["unknown"]
+    assert len(pb.new_statements_table(plain).frame) == 35
+
+
+def test_verification_names_the_statements_that_fail(tiny_copy):
+    set_cells(tiny_copy, "statements", "statement_id", "s2", text="a line that reflects the facts on the ground!")
+    dossier = load(tiny_copy)  # the validator would refuse this copy: build the briefing by hand
+    block = pb.verification(pb.Briefing(dossier, pd.Timestamp("2025-03-03")))
+    assert repr(block) == "1 of 3 statements do not match their source: s2"
+    assert 'class="parley-alert"' in _html(block)
+
+
+def test_gaps_list_silent_actors_and_statements_without_position(tiny_dir):
+    gaps = pb.gaps(pb.open_briefing(tiny_dir)).frame
+    assert sorted(gaps["Id"]) == ["midland"]  # Midland neither speaks nor holds a position; every statement has one
+
+
+# --- hostile data ---------------------------------------------------------------------------
+
+@pytest.fixture
+def hostile(tiny_copy):
+    """The tiny dossier with markup in a quote, a name, a label, an event title and a judgment.
+
+    The quote no longer matches its source, so this copy is loaded without the validator."""
+    set_cells(tiny_copy, "statements", "statement_id", "s1", text=SCRIPT)
+    set_cells(tiny_copy, "actors", "actor_id", "southland", name=IMG)
+    set_cells(tiny_copy, "issues", "issue_id", "border_line", label="<b>Border</b>")
+    set_cells(tiny_copy, "events", "event_id", "midtown_talks", title=SCRIPT)
+    set_cells(tiny_copy, "judgments", "judgment_id", "border_deal_unlikely", text=SCRIPT)
+    return load(tiny_copy)
+
+
+@pytest.mark.parametrize(("subject", "names"), [({}, PLAIN + QA), ({"actor": "southland"}, ACTOR), ({"issue": "border_line"}, ISSUE)],
+                         ids=["briefing", "actor", "issue"])
+def test_no_section_lets_markup_through(hostile, subject, names):
+    briefing = pb.Briefing(hostile, pd.Timestamp("2025-03-03"), since=pd.Timestamp("2025-03-02"), **subject)
+    shown_escaped = False
+    for name in names:
+        output = getattr(pb, name)(briefing)
+        strings = figure_strings(output) if isinstance(output, go.Figure) else [_html(output)]
+        for string in strings:
+            assert not re.search(r"<script|<img|<b>Border", string), f"{name} shows raw markup: {string[:200]}"
+        shown_escaped |= any("&lt;script&gt;" in s for s in strings)
+    assert shown_escaped
+
+
+def test_key_quote_card_escapes_a_hostile_quote(hostile):
+    block = pb.key_quotes(pb.Briefing(hostile, pd.Timestamp("2025-03-03")))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in _html(block)
+    assert "<script" not in _html(block)
+    assert SCRIPT in repr(block)  # the text twin is plain text, not HTML
+
+
+def test_tiny_text_is_synthetic():
+    assert TINY_TEXT.startswith("SYNTHETIC TEST TEXT")
