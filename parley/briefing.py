@@ -192,6 +192,12 @@ def _names(b: Briefing, ids: list[str]) -> str:
     return ", ".join(parts) or "nobody recorded"
 
 
+def _judgments(b: Briefing) -> pd.DataFrame:
+    """Judgments made on or before the as-of date: a view of an earlier date must not show a later judgment."""
+    judgments = b.dossier.judgments
+    return judgments.loc[judgments["as_of"].isna() | (judgments["as_of"] <= b.as_of)]
+
+
 def bluf(b: Briefing) -> HTMLBlock:
     """Bottom line up front: who met and who was left out, red lines, blockers, what is next, top judgment."""
     items = []
@@ -212,7 +218,7 @@ def bluf(b: Briefing) -> HTMLBlock:
     watch = analysis.watch_list(b.dossier, b.as_of)
     if len(watch):
         items.append(f"<strong>Watch:</strong> {esc('; '.join(watch['title'].head(4)))}.")
-    judgments = b.dossier.judgments.sort_values("rank")
+    judgments = _judgments(b).sort_values("rank")
     if len(judgments):
         top_judgment = judgments.iloc[0]
         items.append(f"<strong>Key judgment:</strong> {esc(top_judgment['text'])} (<em>{esc(top_judgment['likelihood'])}</em>, {esc(top_judgment['confidence'])} confidence)")
@@ -223,7 +229,7 @@ def bluf(b: Briefing) -> HTMLBlock:
 
 def key_judgments(b: Briefing) -> Table:
     """Key judgments in ICD 203 wording with their confidence, support and indicators."""
-    judgments = b.dossier.judgments.loc[b.dossier.judgments["as_of"].isna() | (b.dossier.judgments["as_of"] <= b.as_of)]
+    judgments = _judgments(b)
     support = b.dossier.judgment_support.merge(b.dossier.statements[["statement_id", "text"]], on="statement_id", how="left")
     quoted = support.groupby("judgment_id")["text"].agg(lambda s: " · ".join(f"“{t[:90]}{'…' if len(t) > 90 else ''}”" for t in s))
     frame = judgments.sort_values("rank").assign(support=lambda f: f["judgment_id"].map(quoted).fillna(""))
@@ -458,7 +464,8 @@ def issue_positions(b: Briefing) -> Table:
 
 def issue_judgments(b: Briefing) -> Table:
     """Key judgments about the issue."""
-    rows = b.dossier.judgments.loc[b.dossier.judgments["issue_id"] == b.issue].sort_values("rank")
+    judgments = _judgments(b)
+    rows = judgments.loc[judgments["issue_id"] == b.issue].sort_values("rank")
     return Table(rows, {"text": "Judgment", "likelihood": "Likelihood", "confidence": "Confidence", "indicators": "Indicators"},
                  caption="Key judgments on this issue", empty="No key judgment is tied to this issue.")
 

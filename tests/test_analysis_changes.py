@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from analysis_fixtures import SECOND_SOURCE, add_rows, add_second_source, day, load, position, set_statements, statement
+from analysis_fixtures import SECOND_SOURCE, add_rows, add_second_source, day, load, position, set_cells, set_statements, statement
 
 from parley.analysis import event_changes, new_statements, stance_changes, stance_matrix
 from parley.analysis.changes import CHANGE_COLUMNS, CHANGE_ORDER
@@ -149,3 +149,9 @@ def test_event_changes_without_since_lists_every_known_event(two_rounds):
     # At 5 March the second source is not out yet: its events are unknown.
     assert set(event_changes(two_rounds, None, SINCE)["event_id"]) == {"midtown_talks", "lakeside_talks"}
     assert event_changes(two_rounds, SINCE, SINCE).empty
+
+
+def test_events_of_a_source_with_unknown_date_count_as_new(tiny_copy):
+    set_cells(tiny_copy, "sources", "source_id", "tiny_001", published="")
+    events = event_changes(load(tiny_copy), SINCE, AS_OF)
+    assert sorted(events["event_id"]) == ["lakeside_talks", "midtown_talks"]

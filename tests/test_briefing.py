@@ -237,6 +237,18 @@ def test_baseline_from_an_earlier_run_drives_the_changes(tiny_dir, tmp_path):
     assert repr(pb.what_changed(briefing)).splitlines()[0] == "Since the previous published run:"
 
 
+def test_judgments_made_after_the_as_of_date_stay_out(tiny_dir):
+    # The tiny dossier's only judgment is dated 3 March.
+    on_the_day = pb.open_briefing(tiny_dir, as_of="2025-03-03", issue="border_line")
+    assert "Key judgment: A border settlement" in repr(pb.bluf(on_the_day))
+    assert len(pb.key_judgments(on_the_day).frame) == 1
+    assert len(pb.issue_judgments(on_the_day).frame) == 1
+    day_before = pb.open_briefing(tiny_dir, as_of="2025-03-02", issue="border_line")
+    assert "Key judgment" not in repr(pb.bluf(day_before))
+    assert pb.key_judgments(day_before).frame.empty
+    assert pb.issue_judgments(day_before).frame.empty
+
+
 def test_dataset_qa_sections(plain):
     assert "All 35 statements verify" in repr(pb.verification(plain))
     counts = pb.table_counts(plain).frame
