@@ -71,6 +71,7 @@ _DROP_WITH_CONTENT = re.compile(
     flags=re.IGNORECASE | re.DOTALL,
 )
 _NUMERIC_CELL = re.compile(r"<td>(\s*[-+\u2212]?(?:\d[\d,. \u202f]*)?\d(?:[eE][-+]?\d+)?\s*%?\s*|\s*(?:NaN|&lt;NA&gt;|None|nan)\s*)</td>")
+_DATE_CELL = re.compile(r"<td>(\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\s*)</td>")
 _HEADING = re.compile(r"<h([1-6])\b[^>]*?\bid=\"([^\"]*)\"[^>]*>(.*?)</h\1>", flags=re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _ANCHOR_LINK = re.compile(r"<a class=\"anchor-link\"[^>]*>.*?</a>", flags=re.DOTALL)
@@ -95,10 +96,12 @@ def sanitize_html(markup: str) -> str:
 
     Scripts, styles, frames, images, forms, inline SVG and every ``on*`` attribute go, and so
     does anything that could make the page load a resource. Table cells holding a number get
-    the class ``parley-num`` (right-aligned by the stylesheet).
+    the class ``parley-num`` (right-aligned by the stylesheet), cells holding an ISO date
+    ``parley-date`` (kept on one line).
     """
     clean = _cleaner().clean(_DROP_WITH_CONTENT.sub("", markup))
-    return _NUMERIC_CELL.sub(r'<td class="parley-num">\1</td>', clean)
+    clean = _NUMERIC_CELL.sub(r'<td class="parley-num">\1</td>', clean)
+    return _DATE_CELL.sub(r'<td class="parley-date">\1</td>', clean)
 
 
 def script_safe_json(value: Any) -> str:
