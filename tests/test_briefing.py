@@ -138,6 +138,19 @@ def test_each_section_returns_what_it_declares(request, kind, name):
         assert output.layout.title.text
 
 
+@pytest.mark.parametrize(("subject", "names"), [({}, PLAIN + QA), ({"actor": "russia"}, ACTOR), ({"issue": "peacekeeping_troops"}, ISSUE)],
+                         ids=["briefing", "actor", "issue"])
+def test_sections_hold_up_on_a_view_before_any_data(subject, names):
+    briefing = pb.open_briefing(SEED_DIR, as_of="2025-01-01", **subject)
+    assert briefing.matrix.empty and briefing.table_event is None
+    for name in names:
+        section = getattr(pb, name)
+        output = section(briefing)
+        assert isinstance(output, RETURNS[inspect.signature(section).return_annotation]), name
+    assert repr(pb.key_quotes(briefing)) == "No direct quotes on the record."
+    assert pb.stance_heatmap(briefing).layout.annotations[0].text.startswith("No positions")
+
+
 def test_header_names_the_view_and_the_data_version(plain, russia, troops):
     text = repr(pb.header(plain))
     assert "As of: 2025-02-18" in text

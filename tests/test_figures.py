@@ -148,7 +148,7 @@ def test_two_builds_are_identical(seed, name):
 
 def test_network_layout_does_not_depend_on_hash_seed(seed_figures):
     code = (
-        "import sys; sys.path.insert(0, 'tests'); import parley, parley.analysis as a; from parley.figures import FIGURES;"
+        "import parley, parley.analysis as a; from parley.figures import FIGURES;"
         f"d = parley.load_dossier({str(SEED_DIR)!r}, validate=False);"
         "print(FIGURES['alignment_network'](a.alignment(a.stance_matrix(d))).to_json())"
     )
