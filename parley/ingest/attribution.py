@@ -18,6 +18,7 @@ Reported statements are the clauses of reporting verbs (``warned that …``, ``h
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from parley.ingest.lexicon import Lexicon
 from parley.ingest.quotes import Quote, find_quotes, mask
 from parley.ingest.text import Block, Sentence, paragraphs, sentences
 
-_CAP_TOKEN = r"(?:[A-Z]\.|[A-Z][\w'’-]*)"
+_CAP_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|[A-Z][\w'’-]*)"
 _CAP_SEQUENCE = re.compile(
     rf"(?<![\w'’-]){_CAP_TOKEN}(?:[ \t\u00a0]+(?:(?:bin|ibn|al|el|de|da|di|du|van|von|der|den|la|le|del|dos|das)[ \t\u00a0]+)*{_CAP_TOKEN})*"
 )
@@ -35,10 +36,16 @@ _ROLE_STOP = frozenset(
     "the a an his her their its our my your this that these those and or but of to for with by from in on at as said says told met".split()
 )
 _APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+((?:[\w'’-]+\s+){0,4}?)([\w'’-]+)(?=\s+(?:at|of|for|in|with|from|and|who|based)\b|\s*,)")
-_ROLE_NP = re.compile(
-    r"(?<![\w'’-])(the|a|an|one|another|two|three|several|some|its|his|her|their|[A-Z][\w'’-]*['’]s)\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+)(?![\w'’-])",
-    re.IGNORECASE,
-)
+
+
+@functools.lru_cache(maxsize=64)
+def _role_np(heads: frozenset[str]) -> re.Pattern[str]:
+    """Descriptions ending in one of ``heads``: "the researcher", "a senior European diplomat"."""
+    alternatives = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(heads, key=lambda h: (-len(h), h)))
+    return re.compile(
+        r"(?<![\w'’-])((?i:the|a|an|one|another|two|three|several|some|its|his|her|their)|(?-i:[A-Z][\w-]*)['’]s)\s+"
+        rf"((?:(?!(?i:the|a|an|and|or|but|of|to|in|on|at|for|with|by|from|that|who|which|said|says|has|have|had|is|was|were|are)\s)[\w'’-]+\s+){{0,3}})((?i:{alternatives}))s?(?![\w'’-])"
+    )
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[–—]\s|\s-\s")
 _TRAILING = re.compile(r"(?:[\s,;:.–—-]+|\s+(?:and|but|or|while|whereas|although|as|so|because|which|who)\b)+$", re.IGNORECASE)
 _LEADING = re.compile(r"^[\s,;:–—-]+")
@@ -46,6 +53,10 @@ _WORDS = re.compile(r"[\w'’-]+")
 _AND_THAT = re.compile(r"(?<![\w-])(?:and|but)\s+(?:also\s+)?that\s+", re.IGNORECASE)
 _VIEWPOINT = re.compile(r"^\s*(?:for|according\s+to|in\s+the\s+(?:view|words|opinion)\s+of|as)\s+", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
+_PREPOSITION_BEFORE = re.compile(r"(?<![\w'’-])(?:in|from|at|of|with|for|on|to|by|near|inside|outside|across)\s+(?:the\s+)?$", re.IGNORECASE)
+_BARE_ROLE = re.compile(r"((?:(?!(?:the|a|an|and|or|but|of|to|in|on|at|for|with|by|from|that|who|which)\s)[\w'’-]+\s+){0,2})([A-Za-z-]+)\s*$", re.IGNORECASE)
+#: What separates two reporting clauses of one sentence (else the second sits inside the first).
+_CLAUSE_SEPARATION = re.compile(r"[;:\"“”«»]|,\s+(?:and|but|while|whereas|although)\b|\s[–—]\s")
 _APPOSITIVE_OPENING = re.compile(r"\s*(?:a|an|the|who|which|whose|one|[a-z0-9])", re.IGNORECASE)
 
 
@@ -83,6 +94,7 @@ class Pair:
     key: str | None
     method: str  # cue | inverted | inherited
     attribution_start: int
+    weak: bool = False  # a stance verb ("rejected") or a verb inside another's clause ("said Moscow would reject")
 
 
 @dataclass
@@ -146,6 +158,8 @@ class Article:
                 self._by_start[mention.start] = mention
         self._named = sorted((m.start, m.key) for m in self.mentions if m.key and m.kind == "name")
         self._named_starts = [s for s, _ in self._named]
+        self._mention_starts = [m.start for m in self.mentions]
+        self._sentence_starts = [s.start for s in self.sentences]
 
     # ------------------------------------------------------------------ mentions
 
@@ -189,6 +203,9 @@ class Article:
             return False
 
         # Names the article introduces: capitalised sequences, titles and sentence openers removed.
+        # A capitalised word opening a sentence is a common word when the text also has it in lower case.
+        lower_words = set(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", masked))
+        sentence_openings = {_skip_openers(masked, s.start) for s in self.sentences}
         singles: list[tuple[int, int, str]] = []
         locals_: list[tuple[int, int, str, str]] = []  # start, end, name, premodifier role
         for match in _CAP_SEQUENCE.finditer(masked):
@@ -207,6 +224,7 @@ class Article:
                 tokens[0] in cues.STOP_CAPS
                 or tokens[0] in cues.TITLE_WORDS
                 or (len(tokens) > 1 and _nationality(tokens[0]) and (tokens[1] in cues.TITLE_WORDS or _nationality(tokens[1])))
+                or re.fullmatch(r"(?:[A-Z]\.){2,}", tokens[0]) is not None
             ):
                 if tokens[0] not in cues.STOP_CAPS:
                     role_words.append(tokens[0])
@@ -220,8 +238,10 @@ class Article:
                 continue
             name = " ".join(tokens)
             if len(tokens) == 1:
-                if _looks_like_name_token(tokens[0]):
-                    singles.append((start, end, tokens[0]))
+                word = tokens[0]
+                opening = start in sentence_openings
+                if _looks_like_name_token(word) and not (opening and (word.lower() in lower_words or word.lower().rstrip("s") in cues.ROLE_NOUNS or word.lower() in cues.ROLE_NOUNS)):
+                    singles.append((start, end, word))
                 continue
             if any(t in cues.ORG_WORDS for t in tokens) or not all(_looks_like_name_token(t) for t in tokens):
                 entity = self.entities.setdefault(f"n:{name}", Entity(f"n:{name}", name, None, False))
@@ -285,9 +305,9 @@ class Article:
                     start -= 4
                 self.mentions.append(Mention(start, match.end(), masked[start : match.end()], "role", None, True, role))
         # Descriptions: "the researcher", "a Kremlin spokesman".
-        for match in _ROLE_NP.finditer(masked):
-            head = match.group(3).lower()
-            if head not in heads or not readable(match.start()):
+        for match in _role_np(frozenset(h for h in heads if h)).finditer(masked):
+            head = " ".join(match.group(3).lower().split())
+            if not readable(match.start()):
                 continue
             if re.match(r"\s[A-Z][a-z]", masked[match.end() : match.end() + 3]):
                 continue  # "the researcher Lesia Ogryzko": the name follows
@@ -325,6 +345,21 @@ class Article:
                 return key
         return sorted(keys)[0]
 
+    def sentence_at(self, position: int) -> int:
+        """Index of the sentence holding ``position``."""
+        return max(0, bisect.bisect_right(self._sentence_starts, position) - 1)
+
+    def people_between(self, start: int, end: int) -> list[Mention]:
+        """Name mentions of people within ``[start, end)``, in order."""
+        k = bisect.bisect_left(self._mention_starts, start)
+        out = []
+        for mention in self.mentions[k:]:
+            if mention.start >= end:
+                break
+            if mention.kind == "name" and mention.key and mention.end <= end and self.entities[mention.key].person:
+                out.append(mention)
+        return out
+
     def last_person_before(self, position: int) -> str | None:
         k = bisect.bisect_left(self._named_starts, position)
         for _, key in reversed(self._named[max(0, k - 40) : k]):
@@ -336,11 +371,19 @@ class Article:
         return self.entities[key].name if key else ""
 
 
+def _skip_openers(text: str, position: int) -> int:
+    while position < len(text) and (text[position].isspace() or text[position] in "\"'“‘«(["):
+        position += 1
+    return position
+
+
 def _rank(mention: Mention) -> int:
     return {"name": 4, "role": 3, "np": 2, "pronoun": 1}.get(mention.kind, 0) * 1000 + (mention.end - mention.start)
 
 
 def _nationality(token: str) -> bool:
+    if re.fullmatch(r"(?:[A-Z]\.){2,}", token):
+        return True  # U.S., U.K.
     return bool(token[:1].isupper() and token[1:].islower() and cues.NATIONALITY_END.search(token)) or token in ("US", "UK", "EU", "UN", "American", "British", "French", "Dutch", "Swiss", "Greek", "Thai")
 
 
@@ -442,12 +485,15 @@ def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
     out.sort(key=lambda p: p.cue_start)
     last: Pair | None = None
     for pair in out:
+        pair.weak = bool(cues.WEAK_SPEECH.fullmatch(masked, pair.cue_start, pair.cue_end)) or (
+            last is not None and pair.subject is not None and not _CLAUSE_SEPARATION.search(masked, last.cue_end, pair.attribution_start)
+        )
         if pair.subject is None and last is not None and last.subject is not None:
             between = masked[last.cue_end : pair.cue_start]
-            if re.search(r"(?<![\w-])(?:and|but|then|before|after|while)(?:\s+(?:also|later|then|has|had|have))*\s*$", between, re.IGNORECASE):
+            if masked[pair.cue_start : pair.cue_end].lower().endswith("ing") or re.search(r"(?<![\w-])(?:and|but|then|before|after|while)(?:\s+(?:also|later|then|has|had|have))*\s*$", between, re.IGNORECASE):
                 pair.subject, pair.key, pair.method = last.subject, last.key, "inherited"
                 pair.attribution_start = last.attribution_start
-        if pair.subject is not None:
+        if pair.subject is not None and not pair.weak:
             last = pair
     return out
 
@@ -466,6 +512,8 @@ def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int)
     """The subject of a reporting verb: before it (``X has said``) or right after it (``said X``)."""
     masked = article.masked
     lo = max(sentence.start, cue_start - 200)
+    if masked[cue_start:cue_end].lower().endswith("ing") and re.search(r",\s*$", masked[lo:cue_start]):
+        return None, cue_start, "cue"  # "..., calling it": the subject is the main clause's
     aux = cues.AUX_TAIL.search(masked, lo, cue_start)
     end = aux.start() if aux else cue_start
     if aux and "," in aux.group():
@@ -473,16 +521,27 @@ def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int)
         comma = masked.rfind(",", max(sentence.start, end - 160), end)
         while comma > sentence.start:
             inner = masked[comma + 1 : end]
-            if len(_WORDS.findall(inner)) > 20 or cues.SPEECH.search(inner):
+            relative = re.match(r"\s*(?:who|which|whose)\b", inner, re.IGNORECASE)
+            if len(_WORDS.findall(inner)) > 20 or (cues.SPEECH.search(inner) and not relative):
                 break
             candidate = article._by_end.get(comma)
-            if candidate is not None and candidate.kind in ("name", "role") and _APPOSITIVE_OPENING.match(inner):
+            if candidate is not None and candidate.kind in ("name", "role", "np") and _APPOSITIVE_OPENING.match(inner):
                 return candidate, candidate.start, "cue"
             comma = masked.rfind(",", max(sentence.start, end - 160), comma)
     mention = article._by_end.get(end)
     if mention is not None and mention.start >= sentence.start:
-        mention = _coordinated(article, mention, sentence)
-        return mention, mention.start, "cue"
+        preposition = _PREPOSITION_BEFORE.search(masked, max(sentence.start, mention.start - 14), mention.start)
+        if preposition is None:
+            mention = _coordinated(article, mention, sentence)
+            return mention, mention.start, "cue"
+        # "Diplomats in Doha said", "the spokesman for the Kremlin said": the subject heads the phrase.
+        end = preposition.start()
+        mention = article._by_end.get(end)
+        if mention is not None and mention.start >= sentence.start:
+            return mention, mention.start, "cue"
+    bare = _bare_description(article, sentence, end)
+    if bare is not None:
+        return bare, bare.start, "cue"
     # Inversion: '"...," said Lavrov' or ', said the minister,'.
     before = masked[sentence.start : cue_start].rstrip()
     if not before or before[-1] in ",\"”’'»":
@@ -490,6 +549,14 @@ def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int)
         if subject is not None and subject.end <= sentence.end:
             return subject, cue_start, "inverted"
     return None, cue_start, "cue"
+
+
+def _bare_description(article: Article, sentence: Sentence, end: int) -> Mention | None:
+    """A description without determiner right before ``end``: "Officials said", "Western diplomats say"."""
+    match = _BARE_ROLE.search(article.masked, max(sentence.start, end - 60), end)
+    if match is None or match.group(2).lower().rstrip("s") not in cues.ROLE_NOUNS and match.group(2).lower() not in cues.ROLE_NOUNS:
+        return None
+    return Mention(match.start(), end, article.masked[match.start() : end], "np", None, False, match.group(2).lower())
 
 
 def _coordinated(article: Article, mention: Mention, sentence: Sentence) -> Mention:
@@ -513,14 +580,41 @@ def _resolve(article: Article, mention: Mention, position: int, state: _State) -
         return article.resolve_role(mention, position)
     if mention.kind == "pronoun":
         if mention.head in ("he", "she"):
-            if state.speaker and article.entities[state.speaker].person:
-                return state.speaker
-            return article.last_person_before(position)
+            return _person_referent(article, mention, state)
         # "In Kiev they know": a plural pronoun after a body named earlier in the same sentence
         sentence_start = article.masked.rfind(".", 0, mention.start) + 1
         bodies = [m for m in article.mentions if sentence_start <= m.start and m.end <= mention.start and m.kind == "name" and m.key and not article.entities[m.key].person]
         return bodies[-1].key if bodies and mention.start - bodies[-1].end <= 3 else None
     return None
+
+
+def _cue_words(article: Article, pair: Pair) -> str:
+    """The words that attribute: "Lavrov has described", "said Peskov", "Lavrov said … calling"."""
+    text = article.text
+    if pair.method == "inherited" and pair.subject is not None:
+        return f"{' '.join(pair.subject.text.split())} … {text[pair.cue_start:pair.cue_end]}"
+    start = min(pair.attribution_start, pair.cue_start)
+    end = max(pair.cue_end, pair.subject.end if pair.method == "inverted" and pair.subject else pair.cue_end)
+    words = " ".join(text[start:end].split())
+    return words if len(words) <= 100 else words[:99] + "…"
+
+
+def _person_referent(article: Article, mention: Mention, state: _State) -> str | None:
+    """He or she: the subject of this sentence or the last, else the last speaker."""
+    index = article.sentence_at(mention.start)
+    sentence = article.sentences[index]
+    here = article.people_between(sentence.start, mention.start)
+    if here:
+        return here[0].key
+    if index > 0:
+        previous = article.sentences[index - 1]
+        if previous.paragraph >= sentence.paragraph - 1 and previous.paragraph not in article.headings:
+            before = article.people_between(previous.start, previous.end)
+            if before:
+                return before[0].key
+    if state.speaker and article.entities[state.speaker].person:
+        return state.speaker
+    return article.last_person_before(mention.start)
 
 
 def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: list[Pair], state: _State) -> tuple[str | None, str, str, str]:
@@ -534,11 +628,8 @@ def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: li
                 return pair.attribution_start - close
             return quote.open_at - pair.cue_end
 
-        best = min(with_subject, key=lambda p: (abs(distance(p)), p.cue_start))
-        cue_start = min(best.attribution_start, best.cue_start)
-        cue_end = max(best.cue_end, best.subject.end if best.method == "inverted" else best.cue_end)
-        cue = " ".join(text[cue_start:cue_end].split())
-        return best.key, best.subject.text, cue, best.method
+        best = min(with_subject, key=lambda p: (p.weak, abs(distance(p)), p.cue_start))
+        return best.key, best.subject.text, _cue_words(article, best), best.method
     head = masked[sentence.start : quote.open_at]
     viewpoint = _VIEWPOINT.match(head)
     if viewpoint:
@@ -616,7 +707,11 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
     for match in cues.ACCORDING_TO.finditer(masked, sentence.start, sentence.end):
         subject = _mention_at(article, _skip_space(masked, match.end()))
         if subject is None:
-            continue
+            phrase = re.match(r"\s*((?:[\w'’-]+\s+){0,5}?[\w'’-]+)(?=\s*[,.])", masked[match.end() : match.end() + 80])
+            if not phrase:
+                continue
+            start = match.end() + phrase.start(1)
+            subject = Mention(start, start + len(phrase.group(1)), phrase.group(1), "np", None, False, phrase.group(1).lower())
         key = _resolve(article, subject, match.start(), state)
         after = masked[subject.end : subject.end + 2]
         head = masked[sentence.start : match.start()].rstrip()

@@ -17,6 +17,11 @@ underscore recount lament boast joke quip counter retort mention conclude explai
 point_out tell express voice insist reject dismiss welcome condemn criticise criticize praise
 accuse label brand believe think feel fear hope expect recognise recognize consider say""".split()
 
+#: Reporting verbs that carry a stance more than they report words: a quotation near them goes to
+#: a plain reporting verb of the same sentence when there is one.
+WEAK_SPEECH_VERBS = """reject dismiss welcome condemn criticise criticize praise accuse label brand continue
+recognise recognize consider hope expect fear feel""".split()
+
 #: Verbs whose ``that`` clause is a reported statement ("warned that ...", "fear that ...").
 THAT_VERBS = """say tell add stress insist warn explain recall note argue hint confirm announce claim admit
 acknowledge suggest emphasise emphasize urge demand vow pledge promise predict caution complain
@@ -83,6 +88,7 @@ def verbs_pattern(lemmas: list[str]) -> re.Pattern[str]:
 
 
 SPEECH = verbs_pattern(SPEECH_VERBS)
+WEAK_SPEECH = verbs_pattern(WEAK_SPEECH_VERBS)
 THAT = verbs_pattern(THAT_VERBS)
 OBJECT = verbs_pattern(OBJECT_VERBS)
 ACCORDING_TO = re.compile(r"(?<![\w-])(?:according\s+to|in\s+the\s+(?:view|words|opinion)\s+of)(?![\w-])", re.IGNORECASE)

@@ -1,0 +1,75 @@
+"""``parley ingest``: add articles to a dossier and queue their proposed statements for review."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from parley import paths
+from parley.errors import IngestError
+
+
+@click.command(name="ingest")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str), metavar="ARTICLE...")
+@click.option("--dossier", "-d", default=paths.DEFAULT_DOSSIER, show_default=True, help="Dossier name under the data folder, or a dossier folder.")
+@click.option("--title", help="Headline as printed (default: the first line of the text).")
+@click.option("--outlet", help="Publishing outlet; left empty when not given.")
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date; left empty when not given (never guessed).")
+@click.option("--url", help="Canonical URL; left empty when not given.")
+@click.option("--author", help="Author as printed; left empty when not given.")
+@click.option("--source-id", help="Id of the new source (default <outlet>_<yyyy_mm_dd> or source_<sha8>).")
+@click.option("--allow-no-quotes", is_flag=True, help="Ingest an article without quotations, for its reported speech only.")
+@click.option("--skip-unbalanced", is_flag=True, help="Ingest despite quote marks that cannot be paired, ignoring them.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def command(articles, dossier, title, outlet, published, url, author, source_id, allow_no_quotes, skip_unbalanced, as_json) -> None:
+    """Copy ARTICLE into the seeds, register its source and propose its statements.
+
+    Every direct quotation and reported statement is proposed with its offsets, a speaker from
+    the dossier's actors (or a new actor), suggested issues and a stance. Proposals wait in
+    <dossier>/candidates.csv as pending until `parley review` accepts or rejects them; nothing
+    reaches statements.csv or positions.csv before that. Ingesting the same article again
+    proposes nothing twice.
+
+    \b
+    Bad input (empty, binary, over 1 MB, not English, unpaired quote marks, no quotation)
+    is refused with exit status 2 and changes nothing.
+    """
+    from tqdm import tqdm
+
+    from parley.ingest.ingest import ingest_article
+
+    if len(articles) > 1 and (title or url or source_id or author):
+        raise IngestError("--title, --url, --author and --source-id describe one article; ingest several articles without them")
+    results = []
+    for article in tqdm(articles, desc="ingest", unit="article", disable=len(articles) < 5, leave=False):
+        result = ingest_article(
+            article,
+            dossier,
+            title=title,
+            outlet=outlet,
+            published=published,
+            url=url,
+            author=author,
+            source_id=source_id,
+            allow_no_quotes=allow_no_quotes,
+            skip_unbalanced=skip_unbalanced,
+        )
+        results.append((article, result))
+    if as_json:
+        payload = [
+            {
+                "article": article,
+                "source_id": r.source_id,
+                "seed_file": r.seed_file,
+                "new_source": r.new_source,
+                "proposed": [row["candidate_id"] for row in r.proposed],
+                "skipped": r.skipped,
+            }
+            for article, r in results
+        ]
+        click.echo(json.dumps(payload if len(payload) > 1 else payload[0], indent=2, ensure_ascii=False))
+        return
+    for article, result in results:
+        click.echo(f"{article}: {result.summary()}")
+    click.echo("next: parley review list" + (f" --dossier {dossier}" if dossier != paths.DEFAULT_DOSSIER else ""))

@@ -1,0 +1,122 @@
+"""The review queue: ``data/<dossier>/candidates.csv``.
+
+Proposals wait here until a person accepts, rejects or edits them. The file sits beside the
+curated tables but is *not* a resource of ``datapackage.json``: the published data package holds
+only what a person accepted. Its columns are declared once, in :data:`COLUMNS`.
+
+A candidate's id is a hash of its source, offsets and text (never random), so proposing the same
+article again yields the same ids, and a candidate already queued, accepted or rejected is never
+proposed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from parley.errors import DossierInvalid, IngestError
+from parley.ingest.propose import KINDS, Proposal
+from parley.ingest.store import csv_bytes, read_csv
+
+FILE_NAME = "candidates.csv"
+STATUSES = ("pending", "accepted", "rejected")
+
+#: (column, meaning). The one declaration of the queue's columns.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("candidate_id", "Stable id: 'c_' + 12 hex digits of SHA-256 over source_id, char_start, char_end and text."),
+    ("source_id", "Source (sources.csv) the text is taken from."),
+    ("source_sha256", "SHA-256 of the seed file the offsets refer to."),
+    ("kind", "direct_quote, reported_speech or assessment (as in statements.csv)."),
+    ("text", "Verbatim text: the source text between char_start and char_end."),
+    ("char_start", "0-based code-point offset of the first character."),
+    ("char_end", "Offset one past the last character."),
+    ("speaker_id", "Dossier actor proposed as the speaker; empty when unknown or new."),
+    ("new_actor", "Name of a speaker the dossier does not know yet (proposed as a new actor)."),
+    ("speaker_mention", "How the article refers to the speaker there (he, the researcher, Lavrov)."),
+    ("attribution_cue", "Words of the source that attribute the statement."),
+    ("method", "How the speaker was found: cue, inverted, viewpoint, colon, carry-over, continuation, inherited, nearest, none."),
+    ("issues", "Suggested issue ids, pipe-separated, from the issues' keywords."),
+    ("stance", "Suggested stance -2..+2 on the first issue; empty when no guess."),
+    ("stance_label", "support, oppose, conditional or unclear."),
+    ("red_line", "true when the wording suggests a red line."),
+    ("confidence", "0..1: how sure the extractor is of span and speaker together."),
+    ("status", "pending, accepted or rejected."),
+    ("statement_id", "The statement created on acceptance."),
+    ("reviewer_note", "The reviewer's note."),
+)
+FIELDS = tuple(name for name, _ in COLUMNS)
+
+
+def candidates_path(folder: Path) -> Path:
+    """Where a dossier's queue lives."""
+    return Path(folder) / FILE_NAME
+
+
+def candidate_id(source_id: str, char_start: int, char_end: int, text: str) -> str:
+    """Stable id of a candidate: same source, offsets and text give the same id."""
+    digest = hashlib.sha256(f"{source_id}\0{char_start}\0{char_end}\0{text}".encode()).hexdigest()
+    return f"c_{digest[:12]}"
+
+
+def read_candidates(folder: Path) -> list[dict[str, str]]:
+    """Every row of the queue (an empty list when there is no queue yet).
+
+    Raises
+    ------
+    DossierInvalid
+        When the file's header is not :data:`FIELDS`.
+    """
+    path = candidates_path(folder)
+    header, rows = read_csv(path)
+    if path.exists() and tuple(header) != FIELDS:
+        raise DossierInvalid(f"{path}: header is {', '.join(header) or '(none)'}; the review queue has columns {', '.join(FIELDS)}")
+    for number, row in enumerate(rows, start=2):
+        if row.get("status") not in STATUSES:
+            raise DossierInvalid(f"{path}, row {number}, field status: {row.get('status')!r} is not allowed; use one of {', '.join(STATUSES)}")
+        if row.get("kind") not in KINDS:
+            raise DossierInvalid(f"{path}, row {number}, field kind: {row.get('kind')!r} is not allowed; use one of {', '.join(KINDS)}")
+    return rows
+
+
+def candidates_bytes(rows: list[dict[str, str]]) -> bytes:
+    """The queue file's bytes for these rows (header first)."""
+    return csv_bytes([list(FIELDS), *([row.get(f, "") for f in FIELDS] for row in rows)])
+
+
+def row_from_proposal(proposal: Proposal, source_id: str, source_sha256: str) -> dict[str, str]:
+    """A pending queue row for a proposal."""
+    return {
+        "candidate_id": candidate_id(source_id, proposal.char_start, proposal.char_end, proposal.text),
+        "source_id": source_id,
+        "source_sha256": source_sha256,
+        "kind": proposal.kind,
+        "text": proposal.text,
+        "char_start": str(proposal.char_start),
+        "char_end": str(proposal.char_end),
+        "speaker_id": proposal.speaker_id,
+        "new_actor": proposal.new_actor,
+        "speaker_mention": proposal.speaker_mention,
+        "attribution_cue": proposal.attribution_cue,
+        "method": proposal.method,
+        "issues": "|".join(proposal.issues),
+        "stance": "" if proposal.stance is None else str(proposal.stance),
+        "stance_label": proposal.stance_label,
+        "red_line": "true" if proposal.red_line else "false",
+        "confidence": f"{proposal.confidence:.2f}",
+        "status": "pending",
+        "statement_id": "",
+        "reviewer_note": "",
+    }
+
+
+def find(rows: list[dict[str, str]], wanted: str) -> dict[str, str]:
+    """The row whose id is ``wanted`` or starts with it (a unique prefix is enough)."""
+    exact = [r for r in rows if r["candidate_id"] == wanted]
+    if exact:
+        return exact[0]
+    matches = [r for r in rows if r["candidate_id"].startswith(wanted)] if len(wanted) >= 4 else []
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise IngestError(f"no candidate {wanted!r} in the review queue; `parley review list` shows the ids")
+    raise IngestError(f"{wanted!r} matches {len(matches)} candidates ({', '.join(r['candidate_id'] for r in matches[:5])}); give more of the id")

@@ -1,0 +1,228 @@
+"""``ingest_article``: add an article to a dossier's seeds and queue its proposals for review.
+
+Steps, all or nothing (see :class:`parley.ingest.store.Change`):
+
+1. read and check the article (UTF-8 text, not empty, not binary, not huge, English, quote marks
+   balanced, at least one quotation);
+2. copy it byte for byte to ``<seeds>/<NNN>_<sha16>.txt`` (never overwriting) and register it in
+   ``sources.csv``; facts not given stay empty (author, URL, date are never guessed); an article
+   already registered (same SHA-256) is reused;
+3. extract proposals and append the new ones to ``candidates.csv`` as pending: a proposal already
+   queued (any status) or already a statement of that source is skipped;
+4. run the validator; on any problem, restore every file.
+
+Nothing reaches statements or positions here: that needs ``parley review accept``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parley import paths
+from parley.errors import IngestError
+from parley.ingest.candidates import candidates_bytes, candidates_path, read_candidates, row_from_proposal
+from parley.ingest.lexicon import load_lexicon
+from parley.ingest.propose import Proposal, analyse_article
+from parley.ingest.store import Change, appended, read_csv, require_valid
+from parley.ingest.text import check_english, read_article
+from parley.schema import read_schema
+
+_SEED_NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+TITLE_MAX = 200
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did."""
+
+    source_id: str
+    seed_file: str
+    new_source: bool
+    proposed: list[dict[str, str]] = field(default_factory=list)
+    skipped: int = 0
+    unbalanced: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        kinds: dict[str, int] = {}
+        for row in self.proposed:
+            kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+        counted = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())) or "nothing new"
+        source = f"registered source {self.source_id} ({self.seed_file})" if self.new_source else f"source {self.source_id} already registered ({self.seed_file})"
+        skipped = f"; {self.skipped} already queued or coded, not proposed again" if self.skipped else ""
+        return f"{source}; proposed {len(self.proposed)} candidate(s): {counted}{skipped}"
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    """Lower-case ASCII slug (``Sergei Lavrov`` -> ``sergei_lavrov``)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+    return slug[:limit].rstrip("_")
+
+
+def _check_date(value: str | None, option: str) -> str:
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise IngestError(f"{option} {value!r} is not an ISO date; write it as YYYY-MM-DD (2025-02-18), or leave it out when unknown") from None
+
+
+def _title_from_text(text: str) -> tuple[str, str]:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) <= TITLE_MAX:
+        return first, "Title taken from the first line of the text."
+    cut = first[:TITLE_MAX].rsplit(" ", 1)[0]
+    return cut + "…", "Title cut from the first line of the text (no headline line)."
+
+
+def _next_seed_name(seeds_dir: Path, sha: str) -> str:
+    indices = [int(m.group(1)) for p in seeds_dir.iterdir() if (m := _SEED_NAME.match(p.name))] if seeds_dir.is_dir() else []
+    return f"{(max(indices) + 1) if indices else 0:03d}_{sha[:16]}.txt"
+
+
+def ingest_article(
+    article: str | Path,
+    dossier: str | Path = paths.DEFAULT_DOSSIER,
+    *,
+    title: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    url: str | None = None,
+    author: str | None = None,
+    source_id: str | None = None,
+    allow_no_quotes: bool = False,
+    skip_unbalanced: bool = False,
+) -> IngestResult:
+    """Ingest one article into a dossier (see the module docstring for the steps).
+
+    Parameters
+    ----------
+    article
+        Path of a UTF-8 plain-text article.
+    dossier
+        Dossier name or folder.
+    title, outlet, published, url, author
+        What is known of the source; unknowns stay empty (the title defaults to the first line).
+    source_id
+        Id for a new source; by default ``<outlet>_<yyyy_mm_dd>`` or ``source_<sha8>``.
+    allow_no_quotes
+        Ingest an article with no quotation (only reported speech) instead of refusing it.
+    skip_unbalanced
+        Ingest an article with unpaired double quote marks, ignoring those marks.
+
+    Raises
+    ------
+    IngestError
+        Bad article or option (nothing is changed).
+    DossierNotFound, DossierInvalid
+        Unknown dossier, a dossier already invalid, or a change the validator rejects (then every
+        file is restored).
+    """
+    article = Path(article)
+    data, text = read_article(article)
+    check_english(text, str(article))
+    published = _check_date(published, "--published")
+    folder = paths.dossier_dir(dossier)
+    schema = read_schema(folder)
+    lexicon = load_lexicon(folder)
+    analysed, proposals = analyse_article(text, lexicon)
+    unbalanced = [str(p) for p in analysed.mark_problems]
+    if unbalanced and not skip_unbalanced:
+        shown = "\n".join(f"  {p}" for p in unbalanced[:5])
+        raise IngestError(
+            f"{article}: {len(unbalanced)} quote mark(s) cannot be paired, so quotation spans would be wrong:\n{shown}\n"
+            "Fix the text (seeds are never edited after ingest) or pass --skip-unbalanced to ignore those marks."
+        )
+    if not any(p.kind == "direct_quote" for p in proposals) and not allow_no_quotes:
+        raise IngestError(
+            f"{article}: no quotation found (no text between quote marks), so there is nothing to propose; "
+            "pass --allow-no-quotes to ingest it for its reported speech only"
+        )
+
+    sha = hashlib.sha256(data).hexdigest()
+    sources_file = folder / schema.tables["sources"].path
+    _, sources = read_csv(sources_file)
+    seeds_dir = schema.seeds_dir
+    existing = next((row for row in sources if row.get("sha256") == sha), None)
+    with Change(folder) as change:
+        require_valid(folder)
+        if existing is not None:
+            result = IngestResult(existing["source_id"], existing["seed_file"], False, unbalanced=unbalanced)
+        else:
+            if not seeds_dir.is_dir():
+                raise IngestError(f"{seeds_dir}: the seeds folder (datapackage.json parley.seeds_dir) does not exist; create it first")
+            seed_file = _next_seed_name(seeds_dir, sha)
+            new_id = _source_id(source_id, outlet, published, sha, {row.get("source_id", "") for row in sources})
+            found_title, title_note = (title.strip(), "") if title and title.strip() else _title_from_text(text)
+            change.create(seeds_dir / seed_file, data)
+            row = {
+                "source_id": new_id,
+                "seed_file": seed_file,
+                "sha256": sha,
+                "title": found_title,
+                "outlet": (outlet or "").strip(),
+                "author": (author or "").strip(),
+                "url": (url or "").strip(),
+                "published": published,
+                "language": "en",
+                "translated_from": "",
+                "notes": _source_notes(title_note, outlet, author, url, published),
+            }
+            change.write(sources_file, appended(sources_file, [row]))
+            result = IngestResult(new_id, seed_file, True, unbalanced=unbalanced)
+        queue = read_candidates(folder)
+        result.proposed, result.skipped = _new_rows(folder, schema, result.source_id, sha, proposals, queue)
+        if result.proposed or not candidates_path(folder).exists():
+            change.write(candidates_path(folder), candidates_bytes(queue + result.proposed))
+        change.validate()
+    return result
+
+
+def _source_id(wanted: str | None, outlet: str | None, published: str, sha: str, taken: set[str]) -> str:
+    if wanted:
+        if not _SLUG.match(wanted):
+            raise IngestError(f"--source-id {wanted!r} is not a slug; use lower-case letters, digits and _ (ara_2025_02_18)")
+        if wanted in taken:
+            raise IngestError(f"--source-id {wanted!r} is already a source of this dossier; choose another id")
+        return wanted
+    base = slugify(outlet or "", 24) or "source"
+    base = f"{base}_{published.replace('-', '_')}" if published else f"{base}_{sha[:8]}"
+    candidate = base
+    if candidate in taken:
+        candidate = f"{base}_{sha[:8]}"
+    return candidate
+
+
+def _source_notes(title_note: str, outlet: str | None, author: str | None, url: str | None, published: str) -> str:
+    unknown = [name for name, value in (("outlet", outlet), ("author", author), ("URL", url), ("publication date", published)) if not value]
+    parts = ["Registered by parley ingest."]
+    if title_note:
+        parts.append(title_note)
+    if unknown:
+        parts.append(f"Not given at ingest, left empty: {', '.join(unknown)}.")
+    return " ".join(parts)
+
+
+def _new_rows(folder: Path, schema, source_id: str, sha: str, proposals: list[Proposal], queue: list[dict[str, str]]) -> tuple[list[dict[str, str]], int]:
+    queued = {row["candidate_id"] for row in queue} | {(row["source_sha256"], row["char_start"], row["char_end"]) for row in queue}
+    _, statements = read_csv(folder / schema.tables["statements"].path)
+    coded = {(row.get("char_start", ""), row.get("char_end", "")) for row in statements if row.get("source_id") == source_id}
+    rows: list[dict[str, str]] = []
+    skipped = 0
+    for proposal in proposals:
+        row = row_from_proposal(proposal, source_id, sha)
+        key = (sha, row["char_start"], row["char_end"])
+        if row["candidate_id"] in queued or key in queued or (row["char_start"], row["char_end"]) in coded:
+            skipped += 1
+            continue
+        queued.add(row["candidate_id"])
+        queued.add(key)
+        rows.append(row)
+    return rows, skipped
