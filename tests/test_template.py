@@ -187,7 +187,7 @@ def test_sanitize_keeps_tables_and_marks_numbers():
     assert '<table class="dataframe">' in clean and "<thead>" in clean and "<th>actor</th>" in clean
     assert '<td class="parley-num">-2</td>' in clean
     assert '<td class="parley-num">12.5%</td>' in clean
-    assert "<td>2025-02-18</td>" in clean and "<td>Alpha</td>" in clean
+    assert '<td class="parley-date">2025-02-18</td>' in clean and "<td>Alpha</td>" in clean
 
 
 def test_toc_lists_h2_and_h3_with_ids_that_exist(page):
