@@ -422,16 +422,28 @@ def actor_card(b: Briefing) -> HTMLBlock:
     return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
 
 
+def _actor_positions(b: Briefing) -> pd.DataFrame:
+    """Latest positions held by the actor, or, for a person who speaks for a party (a minister),
+    the latest positions their own statements express for it."""
+    own = b.matrix.loc[b.matrix["actor_id"] == b.actor]
+    if len(own):
+        return own
+    spoken = b.evidence.loc[b.evidence["speaker_id"] == b.actor]
+    return analysis.latest_positions(spoken.assign(actor_id=b.actor))
+
+
 def actor_positions(b: Briefing) -> Table:
-    """The actor's latest stance on each issue."""
-    rows = b.matrix.loc[b.matrix["actor_id"] == b.actor].assign(meaning=lambda f: f["stance"].map(stance_label))
+    """The actor's latest stance on each issue (for a spokesperson: the stances their words express)."""
+    rows = _actor_positions(b).assign(meaning=lambda f: f["stance"].map(stance_label))
+    own = (b.matrix["actor_id"] == b.actor).any()
+    caption = f"Positions of {b.name_of(b.actor)}" if own or rows.empty else f"Positions {b.name_of(b.actor)}'s statements express (for {', '.join(sorted(set(rows['actor'])))})"
     return Table(rows, {"issue": "Issue", "stance": "Stance", "meaning": "Meaning", "red_line": "Red line", "condition": "Condition", "text": "In their words", "date": "Date"},
-                 caption=f"Positions of {b.name_of(b.actor)}", empty="No positions recorded for this actor.")
+                 caption=caption, empty="No positions recorded for this actor.")
 
 
 def actor_issue_chart(b: Briefing) -> go.Figure:
     """Where the actor stands against everyone else, on the issues it has a position on."""
-    issues = set(b.matrix.loc[b.matrix["actor_id"] == b.actor, "issue_id"])
+    issues = set(_actor_positions(b)["issue_id"])
     return figures.create_bargaining_chart(b.sided.loc[b.sided["issue_id"].isin(issues)],
                                            # Plotly reads titles as markup: escape the name (quote=False: Plotly knows no &quot;).
                                            title=f"{html.escape(b.name_of(b.actor), quote=False)} against the others, issue by issue")

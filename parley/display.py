@@ -69,7 +69,7 @@ class Table(HTMLBlock):
         shown = frame.loc[:, list(columns)].head(max_rows).rename(columns=dict(columns))
         shown = shown.astype(object).apply(lambda column: column.map(_cell)) if len(shown) else shown
         left_out = len(frame) - len(shown)
-        note = f" ({left_out} more rows not shown)" if left_out > 0 else ""
+        note = f" ({left_out} more {'row' if left_out == 1 else 'rows'} not shown)" if left_out > 0 else ""
         self.frame = shown
         if frame.empty:
             super().__init__(f'<p class="parley-empty">{esc(caption + ": " if caption else "")}{esc(empty)}</p>', f"{caption}: {empty}" if caption else empty)

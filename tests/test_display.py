@@ -65,8 +65,8 @@ def test_text_twin_holds_caption_and_numbers(frame):
 def test_cut_rows_are_counted_in_the_caption(frame):
     table = Table(frame, COLUMNS, caption="Positions", max_rows=2)
     assert len(table.frame) == 2
-    assert "Positions (1 more rows not shown)" in table._repr_html_()
-    assert repr(table).splitlines()[0] == "Positions (1 more rows not shown)"
+    assert "Positions (1 more row not shown)" in table._repr_html_()
+    assert repr(table).splitlines()[0] == "Positions (1 more row not shown)"
     assert "Midland" not in repr(table)
 
 
