@@ -322,3 +322,14 @@ def test_key_quote_card_escapes_a_hostile_quote(hostile):
 
 def test_tiny_text_is_synthetic():
     assert TINY_TEXT.startswith("SYNTHETIC TEST TEXT")
+
+
+def test_profile_of_a_spokesperson_shows_the_positions_their_words_express():
+    import parley.briefing as pb
+
+    lavrov = pb.open_briefing(actor="lavrov")
+    table = pb.actor_positions(lavrov)
+    assert "statements express (for Russia)" in repr(table)
+    assert set(table.frame["Issue"]) >= {"European/NATO troops in Ukraine", "Ukraine in NATO"}
+    assert "We will not allow it and it is not acceptable." in repr(table)
+    assert len(pb.actor_issue_chart(lavrov).data) > 0
