@@ -53,7 +53,13 @@ _WORDS = re.compile(r"[\w'’-]+")
 _AND_THAT = re.compile(r"(?<![\w-])(?:and|but)\s+(?:also\s+)?that\s+", re.IGNORECASE)
 _VIEWPOINT = re.compile(r"^\s*(?:for|according\s+to|in\s+the\s+(?:view|words|opinion)\s+of|as)\s+", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
-_PREPOSITION_BEFORE = re.compile(r"(?<![\w'’-])(?:in|from|at|of|with|for|on|to|by|near|inside|outside|across)\s+(?:the\s+)?$", re.IGNORECASE)
+_WORD_CHAR = re.compile(r"[^\W_]")
+_STRONG_BREAK = re.compile(r";|,\s+(?:while|whereas|but|although)\b", re.IGNORECASE)
+_NAME_PARTICLES = frozenset("bin ibn al el de da di du van von der den la le del dos das".split())
+#: A reporting word right after a determiner is a noun ("the demands", "his claims").
+_DETERMINER_BEFORE = re.compile(r"(?:(?<![\w'’-])(?:the|a|an|his|her|their|its|our|my|your|this|these|those|such|any|no)|['’]s)\s+$", re.IGNORECASE)
+_POSSESSIVE_AFTER = re.compile(r"['’]s?(?![\w])")
+_PREPOSITION_BEFORE = re.compile(r"(?<![\w'’-])(?i:in|from|at|of|with|for|on|to|by|near|inside|outside|across)\s+(?:(?i:the)\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}$")
 _BARE_ROLE = re.compile(r"((?:(?!(?:the|a|an|and|or|but|of|to|in|on|at|for|with|by|from|that|who|which)\s)[\w'’-]+\s+){0,2})([A-Za-z-]+)\s*$", re.IGNORECASE)
 #: What separates two reporting clauses of one sentence (else the second sits inside the first).
 _CLAUSE_SEPARATION = re.compile(r"[;:\"“”«»]|,\s+(?:and|but|while|whereas|although)\b|\s[–—]\s")
@@ -122,6 +128,7 @@ _METHOD_CONFIDENCE = {
     "carry-over": 0.65,
     "inherited": 0.7,
     "nearest": 0.45,
+    "unknown": 0.4,
     "none": 0.5,
 }
 
@@ -243,7 +250,7 @@ class Article:
                 if _looks_like_name_token(word) and not (opening and (word.lower() in lower_words or word.lower().rstrip("s") in cues.ROLE_NOUNS or word.lower() in cues.ROLE_NOUNS)):
                     singles.append((start, end, word))
                 continue
-            if any(t in cues.ORG_WORDS for t in tokens) or not all(_looks_like_name_token(t) for t in tokens):
+            if any(t in cues.ORG_WORDS for t in tokens) or not all(_looks_like_name_token(t) or t in _NAME_PARTICLES for t in tokens):
                 entity = self.entities.setdefault(f"n:{name}", Entity(f"n:{name}", name, None, False))
                 self.mentions.append(Mention(start, end, masked[start:end], "name", entity.key))
                 continue
@@ -263,7 +270,8 @@ class Article:
             key = surnames.get(token)
             if key is None:
                 key = f"n:{token}"
-                self.entities.setdefault(key, Entity(key, token, None, token not in cues.ORG_WORDS and not token.isupper()))
+                # a lone unknown word may be a place as well as a surname: a person only once it speaks
+                self.entities.setdefault(key, Entity(key, token, None, False))
             self.mentions.append(Mention(start, end, token, "name", key))
         self.mentions.sort(key=lambda m: (m.start, -m.end))
 
@@ -356,7 +364,7 @@ class Article:
         for mention in self.mentions[k:]:
             if mention.start >= end:
                 break
-            if mention.kind == "name" and mention.key and mention.end <= end and self.entities[mention.key].person:
+            if mention.kind == "name" and mention.key and mention.end <= end and self.entities[mention.key].person and not _POSSESSIVE_AFTER.match(self.masked, mention.end):
                 out.append(mention)
         return out
 
@@ -416,8 +424,8 @@ class _State:
         self.speaker_mention = ""
 
     def said(self, key: str | None, paragraph: int, mention: str) -> None:
-        if key:
-            self.speaker, self.speaker_paragraph, self.speaker_mention = key, paragraph, mention
+        """Remember the last speaker; ``key`` is ``None`` for one the article does not name."""
+        self.speaker, self.speaker_paragraph, self.speaker_mention = key, paragraph, mention
 
 
 def extract(article: Article) -> list[Extracted]:
@@ -455,12 +463,12 @@ def extract(article: Article) -> list[Extracted]:
             confidence = _METHOD_CONFIDENCE[method] if key or method == "none" else 0.4
             group_speaker[quote.group] = (key, mention, cue, method, confidence)
             out.append(_direct(article, quote, key, mention, cue, method, confidence))
-            if key and method != "none":
+            if method != "none":
                 state.said(key, paragraph, mention)
         out.extend(_reported(article, sentence, pairs, quotes, state))
         for pair in pairs:
-            if pair.key:
-                state.said(pair.key, paragraph, pair.subject.text if pair.subject else "")
+            if pair.subject is not None and not pair.weak:
+                state.said(pair.key, paragraph, pair.subject.text)
     out.sort(key=lambda e: (e.start, 0 if e.kind == "direct_quote" else 1, -e.end))
     return _drop_nested_reports(out)
 
@@ -474,8 +482,12 @@ def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
     masked = article.masked
     out: list[Pair] = []
     for match in cues.SPEECH.finditer(masked, sentence.start, sentence.end):
+        if _is_noun(masked, sentence, match.start()):
+            continue
         subject, attribution_start, method = _subject(article, sentence, match.start(), match.end())
         key = _resolve(article, subject, match.start(), state) if subject else None
+        if key and key.startswith("n:") and " " not in key and key[2:3].isupper() and not key[2:].isupper() and key[2:] not in cues.ORG_WORDS:
+            article.entities[key].person = True  # "Peskov said": a surname
         out.append(Pair(match.start(), match.end(), subject, key, method, attribution_start if subject else match.start()))
     for match in cues.ACCORDING_TO.finditer(masked, sentence.start, sentence.end):
         subject = _mention_at(article, _skip_space(masked, match.end()))
@@ -495,7 +507,19 @@ def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
                 pair.attribution_start = last.attribution_start
         if pair.subject is not None and not pair.weak:
             last = pair
+    # "Saying that ..., Dmitriev said": a participle opening the sentence takes the main subject.
+    following = [p for p in out if p.subject is not None and not p.weak]
+    for pair in out:
+        if pair.subject is None and masked[pair.cue_start : pair.cue_end].lower().endswith("ing"):
+            after = [p for p in following if p.cue_start > pair.cue_start]
+            if after:
+                pair.subject, pair.key, pair.method, pair.attribution_start = after[0].subject, after[0].key, "inherited", after[0].attribution_start
     return out
+
+
+def _is_noun(masked: str, sentence: Sentence, position: int) -> bool:
+    """A reporting word right after a determiner is a noun: "the demands", "Russia's claims"."""
+    return _DETERMINER_BEFORE.search(masked, max(sentence.start, position - 8), position) is not None
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -530,7 +554,7 @@ def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int)
             comma = masked.rfind(",", max(sentence.start, end - 160), comma)
     mention = article._by_end.get(end)
     if mention is not None and mention.start >= sentence.start:
-        preposition = _PREPOSITION_BEFORE.search(masked, max(sentence.start, mention.start - 14), mention.start)
+        preposition = _PREPOSITION_BEFORE.search(masked, max(sentence.start, mention.start - 60), mention.start)
         if preposition is None:
             mention = _coordinated(article, mention, sentence)
             return mention, mention.start, "cue"
@@ -612,6 +636,8 @@ def _person_referent(article: Article, mention: Mention, state: _State) -> str |
             before = article.people_between(previous.start, previous.end)
             if before:
                 return before[0].key
+    if state.speaker is None and state.speaker_mention and state.speaker_paragraph >= sentence.paragraph - 1:
+        return None  # the last speaker is someone the article does not name
     if state.speaker and article.entities[state.speaker].person:
         return state.speaker
     return article.last_person_before(mention.start)
@@ -621,14 +647,21 @@ def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: li
     """Speaker key, mention, cue words and method for one quotation."""
     text, masked = article.text, article.masked
     close = quote.close_at if quote.close_at is not None else quote.end
+    def distance(pair: Pair) -> int:
+        if pair.cue_start >= close:
+            # after the quotation only a directly following attribution counts ('"…," he said')
+            gap = masked[close + 1 : pair.attribution_start]
+            return pair.attribution_start - close + (1000 if _WORD_CHAR.search(gap) else 0)
+        gap = masked[pair.cue_end : quote.open_at]
+        return quote.open_at - pair.cue_end + (500 if _STRONG_BREAK.search(gap) else 0)
+
     with_subject = [p for p in pairs if p.subject is not None]
     if with_subject:
-        def distance(pair: Pair) -> int:
-            if pair.cue_start >= close:
-                return pair.attribution_start - close
-            return quote.open_at - pair.cue_end
-
         best = min(with_subject, key=lambda p: (p.weak, abs(distance(p)), p.cue_start))
+        unknown = [p for p in pairs if p.subject is None and abs(distance(p)) < abs(distance(best)) and not best.weak]
+        if unknown:
+            # the nearest reporting verb has a subject we cannot name ("Critics ... have accused")
+            return None, "", " ".join(article.text[unknown[0].cue_start : unknown[0].cue_end].split()), "unknown"
         return best.key, best.subject.text, _cue_words(article, best), best.method
     head = masked[sentence.start : quote.open_at]
     viewpoint = _VIEWPOINT.match(head)
@@ -678,6 +711,8 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
         return pair.key, pair.subject.text, pair.attribution_start, pair.method
 
     for match in cues.THAT.finditer(masked, sentence.start, sentence.end):
+        if _is_noun(masked, sentence, match.start()):
+            continue
         that = re.match(r"((?:\s+[\w'’-]+){0,4}?)\s+that\s+", masked[match.end() : min(sentence.end, match.end() + 60)])
         if not that:
             continue
@@ -686,6 +721,8 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
         kind = "assessment" if match.group().lower().startswith(("know", "knew", "fear", "believ", "think", "thought", "feel", "felt", "hope", "expect", "consider", "understand")) else "reported_speech"
         found.append((start, match.end(), kind, key, mention, article.text[attribution_start : start].strip(), method))
     for match in cues.BARE_CLAUSE.finditer(masked, sentence.start, sentence.end):
+        if _is_noun(masked, sentence, match.start()):
+            continue
         start = match.end()
         if any(f[0] == start for f in found):
             continue
@@ -694,6 +731,8 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
         key, mention, attribution_start, method = speaker_for(match.start(), match.end())
         found.append((start, match.start(), "reported_speech", key, mention, article.text[attribution_start:start].strip(), method))
     for match in cues.OBJECT.finditer(masked, sentence.start, sentence.end):
+        if _is_noun(masked, sentence, match.start()):
+            continue
         if re.match(r"\s+that\b", masked[match.end() : match.end() + 6]):
             continue  # "demand that ...": the that-clause is the statement
         key, mention, attribution_start, method = speaker_for(match.start(), match.end())

@@ -122,7 +122,7 @@ ROLE_NOUNS = frozenset(
     king queen prince premier counterpart mediator observer observers economist historian journalist editor
     correspondent investor investors lawyer judge officer politician deputy emir sheikh monarch ruler
     foreign_minister ministry government administration office embassy agency committee council delegation
-    military army presidency party cabinet kremlin spokespersons activist activists member members fellow
+    military army presidency party cabinet spokespersons activist activists member members fellow
     strategist commentator author writer director-general secretary-general chairman chairwoman chair
     ceo founder owner executive executives""".replace("_", " ").split()
 )

@@ -33,6 +33,8 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: A line break inside a sentence (the next line goes on in lower case): the text is hard-wrapped.
+_SOFT_WRAP = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?=[a-z])")
 _BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*")
 
 # A sentence ends at . ! or ? (optionally followed by closing quote marks or brackets), then space,
@@ -147,13 +149,15 @@ def paragraphs(text: str) -> list[Block]:
     """Cut the text into paragraphs.
 
     One line is one paragraph (the usual shape of scraped news text), unless the text is
-    hard-wrapped: when blank lines separate blocks and most blocks span several lines, a block
-    between blank lines is one paragraph.
+    hard-wrapped: when blank lines separate blocks and at least a fifth of the line breaks inside
+    blocks go on in lower case, a block between blank lines is one paragraph.
     """
     blocks = _split(text, _BLANK_LINE)
-    multi_line = sum(1 for b in blocks if _LINE_BREAK.search(text, b.start, b.end))
-    if len(blocks) > 1 and multi_line * 2 > len(blocks):
-        return blocks
+    if len(blocks) > 1:
+        inner_breaks = sum(len(_LINE_BREAK.findall(text, b.start, b.end)) for b in blocks)
+        soft_wraps = sum(len(_SOFT_WRAP.findall(text, b.start, b.end)) for b in blocks)
+        if soft_wraps and soft_wraps * 5 >= inner_breaks:
+            return blocks
     return _split(text, _LINE_BREAK)
 
 
