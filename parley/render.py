@@ -29,6 +29,7 @@ import datetime as dt
 import os
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -255,7 +256,7 @@ def render_briefing(
     html_path = folder / f"{name}.html"
     ipynb_path = folder / f"{name}.ipynb"
     failed_path = folder / f"{name}.failed.ipynb"
-    running_path = folder / f".{name}.{os.getpid()}.running.ipynb"
+    running_path = folder / f".{name}.{_unique()}.running.ipynb"
 
     source_nb = nbformat.read(source_path, as_version=4)
     executed = _execute(source_path, running_path, failed_path, ordered, kernel, progress)
@@ -587,12 +588,17 @@ def _now() -> str:
 
 
 def _publish(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{_unique()}.tmp")
     try:
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
     finally:
         _remove(temporary)
+
+
+def _unique() -> str:
+    """Process and thread, so parallel renders into one folder never share a temporary file."""
+    return f"{os.getpid()}-{threading.get_ident()}"
 
 
 def _keep(running_path: Path, failed_path: Path) -> None:
