@@ -25,11 +25,15 @@ from dataclasses import dataclass, field
 from parley.ingest import cues
 from parley.ingest.lexicon import Lexicon
 from parley.ingest.quotes import Quote, find_quotes, mask
-from parley.ingest.text import Block, Sentence, paragraphs, sentences
+from parley.ingest.text import Block, Sentence, is_hard_wrapped, paragraphs, sentences
 
 _CAP_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|[A-Z][\w'’-]*)"
 _CAP_SEQUENCE = re.compile(
     rf"(?<![\w'’-]){_CAP_TOKEN}(?:[ \t\u00a0]+(?:(?:bin|ibn|al|el|de|da|di|du|van|von|der|den|la|le|del|dos|das)[ \t\u00a0]+)*{_CAP_TOKEN})*"
+)
+#: The same where lines are hard-wrapped: a name may run over a line break ("John\nTower").
+_CAP_SEQUENCE_WRAPPED = re.compile(
+    rf"(?<![\w'’-]){_CAP_TOKEN}(?:[ \t\u00a0]*(?:\r\n|\n|\r)?[ \t\u00a0]*(?<=\s)(?:(?:bin|ibn|al|el|de|da|di|du|van|von|der|den|la|le|del|dos|das)\s+)*{_CAP_TOKEN})*"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ROLE_STOP = frozenset(
@@ -53,6 +57,11 @@ _WORDS = re.compile(r"[\w'’-]+")
 _AND_THAT = re.compile(r"(?<![\w-])(?:and|but)\s+(?:also\s+)?that\s+", re.IGNORECASE)
 _VIEWPOINT = re.compile(r"^\s*(?:for|according\s+to|in\s+the\s+(?:view|words|opinion)\s+of|as)\s+", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
+_QUOTE_MARK = re.compile(r"[\"“”«»]|x{6}")
+#: A wire dateline opening a paragraph: "MOSCOW, Feb 20 (Reuters) - ", "KYIV, Ukraine (AP) — ".
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,[^.\n]{0,40}?)?(?:\([^)\n]{1,30}\))?\s*[-–—]+\s*")
+_PP_TAIL = re.compile(r"\s+(?i:in|from|at|of|with|for|on|to|by|near|inside|outside|across)\s+[^,;:\"“”.]{1,40}$")
+_ACCORDING_PHRASE = re.compile(r"((?:[\w'’.-]+\s+){0,7}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?:\s|$)|$))")
 _WORD_CHAR = re.compile(r"[^\W_]")
 _STRONG_BREAK = re.compile(r";|,\s+(?:while|whereas|but|although)\b", re.IGNORECASE)
 _NAME_PARTICLES = frozenset("bin ibn al el de da di du van von der den la le del dos das".split())
@@ -215,7 +224,7 @@ class Article:
         sentence_openings = {_skip_openers(masked, s.start) for s in self.sentences}
         singles: list[tuple[int, int, str]] = []
         locals_: list[tuple[int, int, str, str]] = []  # start, end, name, premodifier role
-        for match in _CAP_SEQUENCE.finditer(masked):
+        for match in (_CAP_SEQUENCE_WRAPPED if is_hard_wrapped(self.text) else _CAP_SEQUENCE).finditer(masked):
             if not readable(match.start()):
                 continue
             start, end = match.start(), match.end()
@@ -490,14 +499,15 @@ def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
             article.entities[key].person = True  # "Peskov said": a surname
         out.append(Pair(match.start(), match.end(), subject, key, method, attribution_start if subject else match.start()))
     for match in cues.ACCORDING_TO.finditer(masked, sentence.start, sentence.end):
-        subject = _mention_at(article, _skip_space(masked, match.end()))
+        subject = _according_subject(article, sentence, match.end())
         if subject is not None:
             key = _resolve(article, subject, match.start(), state)
-            out.append(Pair(match.start(), subject.end, subject, key, "inverted", match.start()))
+            # the source of a whole report: a verb of the sentence with its own subject comes first
+            out.append(Pair(match.start(), subject.end, subject, key, "inverted", match.start(), weak=True))
     out.sort(key=lambda p: p.cue_start)
     last: Pair | None = None
     for pair in out:
-        pair.weak = bool(cues.WEAK_SPEECH.fullmatch(masked, pair.cue_start, pair.cue_end)) or (
+        pair.weak = pair.weak or bool(cues.WEAK_SPEECH.fullmatch(masked, pair.cue_start, pair.cue_end)) or (
             last is not None and pair.subject is not None and not _CLAUSE_SEPARATION.search(masked, last.cue_end, pair.attribution_start)
         )
         if pair.subject is None and last is not None and last.subject is not None:
@@ -515,6 +525,24 @@ def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
             if after:
                 pair.subject, pair.key, pair.method, pair.attribution_start = after[0].subject, after[0].key, "inherited", after[0].attribution_start
     return out
+
+
+def _according_subject(article: Article, sentence: Sentence, position: int) -> Mention | None:
+    """Who "according to" names: a known mention, or the words up to the next comma or full stop."""
+    masked = article.masked
+    start = _skip_space(masked, position)
+    known = _mention_at(article, start)
+    phrase = _ACCORDING_PHRASE.match(masked, start, min(sentence.end, start + 90))
+    if phrase is None:
+        return known
+    end = start + len(phrase.group(1))
+    if known is not None and (known.end == end or masked[known.end : known.end + 1] == ","):
+        return known
+    text = masked[start:end]
+    inner = article._by_end.get(end)
+    if inner is not None and inner.kind == "np":  # "Ukrainian officials" has no determiner: keep the whole phrase
+        return Mention(start, end, text, "np", None, inner.definite, inner.head)
+    return Mention(start, end, text, "np", None, False, text.lower())
 
 
 def _is_noun(masked: str, sentence: Sentence, position: int) -> bool:
@@ -566,6 +594,16 @@ def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int)
     bare = _bare_description(article, sentence, end)
     if bare is not None:
         return bare, bare.start, "cue"
+    # "Critics in Kyiv's parliament have accused": the head before the last preposition.
+    phrase = _PP_TAIL.search(masked, max(sentence.start, end - 50), end)
+    if phrase is not None:
+        head_end = phrase.start()
+        mention = article._by_end.get(head_end)
+        if mention is not None and mention.start >= sentence.start and mention.kind != "pronoun":
+            return mention, mention.start, "cue"
+        bare = _bare_description(article, sentence, head_end)
+        if bare is not None:
+            return bare, bare.start, "cue"
     # Inversion: '"...," said Lavrov' or ', said the minister,'.
     before = masked[sentence.start : cue_start].rstrip()
     if not before or before[-1] in ",\"”’'»":
@@ -657,7 +695,7 @@ def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: li
 
     with_subject = [p for p in pairs if p.subject is not None]
     if with_subject:
-        best = min(with_subject, key=lambda p: (p.weak, abs(distance(p)), p.cue_start))
+        best = min(with_subject, key=lambda p: (abs(distance(p)) >= 500, p.weak, p.cue_end - p.cue_start > 20 or masked[p.cue_start : p.cue_start + 9].lower() == "according", abs(distance(p)), p.cue_start))
         unknown = [p for p in pairs if p.subject is None and abs(distance(p)) < abs(distance(best)) and not best.weak]
         if unknown:
             # the nearest reporting verb has a subject we cannot name ("Critics ... have accused")
@@ -679,7 +717,7 @@ def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: li
         if chosen is not None:
             key = _resolve(article, chosen, chosen.start, state)
             return key, chosen.text, " ".join(text[chosen.start : colon + 1].split()), "colon"
-    if not head.strip(" \t\"'“‘«") and state.speaker and sentence.paragraph - state.speaker_paragraph <= 1:
+    if not head.strip(" \t\"'“‘«") and (state.speaker or state.speaker_mention) and sentence.paragraph - state.speaker_paragraph <= 1:
         return state.speaker, state.speaker_mention, "", "carry-over"
     return None, "", "", "none"
 
@@ -726,7 +764,7 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
         start = match.end()
         if any(f[0] == start for f in found):
             continue
-        if not cues.FINITE.search(masked, start, min(sentence.end, start + 80)):
+        if not cues.PRONOUN_CLAUSE.match(masked, start) and not cues.FINITE.search(masked, start, min(sentence.end, start + 80)):
             continue
         key, mention, attribution_start, method = speaker_for(match.start(), match.end())
         found.append((start, match.start(), "reported_speech", key, mention, article.text[attribution_start:start].strip(), method))
@@ -744,13 +782,9 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
             start = _skip_space(masked, start + 1)
         found.append((start, -1, "reported_speech", key, mention, article.text[attribution_start : match.end()].strip(), method))
     for match in cues.ACCORDING_TO.finditer(masked, sentence.start, sentence.end):
-        subject = _mention_at(article, _skip_space(masked, match.end()))
+        subject = _according_subject(article, sentence, match.end())
         if subject is None:
-            phrase = re.match(r"\s*((?:[\w'’-]+\s+){0,5}?[\w'’-]+)(?=\s*[,.])", masked[match.end() : match.end() + 80])
-            if not phrase:
-                continue
-            start = match.end() + phrase.start(1)
-            subject = Mention(start, start + len(phrase.group(1)), phrase.group(1), "np", None, False, phrase.group(1).lower())
+            continue
         key = _resolve(article, subject, match.start(), state)
         after = masked[subject.end : subject.end + 2]
         head = masked[sentence.start : match.start()].rstrip()
@@ -759,6 +793,21 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
             continue
         if after.startswith(","):
             found.append((subject.end + 1, match.start(), "reported_speech", key, subject.text, article.text[match.start() : subject.end + 1], "inverted"))
+    # "Moscow will not accept troops, Lavrov told reporters." : the clause before the attribution.
+    for pair in pairs:
+        if pair.subject is None or pair.method == "inherited":
+            continue
+        boundary = pair.attribution_start if pair.method == "cue" else pair.cue_start
+        head = masked[sentence.start : boundary].rstrip()
+        tail = masked[max(pair.cue_end, pair.subject.end) : sentence.end]
+        if not head.endswith(",") or len(_WORDS.findall(tail)) > 10 or _QUOTE_MARK.search(tail):
+            continue
+        start = sentence.start
+        dateline = _DATELINE.match(masked, start, boundary)
+        if dateline:
+            start = dateline.end()
+        comma = sentence.start + len(head) - 1
+        found.append((start, -3 - comma, "reported_speech", pair.key, pair.subject.text, _cue_words(article, pair), pair.method))
     position_re = _position_pattern()
     for match in position_re.finditer(masked, sentence.start, sentence.end):
         owner = article._by_end.get(match.start("owner") + len(match.group("owner")))
@@ -804,6 +853,8 @@ def _clause_end(article: Article, sentence: Sentence, start: int, subjects: list
     if marker == -2:  # "…, according to X": the clause is before the cue
         end = masked.rfind(",", sentence.start, masked.find("ccording", sentence.start, sentence.end))
         return _trim(masked, start, end)
+    if marker <= -3:  # "…, Lavrov said.": the clause ends at the comma before the attribution
+        return _trim(masked, start, -3 - marker)
     end = sentence.end
     breaker = _CLAUSE_BREAK.search(masked, start, end)
     if breaker:

@@ -98,6 +98,8 @@ BARE_CLAUSE = re.compile(
     r"(?=(?:the|a|an|it|he|she|they|we|there|this|these|those|his|her|their|its|(?-i:[A-Z][\w'’-]*))\s)",
     re.IGNORECASE,
 )
+#: A clause opening with a personal pronoun needs no further check ("said he supported the plan").
+PRONOUN_CLAUSE = re.compile(r"(?:he|she|they|we|it|i)\s+\w", re.IGNORECASE)
 #: A finite verb somewhere in a bare clause (checks "said the talks were useful", not "said at the ceremony").
 FINITE = re.compile(
     r"(?<![\w-])(?:is|are|was|were|will|would|can|could|should|must|may|might|had|has|have|did|does|do|won't|wouldn't|cannot|can't|isn't|wasn't)(?![\w-])",
@@ -124,7 +126,9 @@ ROLE_NOUNS = frozenset(
     foreign_minister ministry government administration office embassy agency committee council delegation
     military army presidency party cabinet spokespersons activist activists member members fellow
     strategist commentator author writer director-general secretary-general chairman chairwoman chair
-    ceo founder owner executive executives""".replace("_", " ").split()
+    ceo founder owner executive executives critics opponents supporters protesters residents citizens voters
+    mps legislators allies partners rebels separatists soldiers commanders authorities insiders
+    people""".replace("_", " ").split()
 )
 
 #: Capitalised words that open a sentence without being names.

@@ -37,6 +37,7 @@ GOLD_KINDS = ("direct", "reported")
 UNATTRIBUTED = "UNATTRIBUTED"
 REPORTED_MIN_GOLD_COVERED = 0.5
 REPORTED_MIN_PROPOSAL_INSIDE = 0.25
+_PRONOUNS = frozenset("he she they it we i you one".split())
 _GENERIC_NAME_WORDS = frozenset("the and of for both delegations delegation president minister foreign former leader government".split())
 
 
@@ -109,7 +110,7 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
 
 def speaker_matches(gold_speaker: str, proposal: Proposal, lexicon: Lexicon | None = None) -> bool:
     """Whether a proposal's speaker is the gold speaker (see the module docstring)."""
-    proposed = proposal.speaker_name or proposal.new_actor
+    proposed = proposal.speaker_name or proposal.new_actor or _described(proposal)
     if gold_speaker.upper() == UNATTRIBUTED or not gold_speaker:
         return not proposed
     if not proposed:
@@ -121,6 +122,14 @@ def speaker_matches(gold_speaker: str, proposal: Proposal, lexicon: Lexicon | No
     gold_words = {w for w in fold_name(gold_speaker).split() if len(w) > 2 and w not in _GENERIC_NAME_WORDS}
     proposed_words = {w for w in fold_name(proposed).split() if len(w) > 2 and w not in _GENERIC_NAME_WORDS}
     return bool(gold_words & proposed_words)
+
+
+def _described(proposal: Proposal) -> str:
+    """An unnamed speaker the article describes ("a senior European diplomat"), never a pronoun."""
+    mention = proposal.speaker_mention.strip()
+    if not mention or mention.lower() in _PRONOUNS:
+        return ""
+    return mention
 
 
 def score(gold: list[GoldRow], proposals: list[Proposal], lexicon: Lexicon | None = None) -> dict:

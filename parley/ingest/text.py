@@ -34,8 +34,11 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: A line break inside a sentence (the next line goes on in lower case): the text is hard-wrapped.
-_SOFT_WRAP = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?=[a-z])")
-_BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*")
+_SOFT_WRAP = re.compile(r"(?<=\S)[ \t]*(?:\r\n|\r(?!\n)|\n)[ \t]*(?=[a-z])")
+_INNER_BREAK = re.compile(r"(?<=\S)[ \t]*(?:\r\n|\r(?!\n)|\n)(?=[ \t]*\S)")
+#: In hard-wrapped text a paragraph ends at a blank line or where the next line is indented.
+_WRAPPED_PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r(?!\n)|\n)(?:[ \t]*(?:\r\n|\r(?!\n)|\n)\s*|(?=[ \t]{2,}\S))")
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)\s*")
 
 # A sentence ends at . ! or ? (optionally followed by closing quote marks or brackets), then space,
 # then something that can open a sentence. Abbreviations are checked separately.
@@ -149,16 +152,20 @@ def paragraphs(text: str) -> list[Block]:
     """Cut the text into paragraphs.
 
     One line is one paragraph (the usual shape of scraped news text), unless the text is
-    hard-wrapped: when blank lines separate blocks and at least a fifth of the line breaks inside
-    blocks go on in lower case, a block between blank lines is one paragraph.
+    hard-wrapped (at least a fifth of its line breaks go on in lower case): then a paragraph ends
+    at a blank line or before an indented line.
     """
-    blocks = _split(text, _BLANK_LINE)
-    if len(blocks) > 1:
-        inner_breaks = sum(len(_LINE_BREAK.findall(text, b.start, b.end)) for b in blocks)
-        soft_wraps = sum(len(_SOFT_WRAP.findall(text, b.start, b.end)) for b in blocks)
-        if soft_wraps and soft_wraps * 5 >= inner_breaks:
-            return blocks
+    if is_hard_wrapped(text):
+        return _split(text, _WRAPPED_PARAGRAPH_BREAK)
     return _split(text, _LINE_BREAK)
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """Whether lines were broken inside sentences: a fifth of the breaks between two non-blank
+    lines go on in lower case."""
+    breaks = len(_INNER_BREAK.findall(text))
+    soft_wraps = len(_SOFT_WRAP.findall(text))
+    return bool(soft_wraps) and soft_wraps * 5 >= breaks
 
 
 def _split(text: str, separator: re.Pattern[str]) -> list[Block]:
