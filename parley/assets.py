@@ -36,9 +36,14 @@ from pathlib import Path
 
 from parley import paths
 
-#: The npm package of the partial bundle and the file inside its tarball.
-PARTIAL_PACKAGE = "plotly.js-cartesian-dist-min"
-PARTIAL_FILE = "package/plotly-cartesian.min.js"
+#: Partial bundles, smallest first: kind → (npm package, file inside its tarball). Pages take the
+#: smallest one holding every trace type they draw. Adding a bundle is one line here.
+PARTIALS: dict[str, tuple[str, str]] = {
+    "basic": ("plotly.js-basic-dist-min", "package/plotly-basic.min.js"),
+    "cartesian": ("plotly.js-cartesian-dist-min", "package/plotly-cartesian.min.js"),
+}
+#: The default partial bundle (kept for callers that name one).
+PARTIAL_PACKAGE, PARTIAL_FILE = PARTIALS["cartesian"]
 VENDOR_DIR = paths.TEMPLATES_DIR / "parley" / "static" / "vendor"
 
 #: Trace types of the cartesian bundle, as its README lists them (4.1.1). The manifest written by
@@ -59,6 +64,10 @@ CARTESIAN_TRACES = frozenset(
         "violin",
     }
 )
+
+#: Trace types of the basic bundle (4.1.1 README), used when the fetched README lists none.
+BASIC_TRACES = frozenset({"bar", "pie", "scatter"})
+KNOWN_TRACES = {"basic": BASIC_TRACES, "cartesian": CARTESIAN_TRACES}
 
 # A sane partial bundle is between these sizes; anything else is not what we asked for.
 _MIN_BYTES = 300_000
@@ -97,19 +106,19 @@ def full_bundle_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def partial_bundle_path(version: str | None = None) -> Path:
-    """Where the fetched partial bundle of plotly.js ``version`` lives."""
-    return VENDOR_DIR / f"plotly-cartesian-{version or plotly_js_version()}.min.js"
+def partial_bundle_path(version: str | None = None, kind: str = "cartesian") -> Path:
+    """Where the fetched partial bundle ``kind`` of plotly.js ``version`` lives."""
+    return VENDOR_DIR / f"plotly-{kind}-{version or plotly_js_version()}.min.js"
 
 
 def _manifest_path(bundle: Path) -> Path:
     return bundle.with_name(bundle.name.removesuffix(".min.js") + ".json")
 
 
-def partial_traces(version: str | None = None) -> frozenset[str]:
+def partial_traces(version: str | None = None, kind: str = "cartesian") -> frozenset[str]:
     """Trace types the fetched partial bundle holds (empty when it is missing or fails its check)."""
-    manifest = _verified_manifest(partial_bundle_path(version))
-    return frozenset(manifest.get("traces", CARTESIAN_TRACES)) if manifest else frozenset()
+    manifest = _verified_manifest(partial_bundle_path(version, kind))
+    return frozenset(manifest.get("traces", KNOWN_TRACES[kind])) if manifest else frozenset()
 
 
 def _verified_manifest(bundle: Path) -> dict | None:
@@ -149,13 +158,14 @@ def choose_bundle(trace_types) -> Bundle:
     Returns
     -------
     Bundle
-        The cartesian partial bundle when it was fetched and holds every type, otherwise the
-        wheel's full bundle.
+        The smallest fetched partial bundle (see :data:`PARTIALS`) that holds every type,
+        otherwise the wheel's full bundle.
     """
     wanted = set(trace_types)
-    partial = partial_bundle_path()
-    if wanted and partial.is_file() and wanted <= partial_traces():
-        return _load(PARTIAL_PACKAGE, partial)
+    for kind, (package, _) in PARTIALS.items():
+        partial = partial_bundle_path(kind=kind)
+        if wanted and partial.is_file() and wanted <= partial_traces(kind=kind):
+            return _load(package, partial)
     return _load("plotly.js (full, from the plotly wheel)", full_bundle_path())
 
 
@@ -210,8 +220,8 @@ def _traces_from_readme(readme: str) -> list[str]:
     return sorted(re.findall(r"`([a-z0-9]+)`", match.group(1))) if match else []
 
 
-def fetch(version: str | None = None, *, force: bool = False) -> Path:
-    """Download, verify and store the cartesian partial bundle of plotly.js ``version``.
+def fetch(version: str | None = None, *, force: bool = False, kind: str = "cartesian") -> Path:
+    """Download, verify and store the partial bundle ``kind`` (see :data:`PARTIALS`) of plotly.js ``version``.
 
     Parameters
     ----------
@@ -234,10 +244,11 @@ def fetch(version: str | None = None, *, force: bool = False) -> Path:
         then, and pages keep using the full bundle.
     """
     version = version or plotly_js_version()
-    target = partial_bundle_path(version)
+    package, member = PARTIALS[kind]
+    target = partial_bundle_path(version, kind)
     if not force and _verified_manifest(target):
         return target
-    metadata_url = f"{_registry()}/{PARTIAL_PACKAGE}/{version}"
+    metadata_url = f"{_registry()}/{package}/{version}"
     try:
         metadata = json.loads(_get(metadata_url))
         dist = metadata["dist"]
@@ -250,21 +261,21 @@ def fetch(version: str | None = None, *, force: bool = False) -> Path:
     integrity = _verify_integrity(tarball, dist)
     try:
         with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
-            js = archive.extractfile(PARTIAL_FILE).read()
+            js = archive.extractfile(member).read()
             readme_member = archive.extractfile("package/README.md")
             readme = readme_member.read().decode("utf-8") if readme_member else ""
     except (tarfile.TarError, KeyError, AttributeError, OSError) as exc:
         raise AssetError(f"{tarball_url}: not the expected package layout ({exc})") from None
     if not _MIN_BYTES <= len(js) <= _MAX_BYTES:
-        raise AssetError(f"{PARTIAL_FILE} is {len(js)} bytes; expected between {_MIN_BYTES} and {_MAX_BYTES}")
+        raise AssetError(f"{member} is {len(js)} bytes; expected between {_MIN_BYTES} and {_MAX_BYTES}")
     head = js[:300].decode("utf-8", errors="replace")
     if f"v{version}" not in head:
-        raise AssetError(f"{PARTIAL_FILE} does not announce plotly.js v{version} in its header: {head[:120]!r}")
+        raise AssetError(f"{member} does not announce plotly.js v{version} in its header: {head[:120]!r}")
     if b"</script" in js.lower():
-        raise AssetError(f"{PARTIAL_FILE} contains '</script' and cannot be inlined in a page")
-    traces = _traces_from_readme(readme) or sorted(CARTESIAN_TRACES)
+        raise AssetError(f"{member} contains '</script' and cannot be inlined in a page")
+    traces = _traces_from_readme(readme) or sorted(KNOWN_TRACES[kind])
     manifest = {
-        "package": PARTIAL_PACKAGE,
+        "package": package,
         "version": version,
         "tarball": tarball_url,
         "integrity": integrity,
@@ -287,16 +298,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def status() -> dict:
     """Which bundles are available, and their sizes in bytes."""
     version = plotly_js_version()
-    partial = partial_bundle_path(version)
     full = full_bundle_path()
-    return {
-        "plotly_js_version": version,
-        "full_bundle": str(full),
-        "full_bytes": full.stat().st_size,
-        "partial_bundle": str(partial) if partial.is_file() else None,
-        "partial_bytes": partial.stat().st_size if partial.is_file() else None,
-        "partial_traces": sorted(partial_traces(version)),
-    }
+    out = {"plotly_js_version": version, "full_bundle": str(full), "full_bytes": full.stat().st_size}
+    for kind in PARTIALS:
+        partial = partial_bundle_path(version, kind)
+        out[f"{kind}_bundle"] = str(partial) if partial.is_file() else None
+        out[f"{kind}_bytes"] = partial.stat().st_size if partial.is_file() else None
+        out[f"{kind}_traces"] = sorted(partial_traces(version, kind))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,13 +317,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("status", help="show the bundles and their sizes")
     args = parser.parse_args(argv)
     if args.action == "fetch":
-        try:
-            path = fetch(force=args.force)
-        except AssetError as exc:
-            print(f"parley.assets: {exc}; briefings will inline the full plotly.js bundle instead", file=sys.stderr)
-            return 1
-        print(path)
-        return 0
+        failed = 0
+        for kind in PARTIALS:
+            try:
+                print(fetch(force=args.force, kind=kind))
+            except AssetError as exc:
+                failed += 1
+                print(f"parley.assets: {exc}; pages needing the {kind} bundle will inline a larger one instead", file=sys.stderr)
+        return 1 if failed else 0
     print(json.dumps(status(), indent=2))
     return 0
 

@@ -152,3 +152,29 @@ def test_the_fetched_bundle_matches_the_wheel_version():
         pytest.skip(f"{path} not fetched (run `python -m parley.assets fetch`)")
     assert f"v{version}" in path.read_text(encoding="utf-8")[:200]
     assert {"bar", "scatter", "heatmap", "box", "histogram", "pie", "violin", "contour"} <= assets.partial_traces(version)
+
+
+def test_the_smallest_partial_bundle_that_draws_the_page_wins(monkeypatch, tmp_path):
+    version = assets.plotly_js_version()
+    monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path / "vendor")
+    (tmp_path / "vendor").mkdir()
+    installed = {}
+    for kind, traces in (("basic", ["bar", "pie", "scatter"]), ("cartesian", ["bar", "heatmap", "pie", "scatter"])):
+        bundle = assets.partial_bundle_path(version, kind)
+        js = fake_bundle(version) + kind.encode()
+        bundle.write_bytes(js)
+        manifest = {"version": version, "sha256": hashlib.sha256(js).hexdigest(), "traces": traces}
+        bundle.with_name(f"plotly-{kind}-{version}.json").write_text(json.dumps(manifest))
+        installed[kind] = bundle
+    assert assets.choose_bundle({"scatter", "bar"}).path == installed["basic"]
+    assert assets.choose_bundle({"scatter", "heatmap"}).path == installed["cartesian"]
+    assert assets.choose_bundle({"scatter", "violin"}).path == assets.full_bundle_path()
+
+
+def test_setup_fetched_both_partial_bundles():
+    version = assets.plotly_js_version()
+    basic = assets.partial_bundle_path(version, "basic")
+    if not basic.is_file():
+        pytest.skip(f"{basic} not fetched (run `python -m parley.assets fetch`)")
+    assert assets.partial_traces(version, "basic") == {"bar", "pie", "scatter"}
+    assert basic.stat().st_size < assets.partial_bundle_path(version).stat().st_size

@@ -207,18 +207,19 @@ def test_hover_holds_the_verbatim_quote_escaped(seed_inputs, name):
 
 def test_heatmap_cells_equal_the_matrix(seed_inputs, seed_figures):
     (matrix,) = seed_inputs["stance_heatmap"]
-    heat, overlay = seed_figures["stance_heatmap"].data
-    assert (heat.type, overlay.type) == ("heatmap", "scatter")
-    z = np.asarray(heat.z, dtype=float)
-    x, y = list(heat.x), list(heat.y)
-    assert z.shape == (matrix["actor_id"].nunique(), matrix["issue_id"].nunique()) == (len(y), len(x))
+    cells, overlay = seed_figures["stance_heatmap"].data
+    assert (cells.type, overlay.type) == ("scatter", "scatter")  # square marks: the smallest plotly.js bundle draws them
+    assert cells.marker.symbol == "square"
+    drawn = {(x, y): (float(c), h) for x, y, c, h in zip(cells.x, cells.y, cells.marker.color, cells.customdata)}
+    assert len(drawn) == len(matrix) == len(cells.x), "one mark per actor × issue with a position, none for the empty cells"
     for row in matrix.itertuples():
-        assert z[y.index(label(row.actor)), x.index(label(row.issue, 28))] == row.stance, (row.actor_id, row.issue_id)
-    assert np.count_nonzero(~np.isnan(z)) == len(matrix)
-    custom = np.asarray(heat.customdata, dtype=object)
-    for row in matrix.itertuples():
-        assert hover_text(row.text) in custom[y.index(label(row.actor)), x.index(label(row.issue, 28))]
-    assert (custom[np.isnan(z)] == "no position recorded").all()
+        stance, hover = drawn[(label(row.issue, 28), label(row.actor))]
+        assert stance == row.stance, (row.actor_id, row.issue_id)
+        assert hover_text(row.text) in hover
+    layout = seed_figures["stance_heatmap"].layout
+    assert set(layout.xaxis.categoryarray) == {label(i, 28) for i in matrix["issue"]}
+    assert set(layout.yaxis.categoryarray) == {label(a) for a in matrix["actor"]}
+    assert (cells.marker.cmin, cells.marker.cmax) == (-2.5, 2.5) and cells.marker.showscale
 
 
 def test_heatmap_overlay_marks_exactly_the_red_lines(seed_inputs, seed_figures):
@@ -242,7 +243,7 @@ def test_heatmap_keeps_the_busiest_actors_and_says_how_many_are_hidden(seed_inpu
 def test_heatmap_without_red_lines_has_no_overlay(seed_inputs):
     (matrix,) = seed_inputs["stance_heatmap"]
     fig = FIGURES["stance_heatmap"](matrix.assign(red_line=False))
-    assert [t.type for t in fig.data] == ["heatmap"]
+    assert [t.name for t in fig.data] == ["stance"]
 
 
 def test_bargaining_marks_every_actor_at_its_stance_on_its_side(seed_inputs, seed_figures):

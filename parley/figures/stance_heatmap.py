@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from parley.figures import theme
 from parley.figures._common import date_text, empty_figure, hover_text, label, require_columns
 
+CELL_PX = 30
 COLUMNS = ["actor_id", "actor", "issue_id", "issue", "stance", "red_line", "text", "speaker", "source", "date"]
 
 
@@ -34,43 +34,40 @@ def create_stance_heatmap(matrix: pd.DataFrame, *, max_actors: int = 20, title: 
     data = matrix.loc[matrix["actor_id"].isin(shown["actor_id"])]
     issues = data.drop_duplicates("issue_id")[["issue_id", "issue"]].sort_values("issue", kind="stable")
     actor_ids, issue_ids = shown["actor_id"].tolist(), issues["issue_id"].tolist()
-    a_index = {a: i for i, a in enumerate(actor_ids)}
-    i_index = {k: j for j, k in enumerate(issue_ids)}
-    z = np.full((len(actor_ids), len(issue_ids)), np.nan)
-    hover = np.full(z.shape, "", dtype=object)
-    rows = data.assign(row_pos=data["actor_id"].map(a_index), col_pos=data["issue_id"].map(i_index))
-    for row in rows.itertuples(index=False):
-        z[row.row_pos, row.col_pos] = float(row.stance)
-        hover[row.row_pos, row.col_pos] = (
-            f"<b>{label(row.actor)}</b> on <b>{label(row.issue)}</b>: {theme.stance_label(row.stance)}"
-            + (" — <b>RED LINE</b>" if row.red_line else "")
-            + f"<br>“{hover_text(row.text)}”<br>— {label(row.speaker)}, {label(row.source, 60)}, {date_text(row.date)}"
-        )
-    empty = np.isnan(z)
-    hover[empty] = "no position recorded"
+    rows = data.assign(actor_label=data["actor"].map(label), issue_label=data["issue"].map(lambda i: label(i, 28)))
+    hover = [
+        f"<b>{label(r.actor)}</b> on <b>{label(r.issue)}</b>: {theme.stance_label(r.stance)}"
+        + (" — <b>RED LINE</b>" if r.red_line else "")
+        + f"<br>“{hover_text(r.text)}”<br>— {label(r.speaker)}, {label(r.source, 60)}, {date_text(r.date)}"
+        for r in rows.itertuples(index=False)
+    ]
     y_labels = [label(a) for a in shown["actor"]]
     x_labels = [label(i, 28) for i in issues["issue"]]
+    # A grid of square marks rather than a heatmap trace: the page then needs only plotly.js's
+    # smallest partial bundle (scatter, bar, pie), and an empty cell stays visibly empty.
     fig = go.Figure(
-        go.Heatmap(
-            z=z, x=x_labels, y=y_labels, zmin=-2.5, zmax=2.5, colorscale=theme.STANCE_COLORSCALE,
-            customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
-            colorbar=dict(title=dict(text="Stance"), tickvals=[-2, -1, 0, 1, 2], len=1, lenmode="fraction", thickness=14, y=0.5,
-                          ticktext=[f"{s:+d} {theme.STANCE_WORDS[s]}" if s else "0 neutral" for s in range(-2, 3)]),
+        go.Scatter(
+            x=rows["issue_label"].tolist(), y=rows["actor_label"].tolist(), mode="markers", name="stance", showlegend=False,
+            marker=dict(symbol="square", size=CELL_PX, color=rows["stance"].astype(float).tolist(), cmin=-2.5, cmax=2.5,
+                        colorscale=theme.STANCE_COLORSCALE, showscale=True, line=dict(width=0),
+                        colorbar=dict(title=dict(text="Stance"), tickvals=[-2, -1, 0, 1, 2], len=1, lenmode="fraction", thickness=14, y=0.5,
+                                      ticktext=[f"{s:+d} {theme.STANCE_WORDS[s]}" if s else "0 neutral" for s in range(-2, 3)])),
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         )
     )
     lines = rows.loc[rows["red_line"].astype(bool)]
     if len(lines):
         fig.add_trace(go.Scatter(
-            x=[x_labels[i] for i in lines["col_pos"]], y=[y_labels[a] for a in lines["row_pos"]], mode="markers",
-            marker=dict(symbol="square-open", size=26, line=dict(width=3), color=theme.RED_LINE_COLOR),
+            x=lines["issue_label"].tolist(), y=lines["actor_label"].tolist(), mode="markers",
+            marker=dict(symbol="square-open", size=CELL_PX - 6, line=dict(width=3), color=theme.RED_LINE_COLOR),
             name="red line", hoverinfo="skip", showlegend=True,
         ))
-    subtitle = f"{len(actor_ids)} actors × {len(issue_ids)} issues" + (f"; {hidden} actors with fewer positions not shown" if hidden else "")
+    subtitle = f"{len(y_labels)} actors × {len(x_labels)} issues" + (f"; {hidden} actors with fewer positions not shown" if hidden else "")
     fig.update_layout(
         title=dict(text=title, subtitle_text=f"{subtitle}. Boxed cells are red lines. Hover a cell for the quote."),
-        height=max(420, 230 + 36 * len(actor_ids)),
-        xaxis=dict(title_text="Issue", side="bottom", tickangle=-30),
-        yaxis=dict(title_text="", autorange="reversed"),
+        height=320 + (CELL_PX + 14) * len(y_labels),
+        xaxis=dict(title_text="Issue", side="bottom", tickangle=-30, categoryorder="array", categoryarray=x_labels, range=[-0.6, len(x_labels) - 0.4], showgrid=False),
+        yaxis=dict(title_text="", categoryorder="array", categoryarray=y_labels, autorange="reversed", showgrid=False),
         legend=dict(x=1, xanchor="right"),
     )
     return fig
