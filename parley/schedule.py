@@ -1,0 +1,569 @@
+"""The batch spec (``briefings.yml``): what ``parley run`` renders, checked and expanded.
+
+A spec is a YAML file::
+
+    defaults:                       # optional; applied where the notebook declares the parameter
+      dossier: riyadh_2025
+      as_of: today                  # ISO date, today, yesterday, today-7d, today-2w, or dossier
+      since: previous               # previous, none, an ISO date, today-1d, as_of-7d, ...
+      parameters: {top_n: 12}
+    briefings:
+      - notebook: briefing          # a notebook of notebooks/ by name, or a path (relative to the spec)
+      - name: actor-{actor}         # optional; must name every for_each variable
+        notebook: actor_profile
+        for_each:
+          actor: {from: actors, where: {kind: [state, bloc]}}
+      - notebook: issue_brief
+        for_each: {issue: issues}   # every id of a table; or a list of ids
+      - notebook: dataset_qa
+        since: none
+
+:func:`load_spec` checks the file's shape; :func:`expand_spec` resolves dates, expands
+``for_each`` against the dossier, checks every notebook and parameter, and returns one
+:class:`Briefing` per output. Any problem raises :class:`parley.errors.SpecError` naming the
+file, the entry and the field, the bad value and what is allowed.
+
+``since: previous`` is left as the marker :data:`PREVIOUS`: :mod:`parley.publish` resolves it
+from the catalogue of published runs when the batch runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parley import paths
+from parley.errors import ParameterError, SpecError
+
+#: ``since`` value meaning "the as-of of the last published run of this briefing".
+PREVIOUS = "previous"
+#: Parameters the spec sets through their own fields, never inside ``parameters``.
+RESERVED = ("dossier", "as_of", "since", "baseline")
+#: Tables ``for_each`` can expand over, with their id column.
+EXPANSION_TABLES = {"actors": "actor_id", "issues": "issue_id", "events": "event_id"}
+
+_TOP_KEYS = ("version", "defaults", "briefings")
+_DEFAULT_KEYS = ("dossier", "as_of", "since", "parameters")
+_ENTRY_KEYS = ("name", "notebook", "dossier", "as_of", "since", "parameters", "for_each")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_RELATIVE = re.compile(r"^(today|yesterday|as_of)\s*(?:([+-])\s*(\d+)\s*(d|day|days|w|week|weeks))?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NO_COMPARISON = {"", "none", "null", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One output of a spec: a notebook, its parameters and where it is filed.
+
+    Attributes
+    ----------
+    name : str
+        Unique slug; the published files are ``reports/<dossier_id>/<as_of>/<name>.html`` etc.
+    notebook : Path
+        The notebook file.
+    dossier : str
+        Dossier name under ``data/`` or absolute path of a dossier folder.
+    dossier_id : str
+        The dossier's folder name (the reports folder it is filed under).
+    as_of : str
+        ISO date of the view, resolved.
+    since : str
+        ``"previous"`` (:data:`PREVIOUS`), ``""`` (no comparison) or an ISO date.
+    parameters : dict
+        Every other notebook parameter, by name (``for_each`` values included).
+    declared : tuple of str
+        The parameters the notebook declares (so the runner passes ``since``/``baseline`` only
+        where they exist).
+    entry : str
+        Where it comes from in the spec (``"briefings.yml, entry 2 (actor-{actor})"``).
+    """
+
+    name: str
+    notebook: Path
+    dossier: str
+    dossier_id: str
+    as_of: str
+    since: str
+    parameters: dict = field(default_factory=dict)
+    declared: tuple = ()
+    entry: str = ""
+
+    @property
+    def notebook_name(self) -> str:
+        """The notebook's name as the catalogue shows it (a path for notebooks outside notebooks/)."""
+        try:
+            if self.notebook.parent.resolve() == paths.NOTEBOOKS_DIR.resolve():
+                return self.notebook.stem
+            return self.notebook.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+        except ValueError:
+            return str(self.notebook)
+
+    def describe_parameters(self) -> str:
+        """``actor=lavrov, top_n=12`` (what the summary table shows)."""
+        return ", ".join(f"{key}={value}" for key, value in self.parameters.items())
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A spec file, its shape checked (see :func:`load_spec`)."""
+
+    path: Path
+    defaults: dict
+    entries: list
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+def load_spec(path: str | os.PathLike[str]) -> Spec:
+    """Read a spec file and check its shape (keys, types), without touching notebooks or data.
+
+    Raises
+    ------
+    SpecError
+        The file is missing, not YAML, or an entry has an unknown or mistyped field; the message
+        names the entry and the field.
+    """
+    import yaml
+
+    spec_path = Path(path)
+    if not spec_path.is_file():
+        raise SpecError(f"{spec_path}: no such spec file; give the path of a briefings.yml (see README, 'Scheduled briefings')")
+    try:
+        document = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{spec_path.name}: not valid YAML ({exc})") from None
+    except UnicodeDecodeError:
+        raise SpecError(f"{spec_path.name}: not UTF-8 text") from None
+    where = spec_path.name
+    if not isinstance(document, dict):
+        raise SpecError(f"{where}: expected a mapping with a 'briefings' list at the top, got {_kind(document)}")
+    _no_unknown(document, _TOP_KEYS, where, "top level")
+    if document.get("version", 1) != 1:
+        raise SpecError(f"{where}, field version: {document['version']!r} is not supported; the only version is 1")
+    defaults = document.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise SpecError(f"{where}, field defaults: expected a mapping of {', '.join(_DEFAULT_KEYS)}, got {_kind(defaults)}")
+    _no_unknown(defaults, _DEFAULT_KEYS, where, "defaults")
+    _check_scalar_fields(defaults, f"{where}, defaults")
+    _check_parameters(defaults.get("parameters"), f"{where}, defaults")
+    entries = document.get("briefings")
+    if not isinstance(entries, list) or not entries:
+        raise SpecError(f"{where}, field briefings: expected a non-empty list of entries (each with at least 'notebook'), got {_kind(entries)}")
+    for number, entry in enumerate(entries, start=1):
+        label = f"{where}, entry {number}"
+        if not isinstance(entry, dict):
+            raise SpecError(f"{label}: expected a mapping with at least 'notebook', got {_kind(entry)}")
+        label = _entry_label(where, number, entry)
+        _no_unknown(entry, _ENTRY_KEYS, label, "entry")
+        if not isinstance(entry.get("notebook"), str) or not entry["notebook"].strip():
+            raise SpecError(f"{label}, field notebook: required; a notebook name of notebooks/ ({_notebook_listing()}) or a path to an .ipynb file")
+        if "name" in entry and (not isinstance(entry["name"], str) or not entry["name"].strip()):
+            raise SpecError(f"{label}, field name: expected text such as 'actor-{{actor}}', got {entry['name']!r}")
+        _check_scalar_fields(entry, label)
+        _check_parameters(entry.get("parameters"), label)
+        _check_for_each(entry.get("for_each"), label)
+    return Spec(spec_path.resolve(), defaults, entries)
+
+
+def expand_spec(spec: Spec | str | os.PathLike[str], *, today: dt.date | str | None = None, as_of: str | None = None,
+                only: list[str] | None = None) -> list[Briefing]:
+    """Resolve and expand a spec into one :class:`Briefing` per output.
+
+    Parameters
+    ----------
+    spec
+        A :class:`Spec` or the path of a spec file.
+    today
+        The date ``today`` stands for (default: the local date now). The Airflow DAG passes its
+        logical date, so a backfill renders the days it covers.
+    as_of
+        An ISO date overriding every entry's ``as_of``.
+    only
+        Keep only these briefing names (after expansion); an unknown name lists the valid ones.
+
+    Returns
+    -------
+    list of Briefing
+        In spec order; expansions in the order of the dossier's table.
+
+    Raises
+    ------
+    SpecError
+        Naming the entry and field: unknown notebook, dossier or parameter, a value of the wrong
+        type, a date that is not understood, since after as_of, an unknown id in ``for_each``,
+        a name that is not a slug or is used twice.
+    """
+    if not isinstance(spec, Spec):
+        spec = load_spec(spec)
+    today_date = _today(today)
+    if as_of is not None:
+        as_of = _resolve_date(as_of, today_date, None, "--as-of", allow_as_of_base=False)
+    where = spec.path.name
+    defaults = spec.defaults
+    briefings: list[Briefing] = []
+    seen: dict[str, str] = {}
+    for number, entry in enumerate(spec.entries, start=1):
+        label = _entry_label(where, number, entry)
+        for briefing in _expand_entry(spec, entry, defaults, label, today_date, as_of):
+            if briefing.name in seen:
+                raise SpecError(
+                    f"{label}, field name: {briefing.name!r} is already the name of a briefing from {seen[briefing.name]}; "
+                    "names must be unique (give this entry its own name, e.g. with a {variable} for each for_each variable)"
+                )
+            seen[briefing.name] = label
+            briefings.append(briefing)
+    if only:
+        unknown = [name for name in only if name not in seen]
+        if unknown:
+            raise SpecError(f"{where}: no briefing named {', '.join(map(repr, unknown))}; the spec's briefings are: {', '.join(seen)}")
+        briefings = [b for b in briefings if b.name in set(only)]
+    return briefings
+
+
+# --------------------------------------------------------------------------------------------
+# expansion
+
+
+def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt.date, as_of_override: str | None) -> list[Briefing]:
+    from parley.render import notebook_parameters
+
+    notebook = _resolve_notebook(entry["notebook"], spec.folder, label)
+    try:
+        declared = notebook_parameters(notebook)
+    except Exception as exc:  # an unreadable notebook: nbformat and papermill raise many types
+        raise SpecError(f"{label}, field notebook: {notebook} cannot be read as a notebook ({type(exc).__name__}: {exc})") from None
+    listing = ", ".join(declared) or "none"
+
+    def pick(key: str):
+        """Entry value (must be declared) or default (only where declared); None when neither."""
+        if key in entry and entry[key] is not None:
+            if key not in declared:
+                raise SpecError(f"{label}, field {key}: notebook {notebook.name} has no {key} parameter; its parameters are: {listing}")
+            return entry[key], f"{label}, field {key}"
+        if key in defaults and defaults[key] is not None and key in declared:
+            return defaults[key], f"{spec.path.name}, defaults, field {key}"
+        return None, label
+
+    dossier_value, dossier_where = pick("dossier")
+    dossier_ref = _resolve_dossier(dossier_value if dossier_value is not None else _declared_default(declared, "dossier") or paths.DEFAULT_DOSSIER,
+                                   spec.folder, dossier_where)
+    dossier_path = paths.dossier_dir(dossier_ref)
+
+    if as_of_override is not None:
+        as_of = as_of_override
+    else:
+        as_of_value, as_of_where = pick("as_of")
+        if as_of_value is None or str(as_of_value).strip() in {"", "dossier"}:
+            as_of = _dossier_as_of(dossier_path, as_of_where) or _declared_default(declared, "as_of")
+            if not as_of:
+                raise SpecError(f"{as_of_where}: no as_of date: set as_of (an ISO date or today) or parley.as_of in {dossier_path / 'datapackage.json'}")
+            as_of = _resolve_date(as_of, today, None, as_of_where, allow_as_of_base=False)
+        else:
+            as_of = _resolve_date(as_of_value, today, None, as_of_where, allow_as_of_base=False)
+
+    since_value, since_where = pick("since")
+    since = ""
+    if since_value is not None and "since" in declared:
+        text = _date_text(since_value).strip()
+        if text.lower() == PREVIOUS:
+            since = PREVIOUS
+        elif text.lower() not in _NO_COMPARISON:
+            since = _resolve_date(text, today, as_of, since_where, allow_as_of_base=True)
+            if since > as_of:
+                raise SpecError(f"{since_where}: since {since} is after as_of {as_of}; since must be on or before the view date (or 'previous', or none)")
+
+    parameters: dict[str, Any] = {}
+    for source, where in ((defaults.get("parameters") or {}, f"{spec.path.name}, defaults"), (entry.get("parameters") or {}, label)):
+        for key, value in source.items():
+            if key not in declared:
+                if source is defaults.get("parameters"):
+                    continue  # a default applies only where the notebook has the parameter
+                raise SpecError(f"{where}, field parameters.{key}: notebook {notebook.name} has no parameter {key!r}; its parameters are: {listing}")
+            parameters[key] = _check_type(value, declared[key], f"{where}, field parameters.{key}")
+
+    variables = entry.get("for_each") or {}
+    for variable in variables:
+        if variable not in declared:
+            raise SpecError(f"{label}, field for_each.{variable}: notebook {notebook.name} has no parameter {variable!r} to expand; its parameters are: {listing}")
+        if variable in (entry.get("parameters") or {}):
+            raise SpecError(f"{label}, field for_each.{variable}: {variable} is also set under parameters; set it in one place")
+    values = {variable: _expansion_values(source, variable, dossier_path, f"{label}, field for_each.{variable}")
+              for variable, source in variables.items()}
+
+    template = entry.get("name")
+    if template is None:
+        template = notebook.stem + "".join(f"-{{{variable}}}" for variable in variables)
+    template = template.strip()
+    _check_template(template, list(variables), f"{label}, field name")
+
+    briefings = []
+    combinations = itertools.product(*values.values()) if values else [()]
+    for combination in combinations:
+        bound = dict(zip(values, combination))
+        name = template.format(**bound)
+        if not _NAME.match(name):
+            raise SpecError(f"{label}, field name: {name!r} is not a slug; use lowercase letters, digits, '_', '-' and '.', starting with a letter or digit")
+        briefings.append(Briefing(
+            name=name,
+            notebook=notebook,
+            dossier=dossier_ref,
+            dossier_id=dossier_path.name,
+            as_of=as_of,
+            since=since,
+            parameters={**parameters, **bound},
+            declared=tuple(declared),
+            entry=label,
+        ))
+    return briefings
+
+
+def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str) -> list[str]:
+    """The ids a ``for_each`` source stands for, checked against the dossier."""
+    if isinstance(source, list):
+        ids = [str(item) for item in source]
+        table = {"actor": "actors", "issue": "issues", "event": "events"}.get(variable)
+        if table:
+            known = _table_ids(dossier_path, table, None, where)
+            unknown = [item for item in ids if item not in known]
+            if unknown:
+                raise SpecError(f"{where}: {', '.join(map(repr, unknown))} not in the {table} of {dossier_path.name}; valid ids: {', '.join(known)}")
+        return ids
+    if isinstance(source, str):
+        table, where_clause = source, None
+    else:
+        table, where_clause = source.get("from"), source.get("where")
+    values = _table_ids(dossier_path, table, where_clause, where)
+    if not values:
+        raise SpecError(f"{where}: expands to nothing (no row of {table} in {dossier_path.name} matches {where_clause!r}); fix the filter or remove the entry")
+    return values
+
+
+def _table_ids(dossier_path: Path, table: str, where_clause: dict | None, where: str) -> list[str]:
+    from parley.dossier import read_raw_table
+    from parley.schema import read_schema
+
+    try:
+        schema = read_schema(dossier_path)
+    except Exception as exc:  # DossierNotFound / DossierInvalid carry a readable message
+        raise SpecError(f"{where}: cannot read dossier {dossier_path}: {exc}") from None
+    frame, problems = read_raw_table(schema, schema.tables[table])
+    if frame is None:
+        raise SpecError(f"{where}: cannot read the {table} table of {dossier_path.name}: {'; '.join(map(str, problems))}")
+    id_column = EXPANSION_TABLES[table]
+    for column, wanted in (where_clause or {}).items():
+        if column not in frame.columns:
+            raise SpecError(f"{where}.where.{column}: the {table} table has no column {column!r}; its columns are: {', '.join(frame.columns)}")
+        allowed = {str(w) for w in (wanted if isinstance(wanted, list) else [wanted])}
+        frame = frame.loc[frame[column].astype(str).isin(allowed)]
+    return [str(value) for value in frame[id_column] if str(value)]
+
+
+def _check_template(template: str, variables: list[str], where: str) -> None:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as exc:
+        raise SpecError(f"{where}: {template!r} is not a valid name template ({exc}); use {{variable}} for a for_each variable") from None
+    unknown = sorted(fields - set(variables))
+    if unknown:
+        raise SpecError(f"{where}: {template!r} uses {', '.join('{' + u + '}' for u in unknown)}, which is not a for_each variable "
+                        f"(variables: {', '.join(variables) or 'none'})")
+    missing = [v for v in variables if v not in fields]
+    if missing:
+        raise SpecError(f"{where}: {template!r} must contain {', '.join('{' + m + '}' for m in missing)} so every expansion gets its own name")
+
+
+# --------------------------------------------------------------------------------------------
+# fields
+
+
+def _check_scalar_fields(mapping: dict, label: str) -> None:
+    for key in ("dossier", "as_of", "since"):
+        if key in mapping and mapping[key] is not None and not isinstance(mapping[key], (str, dt.date)):
+            raise SpecError(f"{label}, field {key}: expected text or a date, got {_kind(mapping[key])} {mapping[key]!r}")
+    if "dossier" in mapping and isinstance(mapping["dossier"], dt.date):
+        raise SpecError(f"{label}, field dossier: expected a dossier name or folder, got the date {mapping['dossier']}")
+
+
+def _check_parameters(parameters: Any, label: str) -> None:
+    if parameters is None:
+        return
+    if not isinstance(parameters, dict):
+        raise SpecError(f"{label}, field parameters: expected a mapping of notebook parameter names to values, got {_kind(parameters)}")
+    for key in parameters:
+        if key == "baseline":
+            raise SpecError(f"{label}, field parameters.baseline: the runner sets baseline itself (from since: previous); remove it")
+        if key in RESERVED:
+            raise SpecError(f"{label}, field parameters.{key}: set {key} as a field of the entry (or of defaults), not under parameters")
+
+
+def _check_for_each(for_each: Any, label: str) -> None:
+    if for_each is None:
+        return
+    if not isinstance(for_each, dict) or not for_each:
+        raise SpecError(f"{label}, field for_each: expected a mapping of parameter name to ids, e.g. {{actor: actors}}, got {_kind(for_each)}")
+    tables = ", ".join(EXPANSION_TABLES)
+    for variable, source in for_each.items():
+        where = f"{label}, field for_each.{variable}"
+        if variable in RESERVED:
+            raise SpecError(f"{where}: {variable} cannot be expanded; expand a subject parameter such as actor or issue")
+        if isinstance(source, list):
+            if not source or not all(isinstance(item, str) and item for item in source):
+                raise SpecError(f"{where}: expected a non-empty list of ids, got {source!r}")
+            continue
+        if isinstance(source, str):
+            if source not in EXPANSION_TABLES:
+                raise SpecError(f"{where}: {source!r} is not a table to expand over; use one of {tables}, a list of ids, or {{from: TABLE, where: {{COLUMN: VALUES}}}}")
+            continue
+        if isinstance(source, dict):
+            extra = sorted(set(source) - {"from", "where"})
+            if extra:
+                raise SpecError(f"{where}: unknown key(s) {', '.join(extra)}; allowed: from, where")
+            if source.get("from") not in EXPANSION_TABLES:
+                raise SpecError(f"{where}.from: {source.get('from')!r} is not a table to expand over; use one of {tables}")
+            if source.get("where") is not None and not isinstance(source["where"], dict):
+                raise SpecError(f"{where}.where: expected a mapping of column to value(s), e.g. {{kind: [state, bloc]}}, got {_kind(source['where'])}")
+            continue
+        raise SpecError(f"{where}: expected a table name ({tables}), a list of ids, or {{from: TABLE, where: ...}}, got {_kind(source)}")
+
+
+def _check_type(value: Any, declared, where: str) -> Any:
+    """A spec value checked against the type the notebook declares (dates become ISO text)."""
+    value = _date_text(value) if isinstance(value, dt.date) else value
+    type_name = (declared.type_name or "").lower()
+    ok = {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+    }.get(type_name, True)
+    if not ok:
+        raise SpecError(f"{where}: {value!r} is {_kind(value)}, but the notebook declares {declared.name}: {declared.type_name} (default {declared.default!r})")
+    return value
+
+
+def _resolve_notebook(value: str, folder: Path, label: str) -> Path:
+    from parley.render import resolve_notebook
+
+    text = value.strip()
+    candidate = Path(text)
+    if candidate.suffix == ".ipynb" and not candidate.is_absolute():
+        candidate = folder / candidate
+    try:
+        return resolve_notebook(str(candidate) if candidate.suffix == ".ipynb" else text)
+    except ParameterError as exc:
+        raise SpecError(f"{label}, field notebook: {exc}") from None
+
+
+def _resolve_dossier(value: Any, folder: Path, where: str) -> str:
+    text = str(value).strip()
+    if not text:
+        raise SpecError(f"{where}: empty; give a dossier name under data/ or a dossier folder")
+    candidate = Path(text)
+    if candidate.is_absolute() or len(candidate.parts) > 1:
+        resolved = (folder / candidate).resolve() if not candidate.is_absolute() else candidate
+        ref = str(resolved)
+    else:
+        resolved, ref = paths.dossier_dir(text), text
+    if not (resolved / "datapackage.json").is_file():
+        available = sorted(p.name for p in paths.data_dir().glob("*") if (p / "datapackage.json").is_file())
+        raise SpecError(f"{where}: no dossier {text!r} (no {resolved / 'datapackage.json'}); dossiers under {paths.data_dir()}: "
+                        f"{', '.join(available) or 'none'}; or give a path to a dossier folder")
+    return ref
+
+
+def _dossier_as_of(dossier_path: Path, where: str) -> str | None:
+    from parley.schema import read_schema
+
+    try:
+        return read_schema(dossier_path).options.get("as_of")
+    except Exception as exc:  # a readable message is all we need here
+        raise SpecError(f"{where}: cannot read dossier {dossier_path}: {exc}") from None
+
+
+def _declared_default(declared: dict, name: str) -> Any:
+    parameter = declared.get(name)
+    return parameter.default if parameter is not None and parameter.default not in (None, "") else None
+
+
+def resolve_date(value: Any, today: dt.date | str | None = None, as_of: str | None = None, where: str = "date") -> str:
+    """An ISO date from a spec value: ``2025-02-18``, ``today``, ``yesterday``, ``today-7d``,
+    ``today-2w``, or (when ``as_of`` is given) ``as_of-7d``.
+
+    Raises
+    ------
+    SpecError
+        The value is none of these; the message says what is allowed.
+    """
+    return _resolve_date(value, _today(today), as_of, where, allow_as_of_base=as_of is not None)
+
+
+def _resolve_date(value: Any, today: dt.date, as_of: str | None, where: str, allow_as_of_base: bool) -> str:
+    text = _date_text(value).strip()
+    allowed = "an ISO date (YYYY-MM-DD), today, yesterday, or today-N d/w (e.g. today-7d)" + (", or as_of-N d/w" if allow_as_of_base else "")
+    if _ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise SpecError(f"{where}: {text!r} is not a calendar date; expected {allowed}") from None
+    match = _RELATIVE.match(text.lower())
+    if not match or (match.group(1) == "as_of" and not allow_as_of_base):
+        raise SpecError(f"{where}: {text!r} is not a date; expected {allowed}")
+    base_name, sign, amount, unit = match.groups()
+    base = {"today": today, "yesterday": today - dt.timedelta(days=1)}.get(base_name) or dt.date.fromisoformat(as_of)
+    if amount:
+        delta = dt.timedelta(days=int(amount) * (7 if unit.startswith("w") else 1))
+        base = base + delta if sign == "+" else base - delta
+    return base.isoformat()
+
+
+def _today(today: dt.date | str | None) -> dt.date:
+    if today is None:
+        return dt.date.today()
+    if isinstance(today, dt.datetime):
+        return today.date()
+    if isinstance(today, dt.date):
+        return today
+    try:
+        return dt.date.fromisoformat(str(today)[:10])
+    except ValueError:
+        raise SpecError(f"today={today!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _date_text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else ("" if value is None else str(value))
+
+
+# --------------------------------------------------------------------------------------------
+# messages
+
+
+def _entry_label(where: str, number: int, entry: dict) -> str:
+    name = entry.get("name") or entry.get("notebook")
+    return f"{where}, entry {number}" + (f" ({name})" if isinstance(name, str) and name else "")
+
+
+def _no_unknown(mapping: dict, allowed: tuple, label: str, what: str) -> None:
+    unknown = [key for key in mapping if key not in allowed]
+    if unknown:
+        hint = ""
+        if what == "entry" and any(key not in _ENTRY_KEYS for key in unknown):
+            hint = "; notebook parameters go under 'parameters:'"
+        raise SpecError(f"{label}, field {unknown[0]}: unknown {what} field; allowed: {', '.join(allowed)}{hint}")
+
+
+def _notebook_listing() -> str:
+    return ", ".join(sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))) or "none yet"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a whole number", float: "a number"}.get(type(value), type(value).__name__)
