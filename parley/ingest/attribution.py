@@ -57,6 +57,9 @@ _WORDS = re.compile(r"[\w'’-]+")
 _AND_THAT = re.compile(r"(?<![\w-])(?:and|but)\s+(?:also\s+)?that\s+", re.IGNORECASE)
 _VIEWPOINT = re.compile(r"^\s*(?:for|according\s+to|in\s+the\s+(?:view|words|opinion)\s+of|as)\s+", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
+_OPENER_WORDS = frozenset(w.lower() for w in cues.STOP_CAPS if w not in cues.TITLE_WORDS)
+_WORD_TOKEN = re.compile(r"[^\W_][\w'’-]*")
+_GAP_CHARS = " \t\r\n,\u00a0"
 _QUOTE_MARK = re.compile(r"[\"“”«»]|x{6}")
 #: A wire dateline opening a paragraph: "MOSCOW, Feb 20 (Reuters) - ", "KYIV, Ukraine (AP) — ".
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,[^.\n]{0,40}?)?(?:\([^)\n]{1,30}\))?\s*[-–—]+\s*")
@@ -142,6 +145,24 @@ _METHOD_CONFIDENCE = {
 }
 
 
+class _Hit:
+    """A cue found in the word index; quacks like the part of ``re.Match`` the code uses."""
+
+    __slots__ = ("s", "e", "text")
+
+    def __init__(self, s: int, e: int, text: str):
+        self.s, self.e, self.text = s, e, text
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
+
+    def group(self) -> str:
+        return self.text
+
+
 class Article:
     """One article analysed: paragraphs, quotations, sentences, mentions and entities.
 
@@ -160,6 +181,16 @@ class Article:
         self.quotes, self.mark_problems = find_quotes(text, self.blocks)
         self.masked = mask(text, self.quotes)
         self.sentences: list[Sentence] = sentences(self.masked, self.blocks)
+        self.words = [(m.start(), m.end(), m.group().lower()) for m in _WORD_TOKEN.finditer(self.masked)]
+        self.word_starts = [w[0] for w in self.words]
+        self._hits = {
+            "speech": self._index_hits(cues.SPEECH_INDEX),
+            "that": self._index_hits(cues.THAT_INDEX),
+            "object": self._index_hits(cues.OBJECT_INDEX),
+            "according": self._index_hits(cues.ACCORDING_INDEX),
+            "bare": self._bare_hits(),
+        }
+        self._hit_starts = {name: [h.s for h in hits] for name, hits in self._hits.items()}
         self.skip_paragraphs = {i for i, b in enumerate(self.blocks) if _is_boilerplate(text[b.start : b.end])}
         self.headings = {i for i, b in enumerate(self.blocks) if _is_heading(self.masked[b.start : b.end])}
         self.entities: dict[str, Entity] = {}
@@ -176,6 +207,85 @@ class Article:
         self._named_starts = [s for s, _ in self._named]
         self._mention_starts = [m.start for m in self.mentions]
         self._sentence_starts = [s.start for s in self.sentences]
+
+    # ------------------------------------------------------------------ words and cues
+
+    def _index_hits(self, index: dict[str, tuple[tuple[str, ...], ...]]) -> list[_Hit]:
+        """Every occurrence of the index's forms (words compared in lower case)."""
+        words, masked = self.words, self.masked
+        out: list[_Hit] = []
+        n = len(words)
+        for i, (start, end, word) in enumerate(words):
+            rests = index.get(word)
+            if rests is None:
+                continue
+            for rest in rests:
+                j = i + 1
+                for part in rest:
+                    if j >= n or words[j][2] != part:
+                        break
+                    j += 1
+                else:
+                    stop = words[j - 1][1]
+                    out.append(_Hit(start, stop, masked[start:stop]))
+                    break
+        return out
+
+    def _bare_hits(self) -> list[_Hit]:
+        """Say-like verbs followed by a clause without "that": the hit ends where the clause starts."""
+        words, masked = self.words, self.masked
+        out: list[_Hit] = []
+        for i, (start, end, word) in enumerate(words):
+            if word in cues.BARE_FORMS:
+                j = i + 1
+            elif word in cues.BARE_OBJECT_FORMS:
+                j = i + 2
+            else:
+                continue
+            if j >= len(words) or masked[words[j - 1][1] : words[j][0]].strip():
+                continue
+            following = words[j]
+            text = masked[following[0] : following[1]]
+            if following[2] in cues.BARE_OPENERS or text[:1].isupper():
+                out.append(_Hit(start, following[0], masked[start : following[0]]))
+        return out
+
+    def hits(self, name: str, start: int, end: int) -> list[_Hit]:
+        """Cue hits of one kind (speech, that, object, according, bare) starting in ``[start, end)``."""
+        starts = self._hit_starts[name]
+        return self._hits[name][bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+    def word_before(self, position: int) -> tuple[int, int, str] | None:
+        k = bisect.bisect_left(self.word_starts, position) - 1
+        return self.words[k] if k >= 0 else None
+
+    def aux_tail(self, low: int, position: int) -> tuple[int, str]:
+        """Where the auxiliaries and adverbs before ``position`` begin ("Rubio| himself has admitted")."""
+        masked, words = self.masked, self.words
+        k = bisect.bisect_left(self.word_starts, position) - 1
+        end = position
+        while k >= 0 and words[k][0] >= low:
+            start, stop, word = words[k]
+            if masked[stop:end].strip(_GAP_CHARS):
+                break
+            if word in cues.AUX_WORDS or (word.endswith("ly") and masked[start].islower()):
+                end = start
+                k -= 1
+                continue
+            break
+        start = end
+        while start > low and masked[start - 1] in _GAP_CHARS:
+            start -= 1
+        return start, masked[start:position]
+
+    def finite_within(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.word_starts, start)
+        for s, _, word in self.words[k:]:
+            if s >= end:
+                return False
+            if word in cues.FINITE_WORDS:
+                return True
+        return False
 
     # ------------------------------------------------------------------ mentions
 
@@ -293,7 +403,7 @@ class Article:
             before = re.findall(r"[\w'’-]+", masked[max(0, mention.start - 60) : mention.start])
             words: list[str] = []
             for word in reversed(before):
-                if word.lower() in _ROLE_STOP or word.lower() in (w.lower() for w in cues.STOP_CAPS if w not in cues.TITLE_WORDS):
+                if word.lower() in _ROLE_STOP or word.lower() in _OPENER_WORDS:
                     break
                 words.insert(0, word)
                 if len(words) == 4:
@@ -490,15 +600,15 @@ def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
     """Reporting verbs of a sentence with their subjects, resolved to entities."""
     masked = article.masked
     out: list[Pair] = []
-    for match in cues.SPEECH.finditer(masked, sentence.start, sentence.end):
-        if _is_noun(masked, sentence, match.start()):
+    for match in article.hits("speech", sentence.start, sentence.end):
+        if _is_noun(article, sentence, match.start()):
             continue
         subject, attribution_start, method = _subject(article, sentence, match.start(), match.end())
         key = _resolve(article, subject, match.start(), state) if subject else None
         if key and key.startswith("n:") and " " not in key and key[2:3].isupper() and not key[2:].isupper() and key[2:] not in cues.ORG_WORDS:
             article.entities[key].person = True  # "Peskov said": a surname
         out.append(Pair(match.start(), match.end(), subject, key, method, attribution_start if subject else match.start()))
-    for match in cues.ACCORDING_TO.finditer(masked, sentence.start, sentence.end):
+    for match in article.hits("according", sentence.start, sentence.end):
         subject = _according_subject(article, sentence, match.end())
         if subject is not None:
             key = _resolve(article, subject, match.start(), state)
@@ -507,7 +617,7 @@ def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
     out.sort(key=lambda p: p.cue_start)
     last: Pair | None = None
     for pair in out:
-        pair.weak = pair.weak or bool(cues.WEAK_SPEECH.fullmatch(masked, pair.cue_start, pair.cue_end)) or (
+        pair.weak = pair.weak or masked[pair.cue_start : pair.cue_end].lower() in cues.WEAK_FORMS or (
             last is not None and pair.subject is not None and not _CLAUSE_SEPARATION.search(masked, last.cue_end, pair.attribution_start)
         )
         if pair.subject is None and last is not None and last.subject is not None:
@@ -545,9 +655,12 @@ def _according_subject(article: Article, sentence: Sentence, position: int) -> M
     return Mention(start, end, text, "np", None, False, text.lower())
 
 
-def _is_noun(masked: str, sentence: Sentence, position: int) -> bool:
+def _is_noun(article: Article, sentence: Sentence, position: int) -> bool:
     """A reporting word right after a determiner is a noun: "the demands", "Russia's claims"."""
-    return _DETERMINER_BEFORE.search(masked, max(sentence.start, position - 8), position) is not None
+    before = article.word_before(position)
+    if before is None or before[0] < sentence.start or article.masked[before[1] : position].strip():
+        return False
+    return before[2] in cues.DETERMINERS or before[2].endswith(("'s", "’s"))
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -566,15 +679,14 @@ def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int)
     lo = max(sentence.start, cue_start - 200)
     if masked[cue_start:cue_end].lower().endswith("ing") and re.search(r",\s*$", masked[lo:cue_start]):
         return None, cue_start, "cue"  # "..., calling it": the subject is the main clause's
-    aux = cues.AUX_TAIL.search(masked, lo, cue_start)
-    end = aux.start() if aux else cue_start
-    if aux and "," in aux.group():
+    end, gap = article.aux_tail(lo, cue_start)
+    if "," in gap:
         # "Lesia Ogryzko, a Ukrainian researcher at ..., explains": the subject precedes the appositive.
         comma = masked.rfind(",", max(sentence.start, end - 160), end)
         while comma > sentence.start:
             inner = masked[comma + 1 : end]
             relative = re.match(r"\s*(?:who|which|whose)\b", inner, re.IGNORECASE)
-            if len(_WORDS.findall(inner)) > 20 or (cues.SPEECH.search(inner) and not relative):
+            if len(_WORDS.findall(inner)) > 20 or (article.hits("speech", comma, end) and not relative):
                 break
             candidate = article._by_end.get(comma)
             if candidate is not None and candidate.kind in ("name", "role", "np") and _APPOSITIVE_OPENING.match(inner):
@@ -748,8 +860,8 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
             return None, "", cue_start, "none"
         return pair.key, pair.subject.text, pair.attribution_start, pair.method
 
-    for match in cues.THAT.finditer(masked, sentence.start, sentence.end):
-        if _is_noun(masked, sentence, match.start()):
+    for match in article.hits("that", sentence.start, sentence.end):
+        if _is_noun(article, sentence, match.start()):
             continue
         that = re.match(r"((?:\s+[\w'’-]+){0,4}?)\s+that\s+", masked[match.end() : min(sentence.end, match.end() + 60)])
         if not that:
@@ -758,30 +870,30 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
         key, mention, attribution_start, method = speaker_for(match.start(), match.end())
         kind = "assessment" if match.group().lower().startswith(("know", "knew", "fear", "believ", "think", "thought", "feel", "felt", "hope", "expect", "consider", "understand")) else "reported_speech"
         found.append((start, match.end(), kind, key, mention, article.text[attribution_start : start].strip(), method))
-    for match in cues.BARE_CLAUSE.finditer(masked, sentence.start, sentence.end):
-        if _is_noun(masked, sentence, match.start()):
+    for match in article.hits("bare", sentence.start, sentence.end):
+        if _is_noun(article, sentence, match.start()):
             continue
         start = match.end()
         if any(f[0] == start for f in found):
             continue
-        if not cues.PRONOUN_CLAUSE.match(masked, start) and not cues.FINITE.search(masked, start, min(sentence.end, start + 80)):
+        following = article.word_before(start + 1)
+        if not (following and following[2] in cues.PERSONAL_PRONOUNS) and not article.finite_within(start, min(sentence.end, start + 80)):
             continue
         key, mention, attribution_start, method = speaker_for(match.start(), match.end())
         found.append((start, match.start(), "reported_speech", key, mention, article.text[attribution_start:start].strip(), method))
-    for match in cues.OBJECT.finditer(masked, sentence.start, sentence.end):
-        if _is_noun(masked, sentence, match.start()):
+    for match in article.hits("object", sentence.start, sentence.end):
+        if _is_noun(article, sentence, match.start()):
             continue
         if re.match(r"\s+that\b", masked[match.end() : match.end() + 6]):
             continue  # "demand that ...": the that-clause is the statement
         key, mention, attribution_start, method = speaker_for(match.start(), match.end())
         lo = max(sentence.start, match.start() - 60)
-        aux = cues.AUX_TAIL.search(masked[lo : match.start()])
-        start = lo + aux.start() if aux else match.start()
+        start, _ = article.aux_tail(lo, match.start())
         start = _skip_space(masked, start)
         while masked[start : start + 1] in (",",):
             start = _skip_space(masked, start + 1)
         found.append((start, -1, "reported_speech", key, mention, article.text[attribution_start : match.end()].strip(), method))
-    for match in cues.ACCORDING_TO.finditer(masked, sentence.start, sentence.end):
+    for match in article.hits("according", sentence.start, sentence.end):
         subject = _according_subject(article, sentence, match.end())
         if subject is None:
             continue

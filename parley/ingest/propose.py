@@ -11,6 +11,7 @@ conditions make it conditional) with a deliberately modest confidence: a person 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -85,18 +86,26 @@ def propose_statements(text: str, lexicon: Lexicon | None = None) -> list[Propos
         In text order.
     """
     lexicon = lexicon or Lexicon.empty()
-    article = Article(text, lexicon)
-    return [_proposal(article, item) for item in extract(article)]
+    return analyse_article(text, lexicon)[1]
 
 
 def analyse_article(text: str, lexicon: Lexicon | None = None) -> tuple[Article, list[Proposal]]:
     """Like :func:`propose_statements`, also returning the analysed :class:`Article`."""
     lexicon = lexicon or Lexicon.empty()
     article = Article(text, lexicon)
-    return article, [_proposal(article, item) for item in extract(article)]
+    keywords = _keyword_hits(text, article.lexicon)
+    starts = [hit[0] for hit in keywords]
+    return article, [_proposal(article, item, keywords, starts) for item in extract(article)]
 
 
-def _proposal(article: Article, item: Extracted) -> Proposal:
+def _keyword_hits(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
+    pattern = lexicon.keyword_pattern
+    if pattern is None:
+        return []
+    return [(m.start(), m.end(), " ".join(m.group().lower().split())) for m in pattern.finditer(text)]
+
+
+def _proposal(article: Article, item: Extracted, keywords: list[tuple[int, int, str]], starts: list[int]) -> Proposal:
     speaker_id = new_actor = name = ""
     if item.speaker_key:
         entity = article.entities[item.speaker_key]
@@ -105,8 +114,10 @@ def _proposal(article: Article, item: Extracted) -> Proposal:
             speaker_id = entity.actor_id
         else:
             new_actor = entity.name
-    context = _sentence_around(article, item.start, item.end)
-    issues = suggest_issues(item.text, context, article.lexicon)
+    lo, hi = _sentence_around(article, item.start, item.end)
+    inside = [k for s, e, k in keywords[bisect.bisect_left(starts, item.start) : bisect.bisect_left(starts, item.end)] if e <= item.end]
+    around = [k for _, _, k in keywords[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]]
+    issues = _rank_issues(inside, around, article.lexicon, context_weight=_context_weight(item.text))
     stance, label, red_line, stance_confidence = suggest_stance(item.text)
     confidence = round(min(item.confidence, 0.95) * (1.0 if issues else 0.9), 2)
     return Proposal(
@@ -129,11 +140,17 @@ def _proposal(article: Article, item: Extracted) -> Proposal:
     )
 
 
-def _sentence_around(article: Article, start: int, end: int) -> str:
-    for sentence in article.sentences:
-        if sentence.start <= start < sentence.end or sentence.start < end <= sentence.end:
-            return article.text[sentence.start : max(sentence.end, end)]
-    return article.text[start:end]
+def _sentence_around(article: Article, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence(s) holding a statement."""
+    first = article.sentences[article.sentence_at(start)] if article.sentences else None
+    if first is None:
+        return start, end
+    return min(first.start, start), max(first.end, end)
+
+
+def _context_weight(text: str) -> float:
+    """A short statement ("constructive") leans on its sentence for its issue."""
+    return 0.6 if len(text.split()) < 6 else 0.3
 
 
 def suggest_issues(text: str, context: str, lexicon: Lexicon, limit: int = 2) -> list[str]:
@@ -145,10 +162,15 @@ def suggest_issues(text: str, context: str, lexicon: Lexicon, limit: int = 2) ->
     pattern = lexicon.keyword_pattern
     if pattern is None:
         return []
+    inside = [" ".join(m.group().lower().split()) for m in pattern.finditer(text)]
+    around = [" ".join(m.group().lower().split()) for m in pattern.finditer(context)]
+    return _rank_issues(inside, around, lexicon, _context_weight(text), limit)
+
+
+def _rank_issues(inside: list[str], around: list[str], lexicon: Lexicon, context_weight: float, limit: int = 2) -> list[str]:
     scores: dict[str, float] = {}
-    for weight, passage in ((1.0, text), (0.3, context)):
-        for match in pattern.finditer(passage):
-            keyword = " ".join(match.group().lower().split())
+    for weight, keywords in ((1.0, inside), (context_weight, around)):
+        for keyword in keywords:
             for issue_id in lexicon.keyword_index.get(keyword, ()):
                 scores[issue_id] = scores.get(issue_id, 0.0) + weight * (1 + 0.5 * keyword.count(" "))
     if not scores:
