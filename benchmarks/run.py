@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -122,6 +123,7 @@ def _spread(values: list[float]) -> str:
 @dataclass
 class Run:
     seconds: float
+    cpu: float = 0.0  # user + system seconds of the command and every process it waited for (its kernel)
     peak_parent: int = 0  # bytes
     peak_kernel: int = 0
     stdout: str = ""
@@ -143,6 +145,7 @@ def run(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None, wat
     """Run ``cmd``; its wall time, and with ``watch`` the peak RSS of it and of its kernel."""
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
     peaks = {"parent": 0, "kernel": 0}
@@ -173,12 +176,14 @@ def run(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None, wat
         watcher.start()
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     stop.set()
     if watcher:
         watcher.join()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited {process.returncode}:\n{stderr[-3000:]}")
-    return Run(seconds, peaks["parent"], peaks["kernel"], stdout)
+    return Run(seconds, cpu, peaks["parent"], peaks["kernel"], stdout)
 
 
 def render_cli(notebook: str, out_dir: Path, dossier: Path | None = None, watch: bool = False) -> Run:
@@ -188,7 +193,7 @@ def render_cli(notebook: str, out_dir: Path, dossier: Path | None = None, watch:
     return run(cmd, watch=watch)
 
 
-def floor_once(work: Path) -> float:
+def floor_once(work: Path) -> Run:
     """papermill on an empty notebook, then nbconvert of its output to HTML: the bare tools."""
     empty = work / "empty.ipynb"
     if not empty.exists():
@@ -200,7 +205,7 @@ def floor_once(work: Path) -> float:
     executed = work / "empty.out.ipynb"
     first = run([str(BIN / "papermill"), str(empty), str(executed), "-k", "python3", "--no-progress-bar"], cwd=work)
     second = run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)], cwd=work)
-    return first.seconds + second.seconds
+    return Run(first.seconds + second.seconds, first.cpu + second.cpu)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,11 +218,16 @@ def measure_floor(bench: Bench, work: Path, runs: int) -> float:
     render_cli("briefing", work / "warm")  # a first run warms the disk cache for both
     for index in range(runs):
         floors.append(floor_once(work))
-        renders.append(render_cli("briefing", work / f"seed-{index}").seconds)
-    floor, render = _median(floors), _median(renders)
-    bench.add(Figure("floor", "floor: papermill (empty notebook) + nbconvert --to html", floor, _seconds(floor), note=_spread(floors)))
-    bench.add(Figure("floor", "parley render briefing (seed dossier)", render, _seconds(render), note=_spread(renders)))
-    bench.add(Figure("floor", "render / floor", render / floor, f"{render / floor:.2f}x", 1.2, "<= 1.2x"))
+        renders.append(render_cli("briefing", work / f"seed-{index}"))
+    floor, render = _median([r.seconds for r in floors]), _median([r.seconds for r in renders])
+    floor_cpu, render_cpu = _median([r.cpu for r in floors]), _median([r.cpu for r in renders])
+    bench.add(Figure("floor", "floor: papermill (empty notebook) + nbconvert --to html", floor, _seconds(floor),
+                     note=_spread([r.seconds for r in floors]) + f"; CPU {floor_cpu:.2f} s"))
+    bench.add(Figure("floor", "parley render briefing (seed dossier)", render, _seconds(render),
+                     note=_spread([r.seconds for r in renders]) + f"; CPU {render_cpu:.2f} s"))
+    bench.add(Figure("floor", "render / floor (wall time)", render / floor, f"{render / floor:.2f}x", 1.2, "<= 1.2x"))
+    bench.add(Figure("floor", "render / floor (CPU time, less sensitive to a busy machine)", render_cpu / floor_cpu,
+                     f"{render_cpu / floor_cpu:.2f}x", note="information"))
     return render
 
 

@@ -1,7 +1,11 @@
 """Parley: structured claims and positions from negotiation coverage, and briefings built on them."""
 
-from parley.dossier import Dossier, load_dossier
-from parley.errors import ParleyError, Problem
+from parley._imports import defer_rfc3987_syntax
+
+defer_rfc3987_syntax()  # before anything imports jsonschema: saves ~1 s per process (see parley/_imports.py)
+
+from parley.dossier import Dossier, load_dossier  # noqa: E402
+from parley.errors import ParleyError, Problem  # noqa: E402
 
 __all__ = ["Dossier", "ParleyError", "Problem", "load_dossier", "render_briefing", "validate_dossier"]
 __version__ = "0.1.0"

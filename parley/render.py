@@ -428,6 +428,10 @@ def _execute(source_path: Path, running_path: Path, failed_path: Path, parameter
             cwd=str(source_path.parent),
             progress_bar=progress,
             log_output=False,
+            # papermill would otherwise re-serialise (deep copy, validate, JSON-encode) the whole
+            # notebook at every cell start and end: ~2 s on the seed briefing, quadratic in its size.
+            # It still writes the record once at the end, and before raising on a cell error.
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         where = _failed_cell(running_path, exc.exec_count)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -13,6 +12,8 @@ COLUMNS = ["actor_a", "actor_b", "name_a", "name_b", "shared", "agreements", "co
 
 
 def _layout(edges: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    import networkx as nx  # 0.2 s to import: only when a network is drawn, not in every kernel that imports parley.figures
+
     graph = nx.Graph()
     for row in edges.itertuples(index=False):
         graph.add_edge(row.actor_a, row.actor_b, weight=1.0 + row.score)
