@@ -245,8 +245,11 @@ class Article:
             if j >= len(words) or masked[words[j - 1][1] : words[j][0]].strip():
                 continue
             following = words[j]
+            if following[2] == "that":
+                continue  # the that-clause is found as such
             text = masked[following[0] : following[1]]
-            if following[2] in cues.BARE_OPENERS or text[:1].isupper():
+            soon = words[j + 1 : j + 4]
+            if following[2] in cues.BARE_OPENERS or text[:1].isupper() or any(w[2] in cues.FINITE_WORDS for w in soon):
                 out.append(_Hit(start, following[0], masked[start : following[0]]))
         return out
 

@@ -82,6 +82,18 @@ def _title_from_text(text: str) -> tuple[str, str]:
     return cut + "…", "Title cut from the first line of the text (no headline line)."
 
 
+def _existing_seed(seeds_dir: Path, sha: str, data: bytes) -> str | None:
+    """A seed file already holding these bytes (left by an earlier run), or ``None``.
+
+    A file with the same hash prefix but other bytes is never overwritten nor reused.
+    """
+    for path in sorted(seeds_dir.glob(f"*_{sha[:16]}.txt")):
+        if path.read_bytes() == data:
+            return path.name
+        raise IngestError(f"{path}: already exists with other bytes under this article's hash prefix; seeds are never overwritten, so move it away first")
+    return None
+
+
 def _next_seed_name(seeds_dir: Path, sha: str) -> str:
     indices = [int(m.group(1)) for p in seeds_dir.iterdir() if (m := _SEED_NAME.match(p.name))] if seeds_dir.is_dir() else []
     return f"{(max(indices) + 1) if indices else 0:03d}_{sha[:16]}.txt"
@@ -158,10 +170,12 @@ def ingest_article(
         else:
             if not seeds_dir.is_dir():
                 raise IngestError(f"{seeds_dir}: the seeds folder (datapackage.json parley.seeds_dir) does not exist; create it first")
-            seed_file = _next_seed_name(seeds_dir, sha)
             new_id = _source_id(source_id, outlet, published, sha, {row.get("source_id", "") for row in sources})
             found_title, title_note = (title.strip(), "") if title and title.strip() else _title_from_text(text)
-            change.create(seeds_dir / seed_file, data)
+            seed_file = _existing_seed(seeds_dir, sha, data)
+            if seed_file is None:
+                seed_file = _next_seed_name(seeds_dir, sha)
+                change.create(seeds_dir / seed_file, data)
             row = {
                 "source_id": new_id,
                 "seed_file": seed_file,

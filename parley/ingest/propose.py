@@ -22,7 +22,7 @@ KINDS = ("direct_quote", "reported_speech", "assessment")
 
 _NEGATIVE = re.compile(
     r"(?<![\w-])(?:not|never|no|nor|cannot|can't|won't|wouldn't|don't|doesn't|isn't|aren't|reject\w*|rul\w+\s+out|oppos\w+|against|refus\w+|"
-    r"unacceptable|threat\w*|condemn\w*|deny|denied|denies|impossible|kept\s+out|exclud\w+|without|veto\w*|block\w*|halt\w*|end\s+to|stop)(?![\w-])",
+    r"unacceptable|threat\w*|condemn\w*|deny|denied|denies|impossible|kept\s+out|exclud\w+|veto\w*|block\w*)(?![\w-])",
     re.IGNORECASE,
 )
 _STRONG = re.compile(
@@ -35,8 +35,8 @@ _RED_LINE = re.compile(
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(
-    r"(?<![\w-])(?:want\w*|agree\w*|welcome\w*|support\w*|back\w*|need\w*|should|must|will|hope\w*|expect\w*|positive|constructive|essential|"
-    r"opportunit\w+|ready|willing|favour\w*|favor\w*|call\w*\s+for|urg\w+|demand\w*|seek\w*|increase|launch\w*|open)(?![\w-])",
+    r"(?<![\w-])(?:want\w*|agree\w*|welcome\w*|support\w*|back\w*|need\w*|should|must|hope\w*|expect\w*|positive|constructive|essential|"
+    r"opportunit\w+|ready|willing|favour\w*|favor\w*|call\w*\s+for|urg\w+|demand\w*|seek\w*|increase\w*|launch\w*)(?![\w-])",
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"(?<![\w-])(?:if|unless|provided|on\s+condition|only\s+(?:if|when|after)|as\s+long\s+as|in\s+exchange\s+for|in\s+return\s+for|once)(?![\w-])", re.IGNORECASE)

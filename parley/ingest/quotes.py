@@ -142,6 +142,10 @@ def find_quotes(text: str, blocks: list[Block]) -> tuple[list[Quote], list[MarkP
     for start, end, open_at, close_at, para, is_continuation, kind in raw:
         if end <= outer_end or not _HAS_WORD.search(text, start, end):
             continue  # nested inside the previous quotation, or no words (an inch mark, an empty pair)
+        while text[start].isspace():  # « non »: the spaces inside the marks are not quoted words
+            start += 1
+        while text[end - 1].isspace():
+            end -= 1
         if is_continuation and quotes and quotes[-1].close_at is None:
             part += 1
         else:

@@ -1,0 +1,122 @@
+"""parley.ingest.ingest and candidates: seeds, sources, the review queue, and bad input."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from ingest_support import article
+
+from parley.errors import DossierInvalid, IngestError
+from parley.ingest.candidates import FIELDS, candidate_id, read_candidates
+from parley.ingest.ingest import ingest_article
+
+WIRE = article("wire_geneva.txt")
+
+
+def test_ingest_copies_the_seed_registers_the_source_and_queues_pending_proposals(dossier):
+    before_statements = dossier.table("statements").read_bytes()
+    result = ingest_article(WIRE, "tiny", outlet="Wire Service", published="2031-02-20")
+    data = WIRE.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    assert result.new_source and result.source_id == "wire_service_2031_02_20"
+    assert result.seed_file == f"001_{sha[:16]}.txt"
+    assert (dossier.seeds / result.seed_file).read_bytes() == data  # byte for byte
+    source = next(r for r in dossier.rows("sources") if r["source_id"] == result.source_id)
+    assert (source["sha256"], source["outlet"], source["published"], source["author"], source["url"]) == (sha, "Wire Service", "2031-02-20", "", "")
+    assert source["title"] == "SYNTHETIC TEST ARTICLE: written for Parley's tests; not real reporting."
+    queue = read_candidates(dossier.folder)
+    assert queue and all(row["status"] == "pending" for row in queue)
+    assert tuple(queue[0]) == FIELDS
+    text = data.decode("utf-8")
+    for row in queue:
+        assert text[int(row["char_start"]) : int(row["char_end"])] == row["text"]
+        assert row["candidate_id"] == candidate_id(row["source_id"], int(row["char_start"]), int(row["char_end"]), row["text"])
+    assert any(row["speaker_id"] == "lavrov" for row in queue)
+    assert any(row["new_actor"] == "Hanna Kovalenko" for row in queue)
+    assert dossier.table("statements").read_bytes() == before_statements  # nothing curated without review
+
+
+def test_ingesting_again_proposes_nothing_twice(dossier):
+    first = ingest_article(WIRE, "tiny")
+    again = ingest_article(WIRE, "tiny")
+    assert not again.new_source and again.source_id == first.source_id
+    assert again.proposed == [] and again.skipped == len(first.proposed)
+    assert len(read_candidates(dossier.folder)) == len(first.proposed)
+
+
+def test_a_proposal_already_coded_as_a_statement_is_not_proposed(dossier):
+    seed = dossier.seeds / next(p.name for p in dossier.seeds.iterdir())
+    result = ingest_article(seed, "tiny")
+    assert not result.new_source and result.source_id == "tiny_seed"
+    assert [row["text"] for row in result.proposed if row["kind"] == "direct_quote"] == []  # "useful" is statement s01
+    assert result.skipped == 1
+
+
+def test_seeds_are_never_overwritten(dossier):
+    data = WIRE.read_bytes()
+    squatter = dossier.seeds / f"001_{hashlib.sha256(data).hexdigest()[:16]}.txt"
+    squatter.write_bytes(b"something else")
+    before = dossier.snapshot()
+    with pytest.raises(IngestError, match="seeds are never overwritten"):
+        ingest_article(WIRE, "tiny")
+    assert dossier.snapshot() == before
+
+
+def test_an_identical_unregistered_seed_is_reused_not_copied_again(dossier):
+    data = WIRE.read_bytes()
+    leftover = dossier.seeds / f"007_{hashlib.sha256(data).hexdigest()[:16]}.txt"
+    leftover.write_bytes(data)
+    result = ingest_article(WIRE, "tiny")
+    assert result.seed_file == leftover.name
+    assert len(list(dossier.seeds.iterdir())) == 2
+
+
+BAD = {
+    "empty.txt": (b"", "empty"),
+    "binary.bin": (bytes(range(256)) * 4, "binary"),
+    "huge.txt": (b'SYNTHETIC "quote," he said. ' * 200_000, "too large"),
+    "no_quotes.txt": (b"SYNTHETIC TEST ARTICLE.\nThe talks went on for hours and ended without a statement.\n", "no quotation found"),
+    "unbalanced.txt": (b'SYNTHETIC TEST ARTICLE.\nLavrov said "we will never accept it.\nThe talks ended.\n', "cannot be paired"),
+    "catalan.txt": (
+        "SYNTHETIC. «No ho acceptarem mai», ha dit el ministre rus d'Exteriors, que ha afegit que les converses "
+        "amb els Estats Units han estat constructives però que encara queda molta feina per fer abans d'una cimera.".encode(),
+        "does not look like English",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_gets_a_clear_message_and_changes_nothing(dossier, tmp_path, name):
+    data, message = BAD[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = dossier.snapshot()
+    with pytest.raises(IngestError, match=message) as caught:
+        ingest_article(path, "tiny")
+    assert caught.value.exit_code == 2
+    assert dossier.snapshot() == before
+
+
+def test_escape_hatches_for_unbalanced_marks_and_quote_free_articles(dossier, tmp_path):
+    path = tmp_path / "unbalanced.txt"
+    path.write_bytes(BAD["unbalanced.txt"][0])
+    result = ingest_article(path, "tiny", skip_unbalanced=True, allow_no_quotes=True)
+    assert result.unbalanced and result.new_source
+
+
+def test_bad_options_are_refused(dossier):
+    with pytest.raises(IngestError, match="not an ISO date"):
+        ingest_article(WIRE, "tiny", published="20 Feb 2031")
+    with pytest.raises(IngestError, match="is not a slug"):
+        ingest_article(WIRE, "tiny", source_id="Wire 1")
+    with pytest.raises(IngestError, match="already a source"):
+        ingest_article(WIRE, "tiny", source_id="tiny_seed")
+
+
+def test_an_invalid_dossier_is_not_written_to(dossier):
+    dossier.table("actors").write_text(dossier.table("actors").read_text().replace("lavrov,Sergei Lavrov,person", "lavrov,Sergei Lavrov,wizard"))
+    before = dossier.snapshot()
+    with pytest.raises(DossierInvalid, match="fix them first"):
+        ingest_article(WIRE, "tiny")
+    assert dossier.snapshot() == before
