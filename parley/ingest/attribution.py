@@ -776,6 +776,21 @@ def _cue_words(article: Article, pair: Pair) -> str:
     return words if len(words) <= 100 else words[:99] + "…"
 
 
+def _colon_speaker(article: Article, start: int, colon: int, state: _State) -> tuple[str | None, str, str, str] | None:
+    """Who introduces a quotation with a colon: a named person first, else a description."""
+    candidates = [
+        m for m in article.mentions
+        if start <= m.start and m.end <= colon and m.kind in ("name", "role", "np", "pronoun") and not _POSSESSIVE_AFTER.match(article.masked, m.end)
+    ]
+    if not candidates:
+        return None
+    rank = {"name": 0, "role": 1, "np": 2, "pronoun": 3}
+    people = [m for m in candidates if m.kind != "name" or (m.key and article.entities[m.key].person)]
+    chosen = min(people or candidates, key=lambda m: (rank[m.kind], m.start))
+    key = _resolve(article, chosen, chosen.start, state)
+    return key, chosen.text, " ".join(article.text[chosen.start : colon + 1].split()), "colon"
+
+
 def _person_referent(article: Article, mention: Mention, state: _State) -> str | None:
     """He or she: the subject of this sentence or the last, else the last speaker."""
     index = article.sentence_at(mention.start)
@@ -825,14 +840,19 @@ def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: li
             return key, mention.text, " ".join(text[sentence.start : mention.end + 1].split()), "viewpoint"
     stripped = head.rstrip()
     if stripped.endswith(":"):
-        colon = sentence.start + len(stripped) - 1
-        candidates = [m for m in article.mentions if sentence.start <= m.start and m.end <= colon and m.kind in ("name", "role", "np", "pronoun")]
-        people = [m for m in candidates if m.kind != "name" or (m.key and article.entities[m.key].person)]
-        chosen = (people or candidates or [None])[0]
-        if chosen is not None:
-            key = _resolve(article, chosen, chosen.start, state)
-            return key, chosen.text, " ".join(text[chosen.start : colon + 1].split()), "colon"
-    if not head.strip(" \t\"'“‘«") and (state.speaker or state.speaker_mention) and sentence.paragraph - state.speaker_paragraph <= 1:
+        found = _colon_speaker(article, sentence.start, sentence.start + len(stripped) - 1, state)
+        if found is not None:
+            return found
+    opening = not head.strip(" \t\"'“‘«")
+    index = article.sentence_at(sentence.start)
+    if opening and index > 0:
+        # a paragraph that ends with a colon introduces the quotation that opens the next one
+        previous = article.sentences[index - 1]
+        if previous.paragraph == sentence.paragraph - 1 and masked[previous.start : previous.end].rstrip().endswith(":"):
+            found = _colon_speaker(article, previous.start, masked.rindex(":", previous.start, previous.end), state)
+            if found is not None:
+                return found
+    if opening and (state.speaker or state.speaker_mention) and sentence.paragraph - state.speaker_paragraph <= 1:
         return state.speaker, state.speaker_mention, "", "carry-over"
     return None, "", "", "none"
 
