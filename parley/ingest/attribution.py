@@ -57,6 +57,11 @@ _WORDS = re.compile(r"[\w'’-]+")
 _AND_THAT = re.compile(r"(?<![\w-])(?:and|but)\s+(?:also\s+)?that\s+", re.IGNORECASE)
 _VIEWPOINT = re.compile(r"^\s*(?:for|according\s+to|in\s+the\s+(?:view|words|opinion)\s+of|as)\s+", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
+_LIST_OPENER = re.compile(
+    r"\s*(?:read\s+more|related(?:\s+\w+)?|more\s+(?:from|on|about)\b.*|most\s+(?:read|popular)|recommended|see\s+also|trending|you\s+may\s+also\s+like)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_HONORIFIC_BEFORE = re.compile(r"(?<![\w])(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+$")
 _OPENER_WORDS = frozenset(w.lower() for w in cues.STOP_CAPS if w not in cues.TITLE_WORDS)
 _WORD_TOKEN = re.compile(r"[^\W_][\w'’-]*")
 _GAP_CHARS = " \t\r\n,\u00a0"
@@ -100,6 +105,7 @@ class Mention:
     key: str | None = None
     definite: bool = True
     head: str = ""
+    possessive: bool = False  # a description owned by a name: "Hungary's foreign minister"
 
 
 @dataclass
@@ -191,7 +197,7 @@ class Article:
             "bare": self._bare_hits(),
         }
         self._hit_starts = {name: [h.s for h in hits] for name, hits in self._hits.items()}
-        self.skip_paragraphs = {i for i, b in enumerate(self.blocks) if _is_boilerplate(text[b.start : b.end])}
+        self.skip_paragraphs = _furniture(text, self.blocks)
         self.headings = {i for i, b in enumerate(self.blocks) if _is_heading(self.masked[b.start : b.end])}
         self.entities: dict[str, Entity] = {}
         self.mentions: list[Mention] = []
@@ -401,8 +407,12 @@ class Article:
         heads = set(cues.ROLE_NOUNS) | set(self.lexicon.role_heads)
         for mention in [m for m in self.mentions if m.kind == "name" and m.key]:
             entity = self.entities[mention.key]
-            if not entity.person:
+            if entity.actor_id and not entity.person:
                 continue
+            if not entity.person and (" " in entity.name or any(t in cues.ORG_WORDS or t.isupper() for t in entity.name.split())):
+                continue  # a multi-word name that is not a person's (an organisation, a place)
+            if _HONORIFIC_BEFORE.search(masked, max(0, mention.start - 6), mention.start):
+                entity.person = True  # "Ms. Kallas"
             before = re.findall(r"[\w'’-]+", masked[max(0, mention.start - 60) : mention.start])
             words: list[str] = []
             for word in reversed(before):
@@ -411,13 +421,15 @@ class Article:
                 words.insert(0, word)
                 if len(words) == 4:
                     break
-            if words and (words[-1].lower() in heads or words[-1] in cues.TITLE_WORDS):
+            if words and (words[-1].lower() in heads or words[-1] in cues.TITLE_WORDS) and not _POSSESSIVE_AFTER.match(masked, mention.end):
                 phrase = " ".join(words).lower()
                 entity.roles |= {phrase, words[-1].lower()}
+                entity.person = True
             appositive = _APPOSITIVE.match(masked, mention.end, min(len(masked), mention.end + 120))
             if appositive and appositive.group(2).lower() in heads:
                 phrase = f"{appositive.group(1)}{appositive.group(2)}".lower()
                 entity.roles |= {" ".join(phrase.split()), appositive.group(2).lower()}
+                entity.person = True
         for entity in self.entities.values():
             heads |= {r.split()[-1] for r in entity.roles if r}
 
@@ -442,10 +454,11 @@ class Article:
             if re.match(r"\s[A-Z][a-z]", masked[match.end() : match.end() + 3]):
                 continue  # "the researcher Lesia Ogryzko": the name follows
             determiner = match.group(1).lower()
-            definite = determiner in ("the", "his", "her", "their", "its") or determiner.endswith(("'s", "’s"))
+            possessive = determiner.endswith(("'s", "’s"))
+            definite = determiner in ("the", "his", "her", "their", "its") or possessive
             modifiers = " ".join(match.group(2).lower().split())
             role = f"{modifiers} {head}".strip()
-            self.mentions.append(Mention(match.start(), match.end(), match.group(), "np", None, definite, role))
+            self.mentions.append(Mention(match.start(), match.end(), match.group(), "np", None, definite, role, possessive))
         for match in cues.PRONOUN.finditer(masked):
             if readable(match.start()):
                 self.mentions.append(Mention(match.start(), match.end(), match.group(), "pronoun", None, True, match.group().lower()))
@@ -457,7 +470,9 @@ class Article:
             return None
         role = mention.head
         head = role.split()[-1] if role else ""
-        candidates = [e for e in self.entities.values() if role in e.roles] or [e for e in self.entities.values() if head and head in e.roles]
+        candidates = [e for e in self.entities.values() if role in e.roles]
+        if not candidates and not mention.possessive:  # "Hungary's foreign minister" is not any minister
+            candidates = [e for e in self.entities.values() if head and head in e.roles]
         if mention.kind == "role":
             for actor_id in self.lexicon.role_index.get(role, ()):
                 candidates.append(self._entity_for_actor(actor_id))
@@ -527,6 +542,22 @@ def _looks_like_name_token(token: str) -> bool:
 
 def _is_boilerplate(paragraph: str) -> bool:
     return bool(cues.BOILERPLATE.match(paragraph) and len(paragraph) < 300) or bool(cues.BOILERPLATE_ANYWHERE.search(paragraph))
+
+
+def _furniture(text: str, blocks: list[Block]) -> set[int]:
+    """Paragraphs that are site furniture, with the headline lists that follow "Read more:"."""
+    skip: set[int] = set()
+    in_list = False
+    for index, block in enumerate(blocks):
+        paragraph = text[block.start : block.end]
+        if _is_boilerplate(paragraph):
+            skip.add(index)
+            in_list = bool(_LIST_OPENER.match(paragraph))
+        elif in_list and len(_WORDS.findall(paragraph)) <= 16 and not paragraph.rstrip().rstrip("\"'”’»").endswith("."):
+            skip.add(index)  # a related headline
+        else:
+            in_list = False
+    return skip
 
 
 def _is_heading(paragraph: str) -> bool:
@@ -683,6 +714,9 @@ def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int)
     if masked[cue_start:cue_end].lower().endswith("ing") and re.search(r",\s*$", masked[lo:cue_start]):
         return None, cue_start, "cue"  # "..., calling it": the subject is the main clause's
     end, gap = article.aux_tail(lo, cue_start)
+    direct = article._by_end.get(end)
+    if direct is not None and direct.start >= sentence.start and direct.kind == "name" and direct.key and article.entities[direct.key].person:
+        return direct, direct.start, "cue"  # "Poland's prime minister, Donald Tusk, said"
     if "," in gap:
         # "Lesia Ogryzko, a Ukrainian researcher at ..., explains": the subject precedes the appositive.
         comma = masked.rfind(",", max(sentence.start, end - 160), end)
@@ -776,11 +810,21 @@ def _cue_words(article: Article, pair: Pair) -> str:
     return words if len(words) <= 100 else words[:99] + "…"
 
 
+def _modifies_role(article: Article, mention: Mention) -> bool:
+    """``Trump envoy``, ``Kremlin spokesman``: the name qualifies the person who speaks."""
+    k = bisect.bisect_left(article.word_starts, mention.end)
+    if k >= len(article.words) or article.masked[mention.end : article.words[k][0]].strip():
+        return False
+    word = article.words[k][2]
+    return word in cues.ROLE_NOUNS or word.rstrip("s") in cues.ROLE_NOUNS
+
+
 def _colon_speaker(article: Article, start: int, colon: int, state: _State) -> tuple[str | None, str, str, str] | None:
     """Who introduces a quotation with a colon: a named person first, else a description."""
     candidates = [
         m for m in article.mentions
         if start <= m.start and m.end <= colon and m.kind in ("name", "role", "np", "pronoun") and not _POSSESSIVE_AFTER.match(article.masked, m.end)
+        and not (m.kind == "name" and _modifies_role(article, m))
     ]
     if not candidates:
         return None

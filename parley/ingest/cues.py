@@ -208,13 +208,17 @@ ORG_WORDS = frozenset(
 NATIONALITY_END = re.compile(r"(?:ian|ean|an|ese|ish|ch|i|ic)$")
 
 #: Site furniture around wire copy and web articles: paragraphs matching it are not read.
+#: Whole-line items (navigation, buttons) must be the whole paragraph; prefixes open a line.
 BOILERPLATE = re.compile(
-    r"^\s*(?:advertisement|sponsored|related(?:\s+(?:articles?|stories|content|coverage|topics))?|read\s+more|more\s+from|most\s+(?:read|popular)|trending|"
-    r"share(?:\s+this)?(?:\s+(?:article|story))?|follow\s+us|sign\s+up|subscribe|newsletter|cookies?|accept(?:\s+all)?\s+cookies|skip\s+to|menu|search|log\s*in|"
-    r"register|©|\(c\)\s*\d|copyright|all\s+rights\s+reserved|reporting\s+by|additional\s+reporting|editing\s+by|writing\s+by|compiled\s+by|our\s+standards|"
-    r"get\s+(?:the|our)\b|click\s+here|watch\s*:|listen\s*:|photo\s*:|image\s*:|video\s*:|caption\s*:|file\s+photo|topics?\s*:|tags?\s*:|"
-    r"published\s*:?\s|updated\s*:?\s|posted\s*:?\s|by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*$)",
-    re.IGNORECASE,
+    r"\s*(?i:(?:advertisement|sponsored(?:\s+content)?|share(?:\s+this)?(?:\s+(?:article|story|page))?|copy\s+link|menu|search|log\s*in|sign\s+in|register|"
+    r"subscribe(?:\s+now)?|newsletters?|trending(?:\s+now)?|most\s+(?:read|popular|viewed)|skip\s+to(?:\s+main)?\s+content|follow\s+us|"
+    r"related(?:\s+(?:articles?|stories|content|coverage|topics|news))?|read\s+more|more\s+from\s+.{1,40}|listen(?:\s+to\s+(?:this\s+)?article)?|"
+    r"watch(?:\s+live)?|print|email|comments?|recommended|see\s+also|you\s+may\s+also\s+like|home(?:\s*[>›»/|].*)?)\s*:?\s*$"
+    r"|(?:reporting\s+by|additional\s+reporting|editing\s+by|writing\s+by|compiled\s+by|our\s+standards|sign\s+up\b|subscribe\s+to|"
+    r"get\s+(?:the|our)\s+\w+\s+(?:newsletter|app|briefing)|click\s+here|photo\s*:|image\s*:|video\s*:|caption\s*:|file\s+photo|topics?\s*:|tags?\s*:|"
+    r"(?:published|updated|posted|last\s+updated)\s*(?::|on\b|\d)|updated\s+\d+\s+\w+\s+ago|©|\(c\)\s*\d|copyright\b|all\s+rights\s+reserved|"
+    r"read\s+more\s*:|related\s*:|see\s+also\s*:))"
+    r"|\s*(?i:by)\s+[A-Z][\w.'’-]+(?:\s+(?:(?i:and)\s+)?[A-Z][\w.'’-]+){0,5}\s*(?:,.{0,40})?$"
 )
 BOILERPLATE_ANYWHERE = re.compile(
     r"all rights reserved|thomson reuters trust principles|opens new tab|sign up here|subscribe to our|cookie policy|privacy policy|terms of (?:use|service)",

@@ -114,7 +114,7 @@ def test_boilerplate_is_not_read():
     assert [e.kind for e in items] == ["reported_speech"]
 
 
-@pytest.mark.parametrize("name", ["wire_geneva", "curly_brussels", "british_single", "moscow_multipara", "wire_blank_lines", "ap_statements"])
+@pytest.mark.parametrize("name", ["wire_geneva", "curly_brussels", "british_single", "moscow_multipara", "wire_blank_lines", "ap_statements", "europe_paris"])
 def test_synthetic_articles_score_against_their_gold(name):
     scores = evaluate_article(GOLD / f"{name}.csv", article(f"{name}.txt"))
     assert scores["quote_exact_f1"] == 1.0

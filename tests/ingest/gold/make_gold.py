@@ -1,0 +1,116 @@
+"""Write the gold files of the SYNTHETIC test articles (tests/ingest/articles) in the seed gold format.
+
+Each row's char_start is found by searching the article for the quoted text (the n-th row with the
+same text takes the n-th occurrence), so the offsets are exact by construction. The speakers and
+kinds are our own annotation of our own synthetic texts. Run: python tests/ingest/gold/make_gold.py
+"""
+
+import csv
+from pathlib import Path
+
+ART = Path(__file__).resolve().parent.parent / "articles"
+OUT = Path(__file__).resolve().parent
+specs = {
+ 'wire_geneva': [
+  ("no room","direct","Kremlin",""),
+  ("Moscow would reject any plan to station European troops in Ukraine","reported","Sergei Lavrov",""),
+  ("a provocation we will not tolerate.","direct","Sergei Lavrov",""),
+  ("We have been very clear about this,","direct","Sergei Lavrov",""),
+  ("There will be no foreign contingents on Ukrainian soil, under any flag.","direct","Sergei Lavrov",""),
+  ("We are listening to all sides,","direct","Marco Rubio",""),
+  ("and nothing has been agreed until everything is agreed.","direct","Marco Rubio",""),
+  ("going nowhere fast.","direct","senior European diplomat","anonymous"),
+  ("Kyiv has not been invited to the next round","reported","Ukrainian officials",""),
+  ("unacceptable.","direct","Hanna Kovalenko",""),
+  ("Ukraine will not accept decisions about Ukraine taken without Ukraine,","direct","Hanna Kovalenko",""),
+  ("We ask our partners to remember what happened in 2014.","direct","Hanna Kovalenko","first paragraph of a two-paragraph quote"),
+  ("Every ceasefire since then has been broken within weeks,","direct","Hanna Kovalenko",""),
+  ("could happen soon","direct","Dmitry Peskov",""),
+  ("the atmosphere as businesslike","reported","Dmitry Peskov",""),
+ ],
+ 'curly_brussels': [
+  ("reassurance force","direct","UNATTRIBUTED","headline scare quote"),
+  ("the plan was premature","reported","several capitals",""),
+  ("Europe cannot outsource its own security,","direct","Kaja Lindholm",""),
+  ("If we are not at the table, we will be on the menu.","direct","Kaja Lindholm",""),
+  ("must follow a ceasefire, not precede it","direct","Pieter de Vries",""),
+  ("not send a single soldier without American backing","direct","Radek Nowicki",""),
+  ("ready to lead","direct","French presidency",""),
+  ("a dangerous fantasy","direct","Officials in Budapest",""),
+  ("We have heard this before,","direct","government spokesman",""),
+  ("Nothing will come of it.","direct","government spokesman",""),
+  ("Every day.","direct","Kaja Lindholm",""),
+ ],
+ 'british_single': [
+  ("We will not trade land for peace","direct","Volodymyr Zelensky","headline"),
+  ("never","direct","Volodymyr Zelensky",""),
+  ("We will not trade land for peace,","direct","Volodymyr Zelensky",""),
+  ("Our people's memory is long.","direct","Volodymyr Zelensky",""),
+  ("That document is dead, and everyone knows it.","direct","Volodymyr Zelensky",""),
+  ("well known","direct","Kremlin spokesman",""),
+  ("not changed","direct","Kremlin spokesman",""),
+  ("wishful thinking","direct","Critics in Kyiv's parliament",""),
+  ("he supported the president's line","reported","Oleh Marchuk",""),
+  ("It's the only line we have,","direct","Oleh Marchuk",""),
+  ("Nobody in this building disagrees with it.","direct","Oleh Marchuk",""),
+ ],
+ 'moscow_multipara': [
+  ("Our position has not changed since 2021,","direct","Sergei Lavrov",""),
+  ("NATO must return to its 1997 borders. Ukraine must be neutral.","direct","Sergei Lavrov","quote continues in the next paragraph"),
+  ("Anything else is a conversation about a conversation.","direct","Sergei Lavrov",""),
+  ("a non-starter.","direct","Western diplomats",""),
+  ("He is talking to Washington, not to us.","direct","one of the Western diplomats","anonymous"),
+  ("playing with fire","direct","Alexander Grushko",""),
+  ("sabotaging","direct","Alexander Grushko",""),
+ ],
+ 'ap_statements': [
+  ("The presence of troops from NATO countries, under any flag, is unacceptable to us,","direct","Dmitry Peskov",""),
+  ("This position is well known.","direct","Dmitry Peskov",""),
+  ("Why would we rush?","direct","Dmitry Peskov",""),
+  ("real guarantees, not promises.","direct","Volodymyr Zelensky",""),
+  ("more than generous.","direct","Volodymyr Zelensky",""),
+  ("There will be no agreement about Ukraine without Ukraine. Full stop.","direct","Andriy Yermak","introduced by a colon paragraph"),
+  ("play its part","direct","John Healey",""),
+  ("We are not talking about fighting Russia,","direct","John Healey",""),
+  ("We are talking about deterring the next invasion.","direct","John Healey",""),
+  ("Everybody wants a seat at the table, but nobody has a plan,","direct","Maria Lindqvist",""),
+  ("any deployment of European peacekeepers in Ukraine","reported","Kremlin","rejected"),
+  ("the bloc would hold an emergency meeting on Thursday","reported","European Union's foreign policy chief",""),
+ ],
+ 'europe_paris': [
+  ("fait accompli","direct","Leaders in Paris","standfirst"),
+  ("must take its share","direct","Macron",""),
+  ("Any quick fix is a dirty deal,","direct","Kallas",""),
+  ("Appeasement has always failed.","direct","Kallas",""),
+  ("I'm ready and willing to consider it.","direct","Keir Starmer",""),
+  ("frustrated, pro-war and anti-Trump.","direct","Hungary's foreign minister",""),
+  ("Ukraine must be part of any negotiation.","direct","UNATTRIBUTED","a statement, no speaker named"),
+  ("highly inappropriate","direct","Olaf Scholz",""),
+  ("a dictated peace.","direct","Olaf Scholz",""),
+  ("he would not send troops","reported","Donald Tusk",""),
+ ],
+ 'wire_blank_lines': [
+  ("ready to meet","direct","Vladimir Putin","headline"),
+  ("at any price","direct","Vladimir Putin","headline"),
+  ("ready to meet","direct","Vladimir Putin",""),
+  ("unilateral concessions","direct","Vladimir Putin",""),
+  ("We are not against a meeting. We are for a meeting that produces results,","direct","Vladimir Putin",""),
+  ("theatre for a\r\nforeign audience","direct","Andriy Sybiha","hard-wrapped"),
+  ("Kyiv would not accept any deal negotiated behind its back","reported","Andriy Sybiha",""),
+  ("all options remain on the table.","direct","National Security Council spokesperson",""),
+ ],
+}
+for name, rows in specs.items():
+    text = (ART / f'{name}.txt').read_bytes().decode('utf-8')
+    used = {}
+    out = []
+    for q, kind, speaker, notes in rows:
+        start = text.find(q, used.get(q, 0))
+        assert start >= 0, (name, q)
+        used[q] = start + 1
+        out.append([q, kind, speaker, '', '', '', '', str(start), 'SYNTHETIC gold for a synthetic test article' + (f'; {notes}' if notes else '')])
+    with open(OUT / f'{name}.csv', 'w', newline='', encoding='utf-8') as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator='\n')
+        w.writerow(["quote_text","kind","speaker","speaker_role_or_org","attribution_cue","issue","stance","char_start","notes"])
+        w.writerows(out)
+print(f'wrote {len(specs)} gold files to {OUT}')
