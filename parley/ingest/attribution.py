@@ -54,7 +54,6 @@ _CLAUSE_BREAK = re.compile(r"[;:]|\s[–—]\s|\s-\s")
 _TRAILING = re.compile(r"(?:[\s,;:.–—-]+|\s+(?:and|but|or|while|whereas|although|as|so|because|which|who)\b)+$", re.IGNORECASE)
 _LEADING = re.compile(r"^[\s,;:–—-]+")
 _WORDS = re.compile(r"[\w'’-]+")
-_AND_THAT = re.compile(r"(?<![\w-])(?:and|but)\s+(?:also\s+)?that\s+", re.IGNORECASE)
 _VIEWPOINT = re.compile(r"^\s*(?:for|according\s+to|in\s+the\s+(?:view|words|opinion)\s+of|as)\s+", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
 _LIST_OPENER = re.compile(
@@ -73,8 +72,6 @@ _ACCORDING_PHRASE = re.compile(r"((?:[\w'’.-]+\s+){0,7}?[\w'’-]+)(?=\s*(?:[,
 _WORD_CHAR = re.compile(r"[^\W_]")
 _STRONG_BREAK = re.compile(r";|,\s+(?:while|whereas|but|although)\b", re.IGNORECASE)
 _NAME_PARTICLES = frozenset("bin ibn al el de da di du van von der den la le del dos das".split())
-#: A reporting word right after a determiner is a noun ("the demands", "his claims").
-_DETERMINER_BEFORE = re.compile(r"(?:(?<![\w'’-])(?:the|a|an|his|her|their|its|our|my|your|this|these|those|such|any|no)|['’]s)\s+$", re.IGNORECASE)
 _POSSESSIVE_AFTER = re.compile(r"['’]s?(?![\w])")
 _PREPOSITION_BEFORE = re.compile(r"(?<![\w'’-])(?i:in|from|at|of|with|for|on|to|by|near|inside|outside|across)\s+(?:(?i:the)\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}$")
 _BARE_ROLE = re.compile(r"((?:(?!(?:the|a|an|and|or|but|of|to|in|on|at|for|with|by|from|that|who|which)\s)[\w'’-]+\s+){0,2})([A-Za-z-]+)\s*$", re.IGNORECASE)
@@ -212,6 +209,7 @@ class Article:
         self._named = sorted((m.start, m.key) for m in self.mentions if m.key and m.kind == "name")
         self._named_starts = [s for s, _ in self._named]
         self._mention_starts = [m.start for m in self.mentions]
+        self.quote_opens = [q.open_at for q in self.quotes]
         self._sentence_starts = [s.start for s in self.sentences]
 
     # ------------------------------------------------------------------ words and cues
@@ -493,6 +491,17 @@ class Article:
     def sentence_at(self, position: int) -> int:
         """Index of the sentence holding ``position``."""
         return max(0, bisect.bisect_right(self._sentence_starts, position) - 1)
+
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        """Mentions lying wholly within ``[start, end)``, in order."""
+        k = bisect.bisect_left(self._mention_starts, start)
+        out = []
+        for mention in self.mentions[k:]:
+            if mention.start >= end:
+                break
+            if mention.end <= end:
+                out.append(mention)
+        return out
 
     def people_between(self, start: int, end: int) -> list[Mention]:
         """Name mentions of people within ``[start, end)``, in order."""
@@ -794,7 +803,7 @@ def _resolve(article: Article, mention: Mention, position: int, state: _State) -
             return _person_referent(article, mention, state)
         # "In Kiev they know": a plural pronoun after a body named earlier in the same sentence
         sentence_start = article.masked.rfind(".", 0, mention.start) + 1
-        bodies = [m for m in article.mentions if sentence_start <= m.start and m.end <= mention.start and m.kind == "name" and m.key and not article.entities[m.key].person]
+        bodies = [m for m in article.mentions_between(sentence_start, mention.start) if m.kind == "name" and m.key and not article.entities[m.key].person]
         return bodies[-1].key if bodies and mention.start - bodies[-1].end <= 3 else None
     return None
 
@@ -822,8 +831,8 @@ def _modifies_role(article: Article, mention: Mention) -> bool:
 def _colon_speaker(article: Article, start: int, colon: int, state: _State) -> tuple[str | None, str, str, str] | None:
     """Who introduces a quotation with a colon: a named person first, else a description."""
     candidates = [
-        m for m in article.mentions
-        if start <= m.start and m.end <= colon and m.kind in ("name", "role", "np", "pronoun") and not _POSSESSIVE_AFTER.match(article.masked, m.end)
+        m for m in article.mentions_between(start, colon)
+        if m.kind in ("name", "role", "np", "pronoun") and not _POSSESSIVE_AFTER.match(article.masked, m.end)
         and not (m.kind == "name" and _modifies_role(article, m))
     ]
     if not candidates:
@@ -920,7 +929,7 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
             if previous:
                 p = previous[-1]
                 return p.key, p.subject.text, p.attribution_start, "inherited"
-            people = [m for m in article.mentions if sentence.start <= m.start and m.end <= cue_start and m.kind == "name" and m.key and article.entities[m.key].person]
+            people = [m for m in article.mentions_between(sentence.start, cue_start) if m.kind == "name" and m.key and article.entities[m.key].person]
             if people:
                 m = people[-1]
                 return m.key, m.text, cue_start, "nearest"
@@ -1041,7 +1050,8 @@ def _clause_end(article: Article, sentence: Sentence, start: int, subjects: list
     k = bisect.bisect_right(subjects, start)
     if k < len(subjects) and subjects[k] < end:
         end = subjects[k]
-    for quote in article.quotes:
+    first = bisect.bisect_left(article.quote_opens, start)
+    for quote in article.quotes[first:]:
         if start <= quote.open_at < end:
             # A quotation interrupts the clause: keep what stands before it up to a clause break.
             head = masked[start : quote.open_at]

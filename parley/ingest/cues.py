@@ -80,13 +80,6 @@ def verb_forms(lemma: str) -> list[str]:
     return sorted({f + tail for f in forms}, key=lambda f: (-len(f), f))
 
 
-def verbs_pattern(lemmas: list[str]) -> re.Pattern[str]:
-    """A case-insensitive regex matching any form of the verbs, as whole words."""
-    forms = sorted({f for lemma in lemmas for f in verb_forms(lemma)}, key=lambda f: (-len(f), f))
-    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
-    return re.compile(rf"(?<![\w'’-])(?:{body})(?![\w'’-])", re.IGNORECASE)
-
-
 def verbs_index(lemmas: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
     """First word of every form -> the words that must follow it (longest first).
 
@@ -121,30 +114,6 @@ AUX_WORDS = frozenset(
     once still himself herself themselves itself however already earlier too not never now""".split()
 )
 DETERMINERS = frozenset("the a an his her their its our my your this these those such any no".split())
-SPEECH = verbs_pattern(SPEECH_VERBS)
-WEAK_SPEECH = verbs_pattern(WEAK_SPEECH_VERBS)
-THAT = verbs_pattern(THAT_VERBS)
-OBJECT = verbs_pattern(OBJECT_VERBS)
-ACCORDING_TO = re.compile(r"(?<![\w-])(?:according\s+to|in\s+the\s+(?:view|words|opinion)\s+of)(?![\w-])", re.IGNORECASE)
-#: Forms of "say"-like verbs that take a clause without "that" ("Lavrov said Russia would ...").
-BARE_CLAUSE = re.compile(
-    r"(?<![\w-])(?:said|says|say|told\s+\w+|tells\s+\w+|added|adds|warned|warns|insisted|insists|claimed|claims|believes|believe|believed|thinks|think|thought|argued|argues|stressed|stresses)\s+"
-    r"(?=(?:the|a|an|it|he|she|they|we|there|this|these|those|his|her|their|its|(?-i:[A-Z][\w'’-]*))\s)",
-    re.IGNORECASE,
-)
-#: A clause opening with a personal pronoun needs no further check ("said he supported the plan").
-PRONOUN_CLAUSE = re.compile(r"(?:he|she|they|we|it|i)\s+\w", re.IGNORECASE)
-#: A finite verb somewhere in a bare clause (checks "said the talks were useful", not "said at the ceremony").
-FINITE = re.compile(
-    r"(?<![\w-])(?:is|are|was|were|will|would|can|could|should|must|may|might|had|has|have|did|does|do|won't|wouldn't|cannot|can't|isn't|wasn't)(?![\w-])",
-    re.IGNORECASE,
-)
-
-#: Words that may stand between a subject and its verb ("Rubio himself has admitted").
-AUX_TAIL = re.compile(
-    r"(?:[\s,]+(?:has|have|had|is|was|were|are|am|be|been|will|would|could|should|may|might|must|can|did|does|do|also|then|later|again|once|still|"
-    r"himself|herself|themselves|itself|however|already|earlier|too|not|never|now|[a-z]+ly)(?![\w'’-]))*[\s,]*$"
-)
 #: Possessive noun of a position ("One of Russia's objectives was ...").
 POSITION_NOUNS = "objective|objectives|aim|aims|goal|goals|demand|demands|priority|priorities|position|condition|conditions|proposal|plan|intention|wish|red line|red lines"
 COPULA = r"(?:is|was|are|were|has\s+been|have\s+been|remains|remained)"
