@@ -58,6 +58,7 @@ class Dossier:
     judgments: pd.DataFrame
     judgment_support: pd.DataFrame
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _paths: tuple[int, dict[str, Path]] | None = field(default=None, repr=False)  # (id of the sources frame, source_id -> file)
 
     def table(self, name: str) -> pd.DataFrame:
         """The frame of table ``name``."""
@@ -66,10 +67,16 @@ class Dossier:
         return getattr(self, name)
 
     def source_path(self, source_id: str) -> Path:
-        row = self.sources.loc[self.sources["source_id"] == source_id]
-        if row.empty:
+        if self._paths is None or self._paths[0] != id(self.sources):  # one lookup table per sources frame, not a scan per call
+            seeds_dir, found = self.schema.seeds_dir, {}
+            for key, seed_file in zip(self.sources["source_id"].tolist(), self.sources["seed_file"].tolist()):
+                if isinstance(seed_file, str):
+                    found.setdefault(key, seeds_dir / seed_file)
+            self._paths = (id(self.sources), found)
+        path = self._paths[1].get(source_id)
+        if path is None:
             raise KeyError(f"no source {source_id!r} in dossier {self.id}")
-        return self.schema.seeds_dir / row.iloc[0]["seed_file"]
+        return path
 
     def source_text(self, source_id: str) -> str:
         """The full text of a source (read once, then cached)."""

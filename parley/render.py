@@ -565,8 +565,15 @@ def _first_h1(nb) -> str | None:
     return first_h1(nb)
 
 
+#: The page footer names at most this many sources, then says how many more the dossier holds.
+MAX_FOOTER_SOURCES = 25
+
+
 def _dossier_sources(schema) -> list[str]:
-    """One line per source: the dossier's sources table when readable, else the descriptor's."""
+    """One line per source: the dossier's sources table when readable, else the descriptor's.
+
+    Beyond :data:`MAX_FOOTER_SOURCES` lines, the last line says how many more sources there are.
+    """
     from parley.dossier import read_raw_table
 
     frame, _problems = read_raw_table(schema, schema.tables["sources"])
@@ -581,7 +588,11 @@ def _dossier_sources(schema) -> list[str]:
                 lines.append(line)
     if not lines:
         lines = [s.get("title") or s.get("path", "") for s in schema.descriptor.get("sources", []) if isinstance(s, dict)]
-    return [line for line in lines if line]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_FOOTER_SOURCES:
+        more = len(lines) - MAX_FOOTER_SOURCES + 1
+        lines = lines[: MAX_FOOTER_SOURCES - 1] + [f"… and {more:,} more sources (all of them are in the dossier's {schema.tables['sources'].path})"]
+    return lines
 
 
 def _now() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from parley.dossier import Dossier
@@ -51,12 +52,13 @@ def verify_statements(dossier: Dossier) -> pd.DataFrame:
         ``statement_id, source_id, verified`` (True when ``text == source[char_start:char_end]``).
     """
     statements = dossier.statements
-    verified = pd.Series(False, index=statements.index)
-    for source_id, group in statements.groupby("source_id", sort=False):
-        text = dossier.source_text(source_id)
-        found = [text[start:end] for start, end in zip(group["char_start"].tolist(), group["char_end"].tolist())]
-        verified.loc[group.index] = [a == b for a, b in zip(found, group["text"].tolist())]
-    return pd.DataFrame({"statement_id": statements["statement_id"], "source_id": statements["source_id"], "verified": verified})
+    verified = np.zeros(len(statements), dtype=bool)
+    starts, ends, texts = statements["char_start"].tolist(), statements["char_end"].tolist(), statements["text"].tolist()
+    for source_id, rows in statements.groupby("source_id", sort=False).indices.items():  # positions, one array per source
+        source = dossier.source_text(source_id)
+        verified[rows] = [source[starts[i]:ends[i]] == texts[i] for i in rows]
+    return pd.DataFrame({"statement_id": statements["statement_id"], "source_id": statements["source_id"],
+                         "verified": pd.Series(verified, index=statements.index)})
 
 
 def review_status(dossier: Dossier) -> pd.DataFrame:

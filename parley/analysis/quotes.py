@@ -28,10 +28,16 @@ def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int =
     if evidence.empty:
         return pd.DataFrame(columns=["statement_id", "speaker", "actor", "date", "text", "issues", "stance", "red_line", "source"])
     evidence = evidence.assign(weight=evidence["red_line"].astype("int64") * 10 + evidence["stance"].abs().astype("int64"))
+    order = ["weight", "date", "char_start", "statement_id"]
+    ascending = [False, False, True, True]
+    # Rank with built-in aggregations first; the slower per-group join of issues runs only for the quotes kept.
+    ranks = evidence.groupby("statement_id", sort=False).agg(weight=("weight", "max"), date=("date", "first"), char_start=("char_start", "first"))
+    kept = ranks.reset_index().sort_values(order, ascending=ascending, kind="stable").head(top_n)["statement_id"]
+    evidence = evidence.loc[evidence["statement_id"].isin(kept)]
     grouped = evidence.groupby("statement_id", sort=False).agg(
         speaker=("speaker", "first"), actor=("actor", "first"), date=("date", "first"), text=("text", "first"),
         issues=("issue", lambda s: ", ".join(dict.fromkeys(s))), stance=("stance", "first"),
         red_line=("red_line", "max"), source=("source", "first"), weight=("weight", "max"), char_start=("char_start", "first"),
     )
-    grouped = grouped.reset_index().sort_values(["weight", "date", "char_start", "statement_id"], ascending=[False, False, True, True], kind="stable")
+    grouped = grouped.reset_index().sort_values(order, ascending=ascending, kind="stable")
     return grouped.head(top_n).drop(columns=["weight", "char_start"]).reset_index(drop=True)

@@ -13,7 +13,7 @@ SIDE_OFFSET = {"at the table": 0.22, "left out": -0.22, "others": 0.0}
 SIDE_SYMBOL = {"at the table": "circle", "left out": "diamond", "others": "circle-open"}
 
 
-def create_bargaining_chart(positions: pd.DataFrame, *, title: str = "Bargaining space: at the table vs left out") -> go.Figure:
+def create_bargaining_chart(positions: pd.DataFrame, *, max_quotes: int = 4, title: str = "Bargaining space: at the table vs left out") -> go.Figure:
     """Strip chart: one row per issue, a dot per actor at its stance, by side of the table.
 
     Parameters
@@ -21,6 +21,9 @@ def create_bargaining_chart(positions: pd.DataFrame, *, title: str = "Bargaining
     positions
         Stance matrix rows with a ``side`` column ("at the table", "left out", "others"), as
         :func:`parley.analysis.bargaining.side_of` assigns.
+    max_quotes
+        A mark shared by more actors names the first ``max_quotes`` with their words (label and
+        hover) and the others by name only in its hover, with how many they are.
     """
     require_columns(positions, COLUMNS, "create_bargaining_chart")
     if positions.empty:
@@ -35,13 +38,16 @@ def create_bargaining_chart(positions: pd.DataFrame, *, title: str = "Bargaining
         # Actors of one side at the same stance on the same issue share one mark, so no label hides another.
         part = part.sort_values(["issue", "stance", "actor"], kind="stable")
         marks = part.groupby(["issue", "stance"], sort=False).agg(
-            actors=("actor", lambda s: ", ".join(label(a, 18) for a in s)),
+            actors=("actor", lambda s: ", ".join(label(a, 18) for a in s.iloc[:max_quotes]) + (f" +{len(s) - max_quotes}" if len(s) > max_quotes else "")),
             red_line=("red_line", "any"),
             hover=("actor", lambda s: s.index.tolist()),
         ).reset_index()
         hovers = []
         for rows in marks["hover"]:
-            lines = [f"<b>{label(part.at[r, 'actor'])}</b>{' — RED LINE' if part.at[r, 'red_line'] else ''}: “{hover_text(part.at[r, 'text'])}”" for r in rows]
+            lines = [f"<b>{label(part.at[r, 'actor'])}</b>{' — RED LINE' if part.at[r, 'red_line'] else ''}: “{hover_text(part.at[r, 'text'])}”" for r in rows[:max_quotes]]
+            if len(rows) > max_quotes:
+                rest = [str(part.at[r, "actor"]) for r in rows[max_quotes:]]
+                lines.append(f"… and {len(rest)} more: " + hover_text(", ".join(rest), max_chars=400))
             hovers.append(f"{label(part.at[rows[0], 'issue'])} ({side}): {theme.stance_label(part.at[rows[0], 'stance'])}<br>" + "<br>".join(lines))
         fig.add_trace(go.Scatter(
             x=marks["stance"].astype(float), y=[y_of[i] + SIDE_OFFSET[side] for i in marks["issue"]], mode="markers+text",

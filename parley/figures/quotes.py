@@ -11,7 +11,8 @@ from parley.figures._common import date_text, empty_figure, hover_text, label, r
 COLUMNS = ["actor", "issue", "stance", "red_line", "text", "speaker", "date", "kind"]
 
 
-def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, title: str = "Quote board: who said what, and which way it leans") -> go.Figure:
+def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, max_per_stance: int = 8,
+                       title: str = "Quote board: who said what, and which way it leans") -> go.Figure:
     """One mark per quoted position: actor on the y axis, stance on the x axis, quote on hover.
 
     Parameters
@@ -19,6 +20,11 @@ def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, title: s
     evidence
         From :func:`parley.analysis.positions_with_evidence`; direct quotes are drawn filled,
         reported speech hollow.
+    max_actors
+        Keep the actors with the most positions.
+    max_per_stance
+        Marks of one actor at one stance beyond the fourth sit on one spot; keep the latest
+        ``max_per_stance`` of them and say in the subtitle how many older ones are not drawn.
     """
     require_columns(evidence, COLUMNS, "create_quote_board")
     if evidence.empty:
@@ -26,6 +32,9 @@ def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, title: s
     busiest = evidence.groupby("actor").size().reset_index(name="n").sort_values(["n", "actor"], ascending=[False, True], kind="stable")
     keep = busiest.head(max_actors)["actor"].tolist()
     data = evidence.loc[evidence["actor"].isin(keep)]
+    from_latest = data.groupby(["actor", "stance"]).cumcount(ascending=False)  # evidence is in date order
+    not_drawn = int((from_latest >= max_per_stance).sum())
+    data = data.loc[from_latest < max_per_stance]
     data = data.assign(_jitter=data.groupby(["actor", "stance"]).cumcount())
     fig = go.Figure()
     for kind, symbol, name in (("direct_quote", "circle", "direct quote"), ("reported_speech", "circle-open", "reported speech"), ("assessment", "square-open", "assessment")):
@@ -41,7 +50,8 @@ def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, title: s
             hovertemplate="%{customdata}<extra></extra>",
         ))
     fig.update_layout(
-        title=dict(text=title, subtitle_text="Filled: direct quote · hollow: reported speech · black outline: red line. Hover a mark for the words."),
+        title=dict(text=title, subtitle_text="Filled: direct quote · hollow: reported speech · black outline: red line. Hover a mark for the words."
+                   + (f" {not_drawn} older quotes not drawn: the latest {max_per_stance} per actor and stance are." if not_drawn else "")),
         height=max(300, 110 + 30 * len(keep)),
         xaxis=dict(title_text="Stance on the issue", range=[-2.5, 2.9], tickvals=[-2, -1, 0, 1, 2],
                    ticktext=[f"{s:+d} {theme.STANCE_WORDS[s]}" if s else "0 neutral" for s in range(-2, 3)]),

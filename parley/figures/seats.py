@@ -11,18 +11,25 @@ from parley.figures._common import date_text, empty_figure, label, require_colum
 COLUMNS = ["event_id", "event", "date", "status", "actor_id", "actor", "role"]
 
 
-def create_seat_chart(seats: pd.DataFrame, *, title: str = "Who is at the table, and who is not") -> go.Figure:
+def create_seat_chart(seats: pd.DataFrame, *, max_events: int = 40, title: str = "Who is at the table, and who is not") -> go.Figure:
     """Dot matrix of events (rows) × actors (columns), marked by role: at the table, host, left out.
 
     Parameters
     ----------
     seats
-        From :func:`parley.analysis.seats`.
+        From :func:`parley.analysis.seats` (in date order, undated events last).
+    max_events
+        Draw the last ``max_events`` events of that order; the subtitle says how many earlier
+        ones are not drawn.
     """
     require_columns(seats, COLUMNS, "create_seat_chart")
     if seats.empty:
         return empty_figure(title, "No events with recorded parties as of this date.")
     events = seats.drop_duplicates("event_id")[["event_id", "event", "date", "status"]]
+    earlier = max(len(events) - max_events, 0)
+    if earlier:
+        events = events.tail(max_events)
+        seats = seats.loc[seats["event_id"].isin(events["event_id"])]
     y_of = {row.event_id: f"{label(row.event, 38)} · {date_text(row.date)} · {row.status}" for row in events.itertuples()}
     ranked = seats.assign(_r=seats["role"].map({"participant": 0, "host": 1, "excluded": 2}))
     ranked = ranked.groupby("actor").agg(first_role=("_r", "min"), events=("event_id", "size")).reset_index()
@@ -38,7 +45,8 @@ def create_seat_chart(seats: pd.DataFrame, *, title: str = "Who is at the table,
             hovertemplate="%{x}: " + theme.ROLE_WORDS[role] + "<br>%{y}<extra></extra>",
         ))
     fig.update_layout(
-        title=dict(text=title, subtitle_text="One row per event; a circle is a seat at the table, a square the host, a cross a party left out."),
+        title=dict(text=title, subtitle_text="One row per event; a circle is a seat at the table, a square the host, a cross a party left out."
+                   + (f" {earlier} earlier events not drawn." if earlier else "")),
         height=max(340, 230 + 34 * len(events)),
         xaxis=dict(title_text="", categoryorder="array", categoryarray=[label(a, 24) for a in actors], tickangle=-35),
         yaxis=dict(title_text="", categoryorder="array", categoryarray=list(y_of.values()), autorange="reversed"),
