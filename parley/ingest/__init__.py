@@ -1,0 +1,25 @@
+"""From article to review queue: quotations, speakers, proposals, review and evaluation.
+
+Modules, in the order data flows through them:
+
+- :mod:`~parley.ingest.text`: read and check an article (UTF-8, size, language); paragraphs and
+  sentences on a quote-masked copy of the text;
+- :mod:`~parley.ingest.quotes`: the spans between quote marks (straight, curly, single, guillemets,
+  nested, multi-paragraph), with exact code-point offsets;
+- :mod:`~parley.ingest.cues` and :mod:`~parley.ingest.lexicon`: general English attribution
+  vocabulary, and what a dossier knows (names, aliases, roles, issue keywords);
+- :mod:`~parley.ingest.attribution`: mentions, reporting verbs and their subjects, the speaker of
+  each quotation, reported statements;
+- :mod:`~parley.ingest.propose`: :func:`propose_statements`, the extractor's entry point, adding
+  dossier speakers, issue and stance suggestions;
+- :mod:`~parley.ingest.candidates`, :mod:`~parley.ingest.ingest`, :mod:`~parley.ingest.review`:
+  the review queue (``<dossier>/candidates.csv``), ``ingest_article`` and accept/reject/edit;
+- :mod:`~parley.ingest.store`: atomic, validated, all-or-nothing writes;
+- :mod:`~parley.ingest.evaluate`: scores against a gold annotation (``parley eval-extract``).
+
+Rule-based by design: no model to download, and about 10 ms per 800-word article.
+"""
+
+from parley.ingest.propose import Proposal, propose_statements
+
+__all__ = ["Proposal", "propose_statements"]

@@ -242,8 +242,8 @@ class Article:
         for i, (start, end, word) in enumerate(words):
             if word in cues.BARE_FORMS:
                 j = i + 1
-            elif word in cues.BARE_OBJECT_FORMS:
-                j = i + 2
+            elif word in cues.BARE_OBJECT_FORMS:  # "told reporters", "told the BBC"
+                j = i + 3 if i + 1 < len(words) and words[i + 1][2] in cues.DETERMINERS else i + 2
             else:
                 continue
             if j >= len(words) or masked[words[j - 1][1] : words[j][0]].strip():
@@ -939,7 +939,7 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
     for match in article.hits("that", sentence.start, sentence.end):
         if _is_noun(article, sentence, match.start()):
             continue
-        that = re.match(r"((?:\s+[\w'’-]+){0,4}?)\s+that\s+", masked[match.end() : min(sentence.end, match.end() + 60)])
+        that = re.match(r"((?:\s+[\w'’-]+){0,6}?)\s+that\s+", masked[match.end() : min(sentence.end, match.end() + 70)])
         if not that:
             continue
         start = match.end() + that.end()

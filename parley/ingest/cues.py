@@ -34,7 +34,8 @@ reveal report""".split()
 #: statement's text starts at the verb (with its auxiliaries), since the verb carries the stance.
 OBJECT_VERBS = """rule_out reject demand call_for urge welcome condemn oppose refuse_to agree_to
 decide_to pledge_to vow_to promise_to threaten_to offer_to propose insist_on push_for seek_to
-plan_to intend_to describe dismiss endorse""".split()
+plan_to intend_to describe dismiss endorse accuse express warn_of hail praise criticise criticize
+deny reaffirm""".split()
 
 #: Irregular forms: lemma -> (third person, past, -ing, past participle).
 _IRREGULAR = {

@@ -67,6 +67,7 @@ class Proposal:
     stance_label: str
     red_line: bool
     confidence: float
+    stance_confidence: float = 0.0
     group: int | None = None
 
 
@@ -136,6 +137,7 @@ def _proposal(article: Article, item: Extracted, keywords: list[tuple[int, int, 
         stance_label=label if issues else "unclear",
         red_line=red_line and bool(issues),
         confidence=confidence if item.speaker_key or item.method == "none" else round(confidence * 0.8, 2),
+        stance_confidence=stance_confidence if issues else 0.0,
         group=item.group,
     )
 

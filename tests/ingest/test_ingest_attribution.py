@@ -95,6 +95,9 @@ def test_unknown_people_become_entities_with_their_full_name():
         ("The ceasefire will not hold, Anna Petrenko told reporters.", "The ceasefire will not hold", "Anna Petrenko"),
         ("Anna Petrenko has ruled out any compromise on the border.", "has ruled out any compromise on the border", "Anna Petrenko"),
         ("Anna Petrenko has described the talks as a waste of time.", "has described the talks as a waste of time", "Anna Petrenko"),
+        ("Anna Petrenko told the BBC the ceasefire would not hold.", "the ceasefire would not hold", "Anna Petrenko"),
+        ("Anna Petrenko said in a statement on Tuesday that talks would resume.", "talks would resume", "Anna Petrenko"),
+        ("Anna Petrenko accused Moscow of dragging its feet.", "accused Moscow of dragging its feet", "Anna Petrenko"),
     ],
 )
 def test_reported_statements(text, statement, speaker):

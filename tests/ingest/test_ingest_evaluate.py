@@ -34,7 +34,7 @@ def test_seed_scores_with_the_seed_dossier():
 
 
 def proposal(start: int, text: str, kind: str = "direct_quote", speaker: str = "", mention: str = "") -> Proposal:
-    return Proposal(kind, start, start + len(text), text, "", speaker, "", mention, "", "cue", (), None, "unclear", False, 0.5)
+    return Proposal(kind, start, start + len(text), text, "", speaker, "", mention, "", "cue", (), None, "unclear", False, 0.5, 0.0)
 
 
 def test_score_arithmetic():
