@@ -202,11 +202,12 @@ def run_briefings(briefings: list[Briefing], *, workers: int | None = None, forc
             echo(f"removed leftovers of an interrupted run: {path}")
         _reconcile(reports)
         staging_lock, stage_root = _open_staging(reports)
-        jobs = [_prepare(b, reports) for b in briefings]
+        catalogue = read_catalogue(reports)
+        jobs = [_prepare(b, reports, catalogue) for b in briefings]
         outcomes: dict[str, Outcome] = {}
         todo = []
         for job in jobs:
-            if not force and _is_unchanged(job):
+            if not force and _is_unchanged(job, catalogue):
                 outcomes[job.name] = Outcome(job.briefing, "unchanged", html=job.folder / f"{job.name}.html",
                                              record=_read_json(job.folder / f"{job.name}.run.json"))
             else:
@@ -265,8 +266,9 @@ def run_briefing(spec: str | os.PathLike[str], name: str, *, today: dt.date | st
     staging_lock = None
     try:
         _reconcile(reports)
-        job = _prepare(briefing, reports)
-        if not force and _is_unchanged(job):
+        catalogue = read_catalogue(reports)
+        job = _prepare(briefing, reports, catalogue)
+        if not force and _is_unchanged(job, catalogue):
             record = _read_json(job.folder / f"{job.name}.run.json") or {}
             return {**record, "status": "unchanged"}
         staging_lock, stage_root = _open_staging(reports)
@@ -306,13 +308,17 @@ def check_whole(ipynb: str | os.PathLike[str], html: str | os.PathLike[str]) -> 
     code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
     start = next((i + 1 for i, cell in enumerate(code_cells) if "parameters" in cell.metadata.get("tags", [])), 0)
     n_charts = 0
-    for number, cell in enumerate(code_cells, start=1):
+    number = 0  # counted as parley.render counts: the injected parameters cell is not a cell of the notebook
+    for position, cell in enumerate(code_cells, start=1):
         outputs = cell.get("outputs", [])
         n_charts += sum(1 for output in outputs if PLOTLY_MIMETYPE in output.get("data", {}))
         tags = cell.metadata.get("tags", [])
-        if number <= start or "injected-parameters" in tags or not cell.source.strip():
+        if "injected-parameters" in tags:
             continue
-        where = f"code cell {number - 1 if start else number} ({_first_line(cell.source)!r})"
+        number += 1
+        if position <= start or not cell.source.strip():
+            continue
+        where = f"code cell {number} ({_first_line(cell.source)!r})"
         errors = [output for output in outputs if output.get("output_type") == "error"]
         if errors:
             problems.append(f"{where} raised {errors[0].get('ename')}: {errors[0].get('evalue')}")
@@ -474,7 +480,7 @@ def format_summary(result: BatchResult, reports: Path | None = None) -> str:
 # preparing jobs
 
 
-def _prepare(briefing: Briefing, reports: Path) -> _Job:
+def _prepare(briefing: Briefing, reports: Path, catalogue: list[dict]) -> _Job:
     from parley.dossier import dataset_version
     from parley.schema import read_schema
 
@@ -483,7 +489,7 @@ def _prepare(briefing: Briefing, reports: Path) -> _Job:
     previous = None
     if "since" in briefing.declared:
         if briefing.since == PREVIOUS:
-            previous = previous_run(read_catalogue(reports), briefing.dossier_id, briefing.name, briefing.as_of, version, reports)
+            previous = previous_run(catalogue, briefing.dossier_id, briefing.name, briefing.as_of, version, reports)
             parameters["since"] = previous["as_of"] if previous else ""
             if previous and "baseline" in briefing.declared:
                 parameters["baseline"] = str((reports / previous["record_dir"] / "positions.csv").resolve())
@@ -530,10 +536,17 @@ def _code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def _is_unchanged(job: _Job) -> bool:
+def _is_unchanged(job: _Job, catalogue: list[dict]) -> bool:
+    """The published run had the same inputs, its files are there, and no attempt failed since."""
     record = _read_json(job.folder / f"{job.name}.run.json")
-    return bool(record) and record.get("inputs_key") == job.inputs_key and all(
-        (job.folder / f"{job.name}.{suffix}").is_file() for suffix in ("html", "ipynb", "positions.csv"))
+    if not record or record.get("inputs_key") != job.inputs_key:
+        return False
+    if not all((job.folder / f"{job.name}.{suffix}").is_file() for suffix in ("html", "ipynb", "positions.csv")):
+        return False
+    briefing = job.briefing
+    attempts = [entry for entry in catalogue
+                if (entry.get("dossier_id"), entry.get("as_of"), entry.get("name")) == (briefing.dossier_id, briefing.as_of, briefing.name)]
+    return bool(attempts) and attempts[-1].get("seq") == record.get("seq")
 
 
 # --------------------------------------------------------------------------------------------
@@ -688,7 +701,7 @@ def stage_briefing(job: dict) -> dict:
             rendered = render_briefing(job["notebook"], dict(job["parameters"]), out_dir=out, dossier=job["dossier"],
                                        as_of=job["as_of"], progress=False)
         except RenderError as exc:
-            if attempt == 1 and _kernel_never_ran(out, job["notebook"]):
+            if attempt == 1 and _kernel_never_started(exc, out, job["notebook"]):
                 print(f"[parley] the kernel did not start ({exc}); retrying once", flush=True)
                 shutil.rmtree(out, ignore_errors=True)
                 continue
@@ -724,10 +737,14 @@ def stage_briefing(job: dict) -> dict:
     return result
 
 
-def _kernel_never_ran(out: Path, notebook: str) -> bool:
-    """True when execution failed before any cell ran (kernel start failure)."""
+def _kernel_never_started(error: RenderError, out: Path, notebook: str) -> bool:
+    """True when execution failed because the kernel did not start: no cell ran, and the kernel
+    did not die while running one (nbclient's DeadKernelError)."""
     import nbformat
+    from nbclient.exceptions import DeadKernelError
 
+    if isinstance(error.__cause__, DeadKernelError) or "DeadKernelError" in str(error):
+        return False
     record = out / f"{Path(notebook).stem}.failed.ipynb"
     if not record.is_file():
         return True

@@ -137,7 +137,7 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
     if not spec_path.is_file():
         raise SpecError(f"{spec_path}: no such spec file; give the path of a briefings.yml (see README, 'Scheduled briefings')")
     try:
-        document = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+        document = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=_loader())
     except yaml.YAMLError as exc:
         raise SpecError(f"{spec_path.name}: not valid YAML ({exc})") from None
     except UnicodeDecodeError:
@@ -233,14 +233,14 @@ def expand_spec(spec: Spec | str | os.PathLike[str], *, today: dt.date | str | N
 
 
 def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt.date, as_of_override: str | None) -> list[Briefing]:
-    from parley.render import notebook_parameters
+    from parley.render import describe_parameters, notebook_parameters
 
     notebook = _resolve_notebook(entry["notebook"], spec.folder, label)
     try:
         declared = notebook_parameters(notebook)
     except Exception as exc:  # an unreadable notebook: nbformat and papermill raise many types
         raise SpecError(f"{label}, field notebook: {notebook} cannot be read as a notebook ({type(exc).__name__}: {exc})") from None
-    listing = ", ".join(declared) or "none"
+    listing = describe_parameters(declared)
 
     def pick(key: str):
         """Entry value (must be declared) or default (only where declared); None when neither."""
@@ -539,6 +539,20 @@ def _today(today: dt.date | str | None) -> dt.date:
 
 def _date_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else ("" if value is None else str(value))
+
+
+def _loader():
+    """YAML's safe loader, except that dates stay text (so ``2025-02-30`` gets our message)."""
+    import yaml
+
+    class SpecLoader(yaml.SafeLoader):
+        pass
+
+    SpecLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return SpecLoader
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,107 @@
+"""Measure ``parley run``: n briefings one by one (1 worker) against the same n on 2 workers.
+
+    .venv/bin/python benchmarks/batch.py [--n 12] [--workers 2]
+
+The briefings are the first ``n`` of ``briefings.yml`` (the main briefing, actor profiles, issue
+briefs) on the seed dossier as of its own date, rendered by the real runner into fresh temporary
+report folders, so both runs do the same work. ``benchmarks/run.py`` (``make bench``) imports
+:func:`measure_batch`. The goal is parallel <= 0.6 x one by one; on a machine whose cores are
+shared the numbers are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def measure_batch(n: int = 12, workers: int = 2, spec: str | os.PathLike[str] | None = None) -> dict:
+    """Render the same ``n`` briefings with 1 worker and with ``workers`` workers.
+
+    Parameters
+    ----------
+    n
+        How many briefings (the first ``n`` of the spec's expansion).
+    workers
+        Workers of the parallel run.
+    spec
+        Spec file; default the project's ``briefings.yml``.
+
+    Returns
+    -------
+    dict
+        ``n``, ``workers``, ``sequential`` and ``parallel`` (seconds, wall time of the whole
+        batch), ``ratio`` (parallel / sequential), ``cpus`` and the per-briefing seconds of each run.
+
+    Raises
+    ------
+    RuntimeError
+        When a briefing of either run did not publish (the timing would mean nothing).
+    """
+    from parley.publish import run_briefings
+    from parley.schedule import expand_spec
+
+    spec_path = Path(spec) if spec else ROOT / "briefings.yml"
+    saved = os.environ.get("PARLEY_REPORTS_DIR")
+    timings: dict[int, float] = {}
+    per_briefing: dict[int, dict[str, float]] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="parley-batch-") as work:
+            for count in (1, workers):
+                os.environ["PARLEY_REPORTS_DIR"] = str(Path(work) / f"reports-{count}")
+                # as of the dossier's own date, so every run sees the same view
+                briefings = expand_spec(spec_path, as_of=_dossier_as_of())[:n]
+                if len(briefings) < n:
+                    raise RuntimeError(f"{spec_path} expands to {len(briefings)} briefings, fewer than {n}")
+                started = time.perf_counter()
+                result = run_briefings(briefings, workers=count, progress=False, echo=lambda _message: None)
+                timings[count] = time.perf_counter() - started
+                failed = [o.briefing.name for o in result.outcomes if o.status != "published"]
+                if failed:
+                    raise RuntimeError(f"{len(failed)} briefing(s) did not publish with {count} worker(s): {', '.join(failed)}")
+                per_briefing[count] = {o.briefing.name: round(o.seconds, 2) for o in result.outcomes}
+    finally:
+        if saved is None:
+            os.environ.pop("PARLEY_REPORTS_DIR", None)
+        else:
+            os.environ["PARLEY_REPORTS_DIR"] = saved
+    sequential, parallel = timings[1], timings[workers]
+    return {
+        "n": n,
+        "workers": workers,
+        "sequential": round(sequential, 2),
+        "parallel": round(parallel, 2),
+        "ratio": round(parallel / sequential, 3),
+        "cpus": os.cpu_count(),
+        "per_briefing_sequential": per_briefing[1],
+        "per_briefing_parallel": per_briefing[workers],
+    }
+
+
+def _dossier_as_of() -> str:
+    from parley import paths
+    from parley.schema import read_schema
+
+    return read_schema(paths.dossier_dir(paths.DEFAULT_DOSSIER)).options.get("as_of")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=12)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    result = measure_batch(args.n, args.workers)
+    print(f"{result['n']} briefings one by one: {result['sequential']:.1f} s; on {result['workers']} workers: "
+          f"{result['parallel']:.1f} s; ratio {result['ratio']:.2f}x (goal <= 0.60x; {result['cpus']} CPU(s) seen)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
