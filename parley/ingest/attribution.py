@@ -56,6 +56,11 @@ _LEADING = re.compile(r"^[\s,;:–—-]+")
 _WORDS = re.compile(r"[\w'’-]+")
 _VIEWPOINT = re.compile(r"^\s*(?:for|according\s+to|in\s+the\s+(?:view|words|opinion)\s+of|as)\s+", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
+_COORDINATED_VERB = re.compile(r"(?<![\w-])(?:and|but)(?:\s+(?:also|then|later|has|have|had))*$", re.IGNORECASE)
+#: A quotation of up to this many words inside a reported clause is part of the clause.
+_SHORT_QUOTE_WORDS = 4
+#: A sentence opening with a phrase like these has its clause after the attribution, not before.
+_INTRODUCTORY = re.compile(r"\s*(?i:in|at|on|during|after|before|speaking|asked|for|from|with|as|when|while|by|via|addressing|writing)\b")
 _LIST_OPENER = re.compile(
     r"\s*(?:read\s+more|related(?:\s+\w+)?|more\s+(?:from|on|about)\b.*|most\s+(?:read|popular)|recommended|see\s+also|trending|you\s+may\s+also\s+like)\s*:?\s*$",
     re.IGNORECASE,
@@ -358,6 +363,7 @@ class Article:
                 or tokens[0] in cues.TITLE_WORDS
                 or (len(tokens) > 1 and _nationality(tokens[0]) and (tokens[1] in cues.TITLE_WORDS or _nationality(tokens[1])))
                 or re.fullmatch(r"(?:[A-Z]\.){2,}", tokens[0]) is not None
+                or (len(tokens) > 1 and tokens[0].isupper() and len(tokens[0]) > 1 and tokens[1] in cues.TITLE_WORDS)  # "NATO Secretary General"
             ):
                 if tokens[0] not in cues.STOP_CAPS:
                     role_words.append(tokens[0])
@@ -491,6 +497,10 @@ class Article:
     def sentence_at(self, position: int) -> int:
         """Index of the sentence holding ``position``."""
         return max(0, bisect.bisect_right(self._sentence_starts, position) - 1)
+
+    def quotes_between(self, start: int, end: int) -> list[Quote]:
+        """Quotations opening within ``[start, end)``."""
+        return self.quotes[bisect.bisect_left(self.quote_opens, start) : bisect.bisect_left(self.quote_opens, end)]
 
     def mentions_between(self, start: int, end: int) -> list[Mention]:
         """Mentions lying wholly within ``[start, end)``, in order."""
@@ -767,6 +777,11 @@ def _subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int)
     if not before or before[-1] in ",\"”’'»":
         subject = _mention_at(article, _skip_space(masked, cue_end))
         if subject is not None and subject.end <= sentence.end:
+            if subject.kind == "name" and _modifies_role(article, subject):
+                # "says EU diplomat": an unnamed diplomat, not the EU
+                k = bisect.bisect_left(article.word_starts, subject.end)
+                end = article.words[k][1]
+                return Mention(subject.start, end, masked[subject.start : end], "np", None, False, article.words[k][2]), cue_start, "inverted"
             return subject, cue_start, "inverted"
     return None, cue_start, "cue"
 
@@ -988,7 +1003,7 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
         boundary = pair.attribution_start if pair.method == "cue" else pair.cue_start
         head = masked[sentence.start : boundary].rstrip()
         tail = masked[max(pair.cue_end, pair.subject.end) : sentence.end]
-        if not head.endswith(",") or len(_WORDS.findall(tail)) > 10 or _QUOTE_MARK.search(tail):
+        if not head.endswith(",") or len(_WORDS.findall(tail)) > 6 or _QUOTE_MARK.search(tail) or _INTRODUCTORY.match(masked, sentence.start):
             continue
         start = sentence.start
         dateline = _DATELINE.match(masked, start, boundary)
@@ -1015,7 +1030,7 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
             start = lead.end()
         if end - start < 8 or len(_WORDS.findall(masked, start, end)) < 3:
             continue
-        if "x" * 6 in masked[start:end]:
+        if any(len(_WORDS.findall(article.text, q.start, q.end)) > _SHORT_QUOTE_WORDS for q in article.quotes_between(start, end)):
             continue  # a quotation inside: the quotation is the statement
         confidence = _METHOD_CONFIDENCE.get(method, 0.5) * (0.8 if kind == "assessment" else 0.85)
         out.append(Extracted(kind, start, end, article.text[start:end], key, mention, " ".join(cue.split()), method, round(confidence, 2)))
@@ -1050,19 +1065,42 @@ def _clause_end(article: Article, sentence: Sentence, start: int, subjects: list
     k = bisect.bisect_right(subjects, start)
     if k < len(subjects) and subjects[k] < end:
         end = subjects[k]
+    reporting = {h.start() for h in article.hits("that", start + 1, end)} | {h.start() for h in article.hits("object", start + 1, end)}
+    for hit in article.hits("speech", start + 1, end):
+        before = masked[max(start, hit.start() - 12) : hit.start()].rstrip()
+        participle = hit.group().lower().endswith("ing") and before.endswith((",", ',"', ",”"))
+        if participle or (hit.start() in reporting and _COORDINATED_VERB.search(before)):
+            end = hit.start()  # '... "very soon," adding that ...', '... and hinted that ...': the next verb ends it
+            break
     first = bisect.bisect_left(article.quote_opens, start)
     for quote in article.quotes[first:]:
         if start <= quote.open_at < end:
+            after = quote.close_at + 1 if quote.close_at is not None else quote.end
+            short = len(_WORDS.findall(article.text, quote.start, quote.end)) <= _SHORT_QUOTE_WORDS
+            if short and (len(_WORDS.findall(masked, after, end)) >= 3 or len(_WORDS.findall(masked, start, quote.open_at)) >= 3):
+                continue  # a quoted word inside the clause ("would 'never' accept a deal"): part of it
             # A quotation interrupts the clause: keep what stands before it up to a clause break.
-            head = masked[start : quote.open_at]
-            comma = max(head.rfind(","), head.rfind(";"), head.rfind(":"))
-            if comma <= 0:
+            comma = _last_break(article, start, quote.open_at)
+            if comma is None:
                 return None
-            end = start + comma
+            end = comma
             break
         if quote.open_at >= end:
             break
     return _trim(masked, start, end)
+
+
+def _last_break(article: Article, start: int, stop: int) -> int | None:
+    """The last comma, semicolon or colon in ``[start, stop)`` outside quotation marks."""
+    masked = article.masked
+    position = stop
+    while True:
+        position = max(masked.rfind(",", start, position), masked.rfind(";", start, position), masked.rfind(":", start, position))
+        if position <= start:
+            return None
+        inside = article.quotes_between(max(0, position - 2000), position + 1)
+        if not any(q.start <= position < q.end for q in inside):
+            return position
 
 
 def _trim(masked: str, start: int, end: int) -> int | None:

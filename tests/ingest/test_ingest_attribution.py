@@ -107,8 +107,16 @@ def test_reported_statements(text, statement, speaker):
 
 
 def test_a_reported_clause_that_runs_into_a_quotation_is_left_to_the_quotation():
-    found, items = analyse('SYNTHETIC.\nAnna Petrenko insisted that the plan would be "a direct threat".\n')
+    found, items = analyse('SYNTHETIC.\nAnna Petrenko insisted that the plan would be "a direct threat to our sovereignty".\n')
     assert [e.kind for e in items] == ["direct_quote"]
+
+
+def test_a_quoted_word_inside_a_reported_clause_stays_part_of_it():
+    found, items = analyse("SYNTHETIC.\nAnna Petrenko said Ukraine would 'never' accept a deal made behind its back.\n")
+    assert [(e.kind, e.text) for e in items] == [
+        ("reported_speech", "Ukraine would 'never' accept a deal made behind its back"),
+        ("direct_quote", "never"),
+    ]
 
 
 def test_boilerplate_is_not_read():
@@ -117,7 +125,7 @@ def test_boilerplate_is_not_read():
     assert [e.kind for e in items] == ["reported_speech"]
 
 
-@pytest.mark.parametrize("name", ["wire_geneva", "curly_brussels", "british_single", "moscow_multipara", "wire_blank_lines", "ap_statements", "europe_paris"])
+@pytest.mark.parametrize("name", ["wire_geneva", "curly_brussels", "british_single", "moscow_multipara", "wire_blank_lines", "ap_statements", "europe_paris", "washington_summit"])
 def test_synthetic_articles_score_against_their_gold(name):
     scores = evaluate_article(GOLD / f"{name}.csv", article(f"{name}.txt"))
     assert scores["quote_exact_f1"] == 1.0
