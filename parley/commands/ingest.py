@@ -33,7 +33,8 @@ def command(articles, dossier, title, outlet, published, url, author, source_id,
 
     \b
     Bad input (empty, binary, over 1 MB, not English, unpaired quote marks, no quotation)
-    is refused with exit status 2 and changes nothing.
+    is refused with exit status 2 and changes nothing. With several articles each one is
+    ingested on its own; a bad one stops the run, the ones before it stay ingested.
     """
     from tqdm import tqdm
 
@@ -56,6 +57,8 @@ def command(articles, dossier, title, outlet, published, url, author, source_id,
             skip_unbalanced=skip_unbalanced,
         )
         results.append((article, result))
+        if not as_json:
+            tqdm.write(f"{article}: {result.summary()}")
     if as_json:
         payload = [
             {
@@ -70,6 +73,4 @@ def command(articles, dossier, title, outlet, published, url, author, source_id,
         ]
         click.echo(json.dumps(payload if len(payload) > 1 else payload[0], indent=2, ensure_ascii=False))
         return
-    for article, result in results:
-        click.echo(f"{article}: {result.summary()}")
     click.echo("next: parley review list" + (f" --dossier {dossier}" if dossier != paths.DEFAULT_DOSSIER else ""))
