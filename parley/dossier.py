@@ -81,7 +81,8 @@ class Dossier:
     def source_text(self, source_id: str) -> str:
         """The full text of a source (read once, then cached)."""
         if source_id not in self._texts:
-            self._texts[source_id] = self.source_path(source_id).read_text(encoding="utf-8")
+            # Bytes decoded as they are: read_text would turn CRLF into LF and shift every offset.
+            self._texts[source_id] = self.source_path(source_id).read_bytes().decode("utf-8")
         return self._texts[source_id]
 
     def counts(self) -> dict[str, int]:

@@ -105,3 +105,15 @@ def test_read_raw_table_reports_unreadable_files(tiny_copy, content, code, row):
     frame, problems = read_raw_table(schema, schema.tables["event_parties"])
     assert [(p.file, p.row, p.code) for p in problems] == [("event_parties.csv", row, code)]
     assert (frame is not None) == (code == "bom")
+
+
+def test_source_text_keeps_crlf_so_offsets_hold(tiny_copy):
+    """A seed with Windows line ends: offsets count the CR too, as the validator and ingest do."""
+    from parley.dossier import load_dossier
+
+    dossier = load_dossier(tiny_copy, validate=False)
+    source_id = dossier.sources["source_id"].iloc[0]
+    path = dossier.source_path(source_id)
+    path.write_bytes(b"line one\r\nline two\r\n")
+    fresh = load_dossier(tiny_copy, validate=False)
+    assert fresh.source_text(source_id) == "line one\r\nline two\r\n"
