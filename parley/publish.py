@@ -409,7 +409,7 @@ def render_catalogue(entries: list[dict], reports: Path) -> str:
             row["ipynb_link"] = entry.get("failed_ipynb") if entry.get("failed_ipynb") and (reports / entry["failed_ipynb"]).is_file() else None
         row["log_link"] = entry.get("log") if entry.get("log") and (reports / entry["log"]).is_file() else None
         row["parameter_items"] = [(k, _relative(Path(v), reports) if k == "baseline" and v else v)
-                                  for k, v in (entry.get("parameters") or {}).items() if k not in ("dossier", "as_of")]
+                                  for k, v in (entry.get("parameters") or {}).items() if k not in ("dossier", "as_of") and v != ""]
         rows.append(row)
     rows.sort(key=lambda r: (str(r.get("finished", "")), int(r.get("seq") or 0)), reverse=True)
     latest: dict[tuple, dict] = {}
