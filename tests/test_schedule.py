@@ -23,6 +23,7 @@ def data_dir(tmp_path, tiny_dir, monkeypatch):
     folder = tmp_path / "data"
     shutil.copytree(tiny_dir, folder / "tiny")
     monkeypatch.setenv("PARLEY_DATA_DIR", str(folder))
+    monkeypatch.setenv("PARLEY_REPORTS_DIR", str(tmp_path / "reports"))
     return folder
 
 
@@ -194,3 +195,22 @@ def test_explicit_field_on_a_notebook_without_that_parameter(tmp_path, data_dir)
     # ... but an explicit one is an error
     with pytest.raises(SpecError, match=r"entry 1 \(.*no_since.ipynb\), field since: notebook no_since.ipynb has no since parameter"):
         expand(tmp_path, f"briefings:\n  - notebook: {notebook}\n    dossier: tiny\n    since: 2025-01-01")
+
+
+def test_cli_lists_the_expansion_and_refuses_a_bad_spec_with_status_2(tmp_path, data_dir):
+    import subprocess
+    import sys
+
+    parley = Path(sys.executable).parent / "parley"
+    good = write_spec(tmp_path, "defaults: {dossier: tiny, as_of: dossier}\nbriefings:\n  - notebook: issue_brief\n    for_each: {issue: issues}\n")
+    listed = subprocess.run([str(parley), "run", str(good), "--list"], capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == ["issue_brief-border_line", "issue_brief-further_talks"]
+    assert "as_of=2025-03-03" in listed.stdout and "issue=further_talks" in listed.stdout
+
+    bad = write_spec(tmp_path, "defaults: {dossier: tiny}\nbriefings:\n  - notebook: issue_brief\n    for_each: {issue: [border_line, borderline]}\n")
+    refused = subprocess.run([str(parley), "run", str(bad)], capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: briefings.yml, entry 1 (issue_brief), field for_each.issue: 'borderline' not in the issues of tiny")
+    assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "reports").exists()
