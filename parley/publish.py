@@ -820,7 +820,8 @@ def _finish(job: _Job, reports: Path) -> Outcome:
         code = job.process.returncode if job.process else None
         why = f"killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}"
         result = {"status": "failed", "message": f"the worker {why} before reporting", "started": _now(), "finished": _now()}
-    seconds = float(result.get("seconds") or seconds)
+    if not seconds:  # in-process (Airflow): the render's own time
+        seconds = float(result.get("seconds") or 0.0)
     if result.get("status") == "rendered":
         try:
             n_charts = check_whole(result["ipynb"], result["html"])
