@@ -43,9 +43,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -518,11 +520,12 @@ def _inputs_key(briefing: Briefing, parameters: dict, version: str) -> str:
 _NOT_RENDER_CODE = {"ingest", "commands", "cli.py", "__main__.py"}
 
 
+@lru_cache(maxsize=1)
 def _code_hash() -> str:
     """Hash of the package code a render runs and of the page templates.
 
     A change there re-renders every briefing on the next run; ``ingest/``, ``commands/`` and
-    the CLI are left out.
+    the CLI are left out. Taken once per process, like the code the process itself runs.
     """
     digest = hashlib.sha256()
     package = paths.PROJECT_ROOT / "parley"
@@ -980,13 +983,15 @@ def _reconcile(reports: Path) -> None:
     """
     from filelock import FileLock
 
-    known = {entry.get("seq") for entry in read_catalogue(reports) if entry.get("seq") is not None}
-    orphans = [run for run in reports.glob(f"*/{RUNS_DIR}/*/*/run.json") if run.parent.name.isdigit() and int(run.parent.name) not in known]
-    if not orphans:
+    def orphans() -> list[Path]:
+        known = {entry.get("seq") for entry in read_catalogue(reports) if entry.get("seq") is not None}
+        return sorted(run for run in reports.glob(f"*/{RUNS_DIR}/*/*/run.json") if run.parent.name.isdigit() and int(run.parent.name) not in known)
+
+    if not orphans():
         return
     (reports / LOCKS_DIR).mkdir(parents=True, exist_ok=True)
     with FileLock(str(reports / LOCKS_DIR / "catalogue.lock")):
-        for run in sorted(orphans):
+        for run in orphans():  # again under the lock: a run publishing meanwhile is not an orphan
             record = _read_json(run)
             published = _read_json(reports / record.get("run_json", "-")) if record else None
             if record and published and published.get("seq") == record.get("seq"):
@@ -1032,7 +1037,7 @@ def _open_staging(reports: Path):
 
     root = reports / STAGING_DIR
     root.mkdir(parents=True, exist_ok=True)
-    name = f"run-{os.getpid()}"
+    name = f"run-{os.getpid()}-{threading.get_ident()}"
     lock = FileLock(str(root / f"{name}.lock"))
     lock.acquire(timeout=0)
     stage_root = root / name

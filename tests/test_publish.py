@@ -437,3 +437,24 @@ def test_a_kernel_that_fails_to_start_is_retried_once(env, tmp_path, monkeypatch
     assert outcome.record["attempts"] == 2
     assert "retrying once" in outcome.log.read_text()
     assert (tmp_path / "launched-once").exists()
+
+
+@pytest.mark.slow
+def test_a_run_killed_between_publishing_steps_is_reconciled_by_the_next(env, tmp_path):
+    spec = quick_spec(tmp_path, ["a"])
+    first = run_spec(spec, workers=1, progress=False)
+    record = first.outcomes[0].record
+    history = env / record["record_dir"]
+    catalogue = env / "catalogue.jsonl"
+
+    # killed after the page and run.json were replaced, before the catalogue line: the run is catalogued
+    catalogue.write_text("")
+    # killed after the history record was renamed into place, before the page was replaced: it is dropped
+    torn = history.parent / "00099"
+    shutil.copytree(history, torn)
+    (torn / "run.json").write_text(json.dumps({**record, "seq": 99, "record_dir": "tiny/runs/quick-a/00099"}))
+
+    again = run_spec(spec, workers=1, progress=False)
+    assert [o.status for o in again.outcomes] == ["unchanged"]
+    assert [e["seq"] for e in read_catalogue(env)] == [record["seq"]]
+    assert not torn.exists() and history.is_dir()
