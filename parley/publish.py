@@ -53,7 +53,7 @@ from typing import Any, Callable
 
 from parley import paths
 from parley.errors import ParleyError, RenderError
-from parley.schedule import PREVIOUS, Briefing, expand_spec, load_spec
+from parley.schedule import PREVIOUS, Briefing, expand_spec
 
 CATALOGUE_FILE = "catalogue.jsonl"
 INDEX_FILE = "index.html"
