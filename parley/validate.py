@@ -553,15 +553,18 @@ def _sources(run: _Run) -> None:
     shown_dir = _shown(seeds_dir)
     frame = f.frame
     usable = f.valid["source_id"] & f.valid["seed_file"]
+    # Plain lists: pandas indexing per row costs more than reading the file (0.3 s for 2,000 sources).
+    source_ids, seed_files, hashes = frame["source_id"].tolist(), frame["seed_file"].tolist(), frame["sha256"].tolist()
+    hash_valid = f.valid["sha256"].tolist()
     for index in np.flatnonzero(usable.to_numpy()):  # one file per source: a loop is the honest shape
-        source_id, seed_file, recorded = frame["source_id"].iloc[index], frame["seed_file"].iloc[index], frame["sha256"].iloc[index]
+        source_id, seed_file, recorded = source_ids[index], seed_files[index], hashes[index]
         path = seeds_dir / seed_file
         if Path(seed_file).name != seed_file or not path.is_file():
             run.report(f, int(index), "seed_file", seed_file, f"no file {seed_file} in {shown_dir} (the seeds folder set by datapackage.json parley.seeds_dir)", "seed-missing")
             continue
         data = path.read_bytes()
         actual = hashlib.sha256(data).hexdigest()
-        if f.valid["sha256"].iloc[index] and actual != recorded:
+        if hash_valid[index] and actual != recorded:
             run.report(f, int(index), "sha256", recorded, f"source edited after coding: {seed_file} now has sha256 {actual}; restore the original bytes (seeds are never edited) or re-code its statements and record the new hash", "seed-hash")
         try:
             text = data.decode("utf-8")
