@@ -240,7 +240,8 @@ def render_briefing(
                 f"its parameters are: {describe_parameters(declared)}"
             )
     if "dossier" in declared:
-        values["dossier"] = str(dossier_ref)
+        # A name stays a name; a path is made absolute, since the kernel runs in the notebook's folder.
+        values["dossier"] = str(dossier_ref) if dossier_path == paths.data_dir() / str(dossier_ref) else str(dossier_path)
     if "as_of" in declared:
         values["as_of"] = as_of_text
     ordered = {name: values[name] for name in declared if name in values}
@@ -442,8 +443,28 @@ def _execute(source_path: Path, running_path: Path, failed_path: Path, parameter
         ) from None
     except Exception as exc:  # kernel died, timed out, would not start
         _keep(running_path, failed_path)
+        if not failed_path.exists():
+            _write_stub_record(source_path, failed_path, parameters, exc)
         kept = f"the run record is kept at {failed_path}" if failed_path.exists() else "no run record was written"
         raise RenderError(f"{source_path.name}: execution failed ({type(exc).__name__}: {exc}); nothing was published; {kept}") from exc
+
+
+def _write_stub_record(source_path: Path, failed_path: Path, parameters: dict, exc: Exception) -> None:
+    """When the kernel died before papermill wrote anything, keep the parameterised notebook with
+    the error on top, so a failed run always leaves a record to diagnose."""
+    try:
+        import papermill
+
+        nb = papermill.execute_notebook(str(source_path), None, parameters=parameters, prepare_only=True, progress_bar=False)
+        note = nbformat.v4.new_markdown_cell(
+            f"**Execution failed: {type(exc).__name__}: {exc}**\n\nThe kernel died, timed out or would not start; "
+            "outputs up to that point were not recorded. The parameters this run was given are in the injected cell below."
+        )
+        note.id = "parley-execution-failed"
+        nb.cells.insert(0, note)
+        nbformat.write(nb, str(failed_path))
+    except Exception:  # the record is a courtesy; the RenderError below is what matters
+        return
 
 
 def _failed_cell(record: Path, exec_count) -> str:

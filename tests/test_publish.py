@@ -238,8 +238,11 @@ def test_faults_keep_the_last_good_page_and_publish_nothing_partial(env, tmp_pat
         kept = folder_of(env) / f"{name}.failed.ipynb"
         assert kept.is_file(), f"{name}: the failed run's notebook is kept for diagnosis"
         nbformat.read(kept, as_version=4)  # complete, readable
-    # a kernel killed mid-run leaves no notebook (papermill saves none since render saves only at the end);
-    # its log says what happened, and it is not mistaken for a kernel that failed to start
+    # a kernel killed mid-run leaves its parameterised notebook with the error on top (papermill writes
+    # nothing when the kernel dies); its log says what happened, and it is not mistaken for a kernel
+    # that failed to start
+    stub = nbformat.read(str(folder_of(env) / "quick-kill_kernel.failed.ipynb"), as_version=4)
+    assert "Execution failed: DeadKernelError" in stub.cells[0].source
     log = env / "logs" / "tiny" / AS_OF / "quick-kill_kernel.log"
     assert "DeadKernelError" in log.read_text() and "retrying" not in log.read_text()
     assert after["quick-ok.html"] != good["quick-ok.html"]

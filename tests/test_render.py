@@ -252,3 +252,14 @@ def test_parameters_papermill_cannot_parse_are_recovered(tmp_path):
     assert list(declared) == ["dossier", "since", "n"]
     assert declared["since"] == Parameter("since", "str", "", "empty = from the start")
     assert declared["n"].type_name == "int" and declared["n"].default == 3
+
+
+@pytest.mark.slow
+def test_relative_dossier_path_is_resolved_before_the_kernel_starts(tmp_path, tiny_copy, monkeypatch):
+    """The kernel runs in the notebook's folder: a dossier path relative to the caller must reach it absolute."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PARLEY_REPORTS_DIR", str(tmp_path / "reports"))
+    rendered = render_briefing("briefing", dossier=f"./{tiny_copy.name}", progress=False)
+    nb = nbformat.read(str(rendered.ipynb), as_version=4)
+    assert nb.metadata["parley"]["parameters"]["dossier"] == str(tiny_copy.resolve())
+    assert rendered.dossier == "tiny" and rendered.n_charts > 0
