@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import importlib.util
-import json
 import multiprocessing
 import os
 import platform

@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from parley import paths
+from parley.fileio import write_atomic
 
 #: Partial bundles, smallest first: kind → (npm package, file inside its tarball). Pages take the
 #: smallest one holding every trace type they draw. Adding a bundle is one line here.
@@ -284,15 +285,9 @@ def fetch(version: str | None = None, *, force: bool = False, kind: str = "carte
         "traces": traces,
     }
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(target, js)
-    _write_atomic(_manifest_path(target), (json.dumps(manifest, indent=2) + "\n").encode())
+    write_atomic(target, js)
+    write_atomic(_manifest_path(target), (json.dumps(manifest, indent=2) + "\n").encode())
     return target
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def status() -> dict:

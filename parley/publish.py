@@ -53,6 +53,7 @@ from typing import Any, Callable
 
 from parley import paths
 from parley.errors import ParleyError, RenderError
+from parley.fileio import write_atomic
 from parley.schedule import PREVIOUS, Briefing, expand_spec
 
 CATALOGUE_FILE = "catalogue.jsonl"
@@ -388,7 +389,7 @@ def write_catalogue(reports: Path | None = None) -> Path:
     with FileLock(str(reports / LOCKS_DIR / "catalogue.lock")):
         page = render_catalogue(read_catalogue(reports), reports)
         target = reports / INDEX_FILE
-        _write_atomic(target, page)
+        write_atomic(target, page)
     return target
 
 
@@ -735,7 +736,7 @@ def stage_briefing(job: dict) -> dict:
         result["failed_ipynb"] = str(failed)
     result["finished"] = _now()
     result["seconds"] = round(time.perf_counter() - clock, 3)
-    _write_atomic(stage / "result.json", json.dumps(result, indent=1))
+    write_atomic(stage / "result.json", json.dumps(result, indent=1))
     print(f"[parley] {job['name']}: {result['status']} in {result['seconds']:.1f} s" + (f": {result.get('message')}" if result.get("message") else ""), flush=True)
     return result
 
@@ -953,7 +954,7 @@ def _keep_log(job: _Job, reports: Path, status: str) -> Path | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     text = staged.read_text(encoding="utf-8", errors="replace") if staged and staged.is_file() else ""
     text += f"[parley] {job.name}: {status}\n"
-    _write_atomic(target, text)
+    write_atomic(target, text)
     return target
 
 
@@ -1080,16 +1081,6 @@ def _read_json(path: Path) -> dict | None:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        _remove(temporary)
 
 
 def _remove(path: Path) -> None:

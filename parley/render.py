@@ -39,6 +39,7 @@ import nbformat
 
 from parley import paths
 from parley.errors import ParameterError, RenderError
+from parley.fileio import write_atomic
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 DEFAULT_KERNEL = "python3"
@@ -294,8 +295,8 @@ def render_briefing(
         _remove(running_path)
         raise RenderError(f"{exc}; nothing was published; the run record is kept at {failed_path}") from exc.__cause__
 
-    _publish(ipynb_path, nbformat.writes(executed) + "\n")
-    _publish(html_path, page)
+    write_atomic(ipynb_path, nbformat.writes(executed) + "\n")
+    write_atomic(html_path, page)
     _remove(running_path)
     _remove(failed_path)
     return Rendered(
@@ -621,15 +622,6 @@ def _now() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _publish(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{_unique()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        _remove(temporary)
 
 
 def _unique() -> str:

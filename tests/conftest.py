@@ -23,3 +23,4 @@ def tiny_copy(tmp_path: Path) -> Path:
     target = tmp_path / "tiny"
     shutil.copytree(TINY, target)
     return target
+

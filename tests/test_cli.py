@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from clihelp import cli_in_process
 from click.testing import CliRunner
 
 from parley import cli, paths
@@ -16,15 +18,7 @@ PARLEY = Path(sys.executable).parent / "parley"
 
 
 def run_cli(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
-    """Run the console entry point parley.cli.run in-process, as the installed script does."""
-    monkeypatch.setattr(sys, "argv", ["parley", *args])
-    code = 0
-    try:
-        cli.run()
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return cli_in_process(args, monkeypatch, capsys)
 
 
 def _break(folder: Path) -> None:

@@ -19,7 +19,6 @@ import html
 import importlib.util
 import inspect
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator

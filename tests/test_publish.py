@@ -50,7 +50,7 @@ def env(tmp_path, tiny_dir, monkeypatch):
 
 def write_spec(folder: Path, body: str, name: str = "spec.yml") -> Path:
     path = folder / name
-    header = f"defaults: {{dossier: tiny, as_of: dossier, since: previous}}\nbriefings:\n"
+    header = "defaults: {dossier: tiny, as_of: dossier, since: previous}\nbriefings:\n"
     path.write_text(header + textwrap.dedent(body).replace("FIXTURE", str(FIXTURE)), encoding="utf-8")
     return path
 

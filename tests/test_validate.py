@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from clihelp import cli_in_process
 import yaml
 
-from parley import cli
 from parley.dossier import read_raw_table
 from parley.errors import Problem
 from parley.schema import TABLES, read_schema
@@ -108,15 +108,7 @@ def apply_mutations(folder: Path, mutations: list[dict]) -> None:
 
 
 def _run_cli(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
-    """Run the real console entry point (parley.cli.run) in-process."""
-    monkeypatch.setattr(sys, "argv", ["parley", *args])
-    code = 0
-    try:
-        cli.run()
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return cli_in_process(args, monkeypatch, capsys)
 
 
 # -- the corpus ---------------------------------------------------------------------------------

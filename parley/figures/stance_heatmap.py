@@ -33,7 +33,6 @@ def create_stance_heatmap(matrix: pd.DataFrame, *, max_actors: int = 20, title: 
     hidden = len(per_actor) - len(shown)
     data = matrix.loc[matrix["actor_id"].isin(shown["actor_id"])]
     issues = data.drop_duplicates("issue_id")[["issue_id", "issue"]].sort_values("issue", kind="stable")
-    actor_ids, issue_ids = shown["actor_id"].tolist(), issues["issue_id"].tolist()
     rows = data.assign(actor_label=data["actor"].map(label), issue_label=data["issue"].map(lambda i: label(i, 28)))
     hover = [
         f"<b>{label(r.actor)}</b> on <b>{label(r.issue)}</b>: {theme.stance_label(r.stance)}"

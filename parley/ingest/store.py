@@ -19,28 +19,9 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from parley.errors import DossierInvalid, IngestError, Problem
+from parley.fileio import write_atomic
 
 LOCK_TIMEOUT_S = 30
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
@@ -127,7 +108,7 @@ class Change:
         path = Path(path)
         if path not in self._saved:
             self._saved[path] = path.read_bytes() if path.exists() else None
-        atomic_write(path, data)
+        write_atomic(path, data)
 
     def create(self, path: Path, data: bytes) -> None:
         """Create a new file; refuses to overwrite an existing one."""
@@ -158,7 +139,7 @@ class Change:
                 if path.exists():
                     path.unlink()
             else:
-                atomic_write(path, data)
+                write_atomic(path, data)
         for path in self._created:
             if path.exists():
                 os.chmod(path, 0o644)

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
+
+from clihelp import cli_in_process
 from ingest_support import GOLD, SEED_ARTICLE, SEED_GOLD, article
 
-from parley import cli
 from parley.ingest.candidates import read_candidates
 
 
 def run_cli(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
-    """Run the console entry point in-process (errors become messages and exit codes)."""
-    monkeypatch.setattr(sys, "argv", ["parley", *args])
-    code = 0
-    try:
-        cli.run()
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return cli_in_process(args, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize("command", [["ingest"], ["review"], ["review", "accept"], ["review", "list"], ["eval-extract"]])
