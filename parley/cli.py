@@ -68,7 +68,7 @@ def run() -> None:
     """Console entry point: run the CLI, turning Parley errors into clean messages."""
     try:
         # Without standalone mode click returns ctx.exit(n)'s n instead of exiting: pass it on.
-        code = main.main(standalone_mode=False)
+        code = main.main(prog_name="parley", standalone_mode=False)
     except ParleyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
