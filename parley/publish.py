@@ -730,15 +730,21 @@ def stage_briefing(job: dict) -> dict:
         result.update(status="rendered", html=str(rendered.html), ipynb=str(rendered.ipynb), n_charts=rendered.n_charts,
                       version=rendered.version, positions=positions)
         break
-    stem = Path(job["notebook"]).stem
-    failed = out / f"{stem}.failed.ipynb"
-    if failed.is_file():
+    failed = _failed_record(out)
+    if failed is not None:
         result["failed_ipynb"] = str(failed)
     result["finished"] = _now()
     result["seconds"] = round(time.perf_counter() - clock, 3)
     write_atomic(stage / "result.json", json.dumps(result, indent=1))
     print(f"[parley] {job['name']}: {result['status']} in {result['seconds']:.1f} s" + (f": {result.get('message')}" if result.get("message") else ""), flush=True)
     return result
+
+
+def _failed_record(out: Path) -> Path | None:
+    """The failed run record render_briefing kept in a job's own staging folder, if any (its name
+    carries the notebook and its subject, e.g. ``actor_profile-russia.failed.ipynb``)."""
+    found = sorted(out.glob("*.failed.ipynb"))
+    return found[0] if found else None
 
 
 def _kernel_never_started(error: RenderError, out: Path, notebook: str) -> bool:
@@ -749,8 +755,8 @@ def _kernel_never_started(error: RenderError, out: Path, notebook: str) -> bool:
 
     if isinstance(error.__cause__, DeadKernelError) or "DeadKernelError" in str(error):
         return False
-    record = out / f"{Path(notebook).stem}.failed.ipynb"
-    if not record.is_file():
+    record = _failed_record(out)
+    if record is None:
         return True
     try:
         nb = nbformat.read(record, as_version=4)

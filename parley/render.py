@@ -254,7 +254,10 @@ def render_briefing(
 
     folder = Path(out_dir) if out_dir is not None else paths.reports_dir() / dossier_id / as_of_text
     folder.mkdir(parents=True, exist_ok=True)
-    name = source_path.stem
+    subjects = [ordered.get(p, declared[p].default if p in declared else None) for p in SUBJECT_PARAMETERS]
+    subject = next((str(value) for value in subjects if str(value or "").strip()), None)
+    # One page per subject: actor_profile-lavrov.html beside actor_profile-russia.html, not over it.
+    name = f"{source_path.stem}-{subject}" if subject else source_path.stem
     html_path = folder / f"{name}.html"
     ipynb_path = folder / f"{name}.ipynb"
     failed_path = folder / f"{name}.failed.ipynb"
@@ -265,7 +268,9 @@ def render_briefing(
     try:
         _check_complete(executed, source_path)
         n_charts = _check_charts(executed, source_nb, source_path)
-        title = source_nb.metadata.get("title") or _first_h1(source_nb) or name
+        title = source_nb.metadata.get("title") or _first_h1(source_nb) or source_path.stem
+        if subject:
+            title = f"{title}: {subject}"
         parley_meta = {
             **(source_nb.metadata.get("parley") or {}),
             "title": title,
@@ -415,6 +420,10 @@ def _check_kernel(kernel: str) -> None:
             f"kernel {kernel!r} ({spec.resource_dir}) runs {program}, not this environment's {sys.executable}; "
             "run `make setup` to install the environment's kernel, or pass a kernel name explicitly"
         )
+
+
+#: Parameters naming what a notebook is about; their value joins the page's file name and title.
+SUBJECT_PARAMETERS = ("actor", "issue")
 
 
 def _execute(source_path: Path, running_path: Path, failed_path: Path, parameters: dict, kernel: str, progress: bool):

@@ -263,3 +263,13 @@ def test_relative_dossier_path_is_resolved_before_the_kernel_starts(tmp_path, ti
     nb = nbformat.read(str(rendered.ipynb), as_version=4)
     assert nb.metadata["parley"]["parameters"]["dossier"] == str(tiny_copy.resolve())
     assert rendered.dossier == "tiny" and rendered.n_charts > 0
+
+
+@pytest.mark.slow
+def test_each_subject_gets_its_own_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARLEY_REPORTS_DIR", str(tmp_path / "reports"))
+    default = render_briefing("actor_profile", progress=False)
+    other = render_briefing("actor_profile", {"actor": "lavrov"}, progress=False)
+    assert default.html.name == "actor_profile-russia.html" and other.html.name == "actor_profile-lavrov.html"
+    assert default.html.exists() and other.html.exists()
+    assert "Actor profile: lavrov" in other.html.read_text(encoding="utf-8")
