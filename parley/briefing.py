@@ -275,11 +275,7 @@ def bargaining_table(b: Briefing) -> Table:
 
 def red_lines_table(b: Briefing) -> Table:
     """Every current red line with its verbatim words."""
-    lines = analysis.red_lines(b.matrix)
-    if b.actor:
-        lines = lines.loc[lines["actor_id"] == b.actor]
-    if b.issue:
-        lines = lines.loc[lines["issue_id"] == b.issue]
+    lines = _for_subject(b, analysis.red_lines(b.matrix))
     return Table(lines, {"actor": "Actor", "issue": "Issue", "stance": "Stance", "text": "In their words", "speaker": "Speaker", "date": "Date"},
                  caption="Red lines", empty="No red lines on the record.")
 
@@ -350,21 +346,20 @@ def key_quotes(b: Briefing) -> HTMLBlock:
 
 def quote_board(b: Briefing) -> go.Figure:
     """Every quoted position by actor and stance."""
-    evidence = b.evidence
+    return figures.create_quote_board(_for_subject(b, b.evidence), max_actors=max(b.top_n, 12))
+
+
+def _for_subject(b: Briefing, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``frame`` (with ``actor_id`` and ``issue_id``) about the briefing's actor or issue, if it has one."""
     if b.actor:
-        evidence = evidence.loc[evidence["actor_id"] == b.actor]
+        frame = frame.loc[frame["actor_id"] == b.actor]
     if b.issue:
-        evidence = evidence.loc[evidence["issue_id"] == b.issue]
-    return figures.create_quote_board(evidence, max_actors=max(b.top_n, 12))
+        frame = frame.loc[frame["issue_id"] == b.issue]
+    return frame
 
 
 def _subject_changes(b: Briefing) -> pd.DataFrame:
-    changes = b.changes
-    if b.actor:
-        changes = changes.loc[changes["actor_id"] == b.actor]
-    if b.issue:
-        changes = changes.loc[changes["issue_id"] == b.issue]
-    return changes
+    return _for_subject(b, b.changes)
 
 
 def what_changed(b: Briefing) -> HTMLBlock:
