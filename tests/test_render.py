@@ -268,6 +268,7 @@ def test_relative_dossier_path_is_resolved_before_the_kernel_starts(tmp_path, ti
 @pytest.mark.slow
 def test_each_subject_gets_its_own_page(tmp_path, monkeypatch):
     monkeypatch.setenv("PARLEY_REPORTS_DIR", str(tmp_path / "reports"))
+    monkeypatch.delenv("PARLEY_DATA_DIR", raising=False)  # the seed dossier, whatever a module fixture set
     default = render_briefing("actor_profile", progress=False)
     other = render_briefing("actor_profile", {"actor": "lavrov"}, progress=False)
     assert default.html.name == "actor_profile-russia.html" and other.html.name == "actor_profile-lavrov.html"
