@@ -240,7 +240,8 @@ def measure_pages(bench: Bench, work: Path, seed_page: Path) -> list[tuple[str, 
         page = seed_page if name == "briefing" else None
         if page is None:
             render_cli(name, work / "pages")
-            page = work / "pages" / f"{name}.html"
+            # A notebook with a subject writes <name>-<subject>.html (one page per actor or issue).
+            page = next(iter(sorted((work / "pages").glob(f"{name}*.html"))))
         pages.append((f"{name}.html", page))
         size = page.stat().st_size
         goal = (1.5 * MB, "<= 1.50 MB") if name == "briefing" else (None, "")
