@@ -846,6 +846,12 @@ def _finish(job: _Job, reports: Path) -> Outcome:
     return _record_failure(job, result, reports, seconds)
 
 
+def _identity(job: "_Job", briefing: Briefing) -> dict:
+    """What names a run in its record and in the catalogue, published or failed."""
+    return {"name": briefing.name, "dossier": briefing.dossier, "dossier_id": briefing.dossier_id,
+            "notebook": briefing.notebook_name, "parameters": job.parameters, "as_of": briefing.as_of}
+
+
 def _publish(job: _Job, result: dict, reports: Path, n_charts: int, seconds: float) -> dict:
     from filelock import FileLock
 
@@ -860,12 +866,7 @@ def _publish(job: _Job, result: dict, reports: Path, n_charts: int, seconds: flo
         record_dir = reports / briefing.dossier_id / RUNS_DIR / briefing.name / f"{seq:05d}"
         record = {
             "seq": seq,
-            "name": briefing.name,
-            "dossier": briefing.dossier,
-            "dossier_id": briefing.dossier_id,
-            "notebook": briefing.notebook_name,
-            "parameters": job.parameters,
-            "as_of": briefing.as_of,
+            **_identity(job, briefing),
             "since": job.parameters.get("since", ""),
             "previous_seq": job.previous.get("seq") if job.previous else None,
             "version": result.get("version", job.version),
@@ -925,12 +926,7 @@ def _record_failure(job: _Job, result: dict, reports: Path, seconds: float) -> O
     log = _keep_log(job, reports, "failed: " + message)
     entry = {
         "seq": None,
-        "name": briefing.name,
-        "dossier": briefing.dossier,
-        "dossier_id": briefing.dossier_id,
-        "notebook": briefing.notebook_name,
-        "parameters": job.parameters,
-        "as_of": briefing.as_of,
+        **_identity(job, briefing),
         "version": job.version,
         "status": "failed",
         "error": message,
