@@ -60,6 +60,45 @@ class IngestError(ParleyError):
     exit_code = 2
 
 
+class DossierBusy(ParleyError):
+    """Another Parley command holds the dossier's lock (it is changing the dossier)."""
+
+    exit_code = 3
+
+
+class JournalConflict(ParleyError):
+    """An interrupted change cannot be finished or undone safely; its journal is kept for a person."""
+
+    exit_code = 2
+
+
+#: Longest excerpt of a value (file contents, a parameter, a cell) any message shows.
+EXCERPT_LIMIT = 80
+
+
+def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:
+    """A short, printable, one-line excerpt of ``value`` for a message: ``repr`` cut to ``limit``.
+
+    Every message that echoes something read from a file or given by a person goes through
+    here, so a message never carries more than ``limit`` characters of it (a secret read by
+    mistake, a 2 GB value) and never a raw newline or control character.
+
+    >>> excerpt("x" * 500, 12)
+    "'xxxxxxxxxx…"
+    """
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value[: limit * 4])
+    elif isinstance(value, str) and len(value) > limit * 4:
+        value = value[: limit * 4]
+    try:
+        text = repr(value)
+    except Exception:  # a hostile object's __repr__
+        text = f"<{type(value).__name__}>"
+    if len(text) > limit * 4:
+        text = text[: limit * 4]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class Problem:
     """One located defect in a dossier: file, row, field, bad value and what is allowed.
 
@@ -87,7 +126,7 @@ class Problem:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        value = "" if self.value is None else f" (value {_show(self.value)})"
+        value = "" if self.value is None else f" (value {excerpt(self.value)})"
         return f"{self.location()}: {self.message}{value} [{self.code}]"
 
     def __repr__(self) -> str:
@@ -101,8 +140,3 @@ class Problem:
 
     def __hash__(self) -> int:
         return hash(str(self))
-
-
-def _show(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

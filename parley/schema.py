@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from parley.errors import DossierInvalid, DossierNotFound
+from parley.fileio import recover_dossier
 
 PACKAGE_FILE = "datapackage.json"
 
@@ -146,6 +147,7 @@ def read_schema(dossier_dir: Path) -> PackageSchema:
         raise DossierNotFound(f"{dossier_dir}: no such dossier folder (expected a folder holding {PACKAGE_FILE})")
     if not package_path.is_file():
         raise DossierNotFound(f"{package_path}: missing; a dossier is a folder with a Frictionless {PACKAGE_FILE}")
+    recover_dossier(dossier_dir)  # finish or undo a change a crash interrupted, before anything reads the dossier
     try:
         descriptor = json.loads(package_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

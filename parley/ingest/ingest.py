@@ -1,6 +1,6 @@
 """``ingest_article``: add an article to a dossier's seeds and queue its proposals for review.
 
-Steps, all or nothing (see :class:`parley.ingest.store.Change`):
+Steps, all or nothing (one :func:`parley.fileio.dossier_transaction`, crash-safe):
 
 1. read and check the article (UTF-8 text, not empty, not binary, not huge, English, quote marks
    balanced, at least one quotation);
@@ -28,7 +28,8 @@ from parley.errors import IngestError
 from parley.ingest.candidates import candidates_bytes, candidates_path, read_candidates, row_from_proposal
 from parley.ingest.lexicon import load_lexicon
 from parley.ingest.propose import Proposal, analyse_article
-from parley.ingest.store import Change, appended, read_csv, require_valid
+from parley.fileio import dossier_transaction
+from parley.ingest.store import appended, read_csv, require_valid, validate_change
 from parley.ingest.text import check_english, read_article
 from parley.schema import read_schema
 
@@ -160,11 +161,13 @@ def ingest_article(
 
     sha = hashlib.sha256(data).hexdigest()
     sources_file = folder / schema.tables["sources"].path
-    _, sources = read_csv(sources_file)
     seeds_dir = schema.seeds_dir
-    existing = next((row for row in sources if row.get("sha256") == sha), None)
-    with Change(folder) as change:
+    with dossier_transaction(folder, f"ingest {article.name[:80]}", check=validate_change) as change:
+        # Everything is read under the dossier's lock: two ingests of the same bytes at once
+        # see each other's source instead of both registering it.
         require_valid(folder)
+        _, sources = read_csv(sources_file)
+        existing = next((row for row in sources if row.get("sha256") == sha), None)
         if existing is not None:
             result = IngestResult(existing["source_id"], existing["seed_file"], False, unbalanced=unbalanced)
         else:
@@ -175,7 +178,7 @@ def ingest_article(
             seed_file = _existing_seed(seeds_dir, sha, data)
             if seed_file is None:
                 seed_file = _next_seed_name(seeds_dir, sha)
-                change.create(seeds_dir / seed_file, data)
+                change.create(seeds_dir / seed_file, data, read_only=True)
             row = {
                 "source_id": new_id,
                 "seed_file": seed_file,
@@ -195,7 +198,6 @@ def ingest_article(
         result.proposed, result.skipped = _new_rows(folder, schema, result.source_id, sha, proposals, queue)
         if result.proposed or not candidates_path(folder).exists():
             change.write(candidates_path(folder), candidates_bytes(queue + result.proposed))
-        change.validate()
     return result
 
 

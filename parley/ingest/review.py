@@ -20,7 +20,8 @@ from parley.errors import IngestError
 from parley.ingest.candidates import STATUSES, candidates_bytes, candidates_path, find, read_candidates
 from parley.ingest.ingest import slugify
 from parley.ingest.propose import KINDS
-from parley.ingest.store import Change, appended, read_csv, require_valid
+from parley.fileio import dossier_transaction
+from parley.ingest.store import appended, read_csv, require_valid, validate_change
 from parley.schema import read_schema
 
 ACTOR_KINDS = ("state", "government", "person", "organisation", "bloc", "group")
@@ -51,6 +52,13 @@ def _folder(dossier: str | Path) -> Path:
     folder = paths.dossier_dir(dossier)
     read_schema(folder)  # a clear DossierNotFound when it is not a dossier
     return folder
+
+
+def _action(command: str, candidate_ids: list[str]) -> str:
+    """How a change is named in its journal (and in what recovery prints): short, one line."""
+    shown = " ".join(candidate_ids)
+    shown = shown if len(shown) <= 120 else shown[:119] + "…"
+    return f"{command} {shown}".replace("\n", " ")
 
 
 def list_candidates(dossier: str | Path = paths.DEFAULT_DOSSIER, status: str | None = "pending", source_id: str | None = None) -> list[dict[str, str]]:
@@ -100,7 +108,7 @@ def _source_texts(folder: Path) -> dict[str, str]:
 def reject(dossier: str | Path, candidate_ids: list[str], note: str = "") -> list[str]:
     """Mark candidates rejected (kept in the queue so they are never proposed again)."""
     folder = _folder(dossier)
-    with Change(folder) as change:
+    with dossier_transaction(folder, _action("review reject", candidate_ids)) as change:
         rows = read_candidates(folder)
         chosen = [find(rows, cid) for cid in candidate_ids]
         for row in chosen:
@@ -126,7 +134,7 @@ def edit(dossier: str | Path, candidate_id: str, **changes: object) -> dict[str,
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise IngestError(f"cannot edit {', '.join(unknown)}; editable fields are {', '.join(EDITABLE)}")
-    with Change(folder) as change:
+    with dossier_transaction(folder, _action("review edit", [candidate_id])) as change:
         rows = read_candidates(folder)
         row = find(rows, candidate_id)
         if row["status"] == "accepted":
@@ -206,7 +214,7 @@ def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | N
                 dt.date.fromisoformat(value)
             except ValueError:
                 raise IngestError(f"{option} {value!r} is not an ISO date (YYYY-MM-DD)") from None
-    with Change(folder) as change:
+    with dossier_transaction(folder, _action("review accept", candidate_ids), check=validate_change) as change:
         require_valid(folder)
         rows = read_candidates(folder)
         chosen = [find(rows, cid) for cid in candidate_ids]
@@ -296,7 +304,6 @@ def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | N
             path = folder / schema.tables["positions"].path
             change.write(path, appended(path, new_positions))
         change.write(candidates_path(folder), candidates_bytes(rows))
-        change.validate()
     return created
 
 
