@@ -4,13 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+AIRFLOW_VENV := .venv-airflow
+AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
 DOSSIER ?= riyadh_2025
 AS_OF ?=
 PYTEST_ARGS ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test validate lab briefing briefings refresh-notebooks bench clean
+.PHONY: help setup airflow-setup test validate lab briefing briefings refresh-notebooks bench clean
 
 ## Show this help.
 help:
@@ -28,8 +30,21 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 ## Create .venv and install the pinned dependencies and the parley package.
 setup: $(STAMP)
 
-## Run every test (unit, data, notebooks with nbval, browser). Needs Debian's chromium for browser tests.
-test: $(STAMP)
+# Airflow's own environment: Airflow and Parley's pins, the whole tree pinned by constraints-airflow.txt
+# (.venv stays free of Airflow). Parley is installed editable with a python3 kernel in the venv's prefix.
+$(AIRFLOW_STAMP): requirements.txt requirements-airflow.txt constraints-airflow.txt pyproject.toml
+	@test -x $(AIRFLOW_VENV)/bin/python || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet -r requirements-airflow.txt -c constraints-airflow.txt
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	$(AIRFLOW_VENV)/bin/python -m pip check
+	$(AIRFLOW_VENV)/bin/python -m ipykernel install --prefix $(AIRFLOW_VENV) --name python3 --display-name "Python 3 (parley, airflow)" >/dev/null
+	@touch $@
+
+## Create .venv-airflow: Apache Airflow 3 with Parley, for the DAG test and for running the DAG locally.
+airflow-setup: $(AIRFLOW_STAMP)
+
+## Run every test (unit, data, notebooks with nbval, browser, the DAG under Airflow). Needs Debian's chromium.
+test: $(STAMP) $(AIRFLOW_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Validate the dossier (DOSSIER=riyadh_2025): schema, keys, provenance, meaning.
@@ -58,4 +73,4 @@ lab: $(STAMP)
 
 ## Remove the virtualenv and generated reports.
 clean:
-	rm -rf $(VENV) reports .pytest_cache
+	rm -rf $(VENV) $(AIRFLOW_VENV) reports .pytest_cache

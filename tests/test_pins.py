@@ -65,3 +65,16 @@ def test_parse_pins_rejects_loose_and_duplicate_pins():
         parse_pins(["pandas>=3"], "x")
     with pytest.raises(AssertionError, match="pinned twice"):
         parse_pins(["pandas==3", "Pandas==3"], "x")
+
+
+def test_airflow_environment_keeps_parleys_pins():
+    """.venv-airflow (the DAG test) installs requirements-airflow.txt with constraints-airflow.txt:
+    every package it shares with constraints.txt has the same version, and Airflow is pinned in both."""
+    airflow_constraints = _file_pins("constraints-airflow.txt")
+    constraints = _file_pins("constraints.txt")
+    disagree = {n: (v, airflow_constraints.get(n)) for n, v in constraints.items() if airflow_constraints.get(n) != v}
+    assert not disagree, f"constraints.txt vs constraints-airflow.txt (name: (parley, airflow env)): {disagree}"
+    lines = (paths.PROJECT_ROOT / "requirements-airflow.txt").read_text(encoding="utf-8").splitlines()
+    assert "-r requirements.txt" in lines
+    extra = parse_pins([line for line in lines if not line.startswith("-r ")], "requirements-airflow.txt")
+    assert extra and all(airflow_constraints.get(n) == v for n, v in extra.items()), extra
