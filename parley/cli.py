@@ -8,6 +8,7 @@ bad input never shows a traceback.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 import sys
@@ -64,14 +65,44 @@ def main() -> None:
     """Parley: code who said what in negotiation coverage, and render briefings from it."""
 
 
+#: At most this many lines and characters per line of an error message (a safety net: values in
+#: messages are excerpted where they are built, see parley.errors.excerpt).
+MESSAGE_LINES, LINE_CHARS = 40, 600
+
+
+def bounded(message: str) -> str:
+    """``message`` cut to :data:`MESSAGE_LINES` lines of at most :data:`LINE_CHARS` characters."""
+    lines = message[: MESSAGE_LINES * LINE_CHARS * 2].splitlines()
+    shown = [line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…" for line in lines[:MESSAGE_LINES]]
+    if len(lines) > MESSAGE_LINES:
+        shown.append(f"… ({len(lines) - MESSAGE_LINES} more lines not shown)")
+    return "\n".join(shown)
+
+
+def os_error_message(exc: OSError) -> str:
+    """What the operating system refused, naming the file: ``reports/x.html: No space left on device``."""
+    where = exc.filename if exc.filename is not None else "a file"
+    reason = exc.strerror or type(exc).__name__
+    hint = {
+        "ENOSPC": "; free some disk space and run it again (nothing half-written was published)",
+        "EROFS": "; the file system is read-only",
+        "EACCES": "; check the folder's permissions",
+        "ENOTDIR": "; a part of this path is a file, not a folder",
+    }.get(errno.errorcode.get(exc.errno or 0, ""), "")
+    return f"{where}: {reason}{hint}"
+
+
 def run() -> None:
     """Console entry point: run the CLI, turning Parley errors into clean messages."""
     try:
         # Without standalone mode click returns ctx.exit(n)'s n instead of exiting: pass it on.
         code = main.main(prog_name="parley", standalone_mode=False)
     except ParleyError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {bounded(str(exc))}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # the machine refused: a read-only folder, a full disk, a parent that is a file
+        click.echo(f"error: {bounded(os_error_message(exc))}", err=True)
+        sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)

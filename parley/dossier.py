@@ -68,10 +68,11 @@ class Dossier:
 
     def source_path(self, source_id: str) -> Path:
         if self._paths is None or self._paths[0] != id(self.sources):  # one lookup table per sources frame, not a scan per call
-            seeds_dir, found = self.schema.seeds_dir, {}
+            found = {}
             for key, seed_file in zip(self.sources["source_id"].tolist(), self.sources["seed_file"].tolist()):
-                if isinstance(seed_file, str):
-                    found.setdefault(key, seeds_dir / seed_file)
+                path = self.schema.seed_path(seed_file)  # None for a name or symlink leaving the seeds folder
+                if path is not None:
+                    found.setdefault(key, path)
             self._paths = (id(self.sources), found)
         path = self._paths[1].get(source_id)
         if path is None:

@@ -99,6 +99,12 @@ def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def shorten(text: object, limit: int = EXCERPT_LIMIT) -> str:
+    """Plain text cut to ``limit`` characters on one line (for an exception's own words in a message)."""
+    line = " ".join(str(text)[: limit * 4].split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 class Problem:
     """One located defect in a dossier: file, row, field, bad value and what is allowed.
 

@@ -150,7 +150,8 @@ def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Va
         schema = read_schema(folder)
     except (DossierNotFound, DossierInvalid) as exc:
         code = "dossier-missing" if isinstance(exc, DossierNotFound) else "descriptor"
-        return Validation(folder.name, folder, [Problem(PACKAGE_FILE, None, None, None, str(exc), code)])
+        located = getattr(exc, "problems", None) or [Problem(PACKAGE_FILE, None, None, None, str(exc), code)]
+        return Validation(folder.name, folder, located)
     raw: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for name in TABLES:
@@ -559,6 +560,9 @@ def _sources(run: _Run) -> None:
     for index in np.flatnonzero(usable.to_numpy()):  # one file per source: a loop is the honest shape
         source_id, seed_file, recorded = source_ids[index], seed_files[index], hashes[index]
         path = seeds_dir / seed_file
+        if Path(seed_file).name == seed_file and path.is_file() and run.schema.seed_path(seed_file) is None:
+            run.report(f, int(index), "seed_file", seed_file, f"{seed_file} is a symlink that leaves {shown_dir}; Parley never reads it; copy the text into the seeds folder", "seed-outside")
+            continue
         if Path(seed_file).name != seed_file or not path.is_file():
             run.report(f, int(index), "seed_file", seed_file, f"no file {seed_file} in {shown_dir} (the seeds folder set by datapackage.json parley.seeds_dir)", "seed-missing")
             continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -85,7 +87,55 @@ def _line_endings(folder: Path, file: str, to: str) -> None:
     path.write_bytes(path.read_bytes().replace(b"\n", to.encode()))
 
 
+#: A secret outside the dossier: no message, problem or output may ever show it.
+SECRET = "PARLEY_TEST_TOKEN=s3cr3t-7f1c9e"
+
+
+def _secret_file(folder: Path) -> Path:
+    """``<case>/../outside/environ``: a file outside the dossier holding a secret (like /proc/self/environ)."""
+    outside = folder.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    secret = outside / "environ"
+    secret.write_text(f"{SECRET},HOME=/root\nrow,two\n", encoding="utf-8")
+    return secret
+
+
+def _placeholders(folder: Path, value: object) -> object:
+    if isinstance(value, str) and "{secret}" in value:
+        return value.replace("{secret}", str(_secret_file(folder)))
+    return value
+
+
+def _json_set(folder: Path, pointer: str, value: object, file: str = "datapackage.json") -> None:
+    """Set one value in a JSON file; ``pointer`` is a /-separated path (list indexes as numbers)."""
+    path = folder / file
+    data = json.loads(path.read_text(encoding="utf-8"))
+    *parents, last = pointer.split("/")
+    node = data
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    value = _placeholders(folder, value)
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def _symlink(folder: Path, file: str, to: str) -> None:
+    """Replace ``file`` by a symlink to ``to`` (``{secret}``: the secret file outside the dossier)."""
+    path = folder / file
+    if path.exists():
+        os.chmod(path, 0o644)
+        path.unlink()
+    path.symlink_to(_placeholders(folder, to))
+
+
 MUTATIONS = {
+    "json_set": lambda folder, arg: _json_set(folder, **arg),
+    "json_write": lambda folder, arg: (folder / arg.get("file", "datapackage.json")).write_text(json.dumps(arg["value"]), encoding="utf-8"),
+    "deep_json": lambda folder, arg: (folder / arg.get("file", "datapackage.json")).write_text("[" * arg["depth"] + "]" * arg["depth"], encoding="utf-8"),
+    "symlink": lambda folder, arg: _symlink(folder, **arg),
     "delete": lambda folder, arg: (folder / arg).unlink(),
     "replace": lambda folder, arg: _replace(folder, **arg),
     "set": lambda folder, arg: _set(folder, **arg),
@@ -151,6 +201,8 @@ def test_bad_input(case, tiny_copy, monkeypatch, capsys):
     assert {p.code for p in problems} <= allowed, f"unexpected problems:\n{shown}"
     assert code == 2
     assert str(hits[0]) in err.splitlines()
+    for secret in [SECRET, *case.get("absent", [])]:  # never shown: not in a problem, not on the terminal
+        assert secret not in out + err and secret not in shown
     assert err.splitlines()[-1].startswith(f"error: tiny: {len(problems)} problem")
 
 

@@ -99,8 +99,8 @@ def _source_texts(folder: Path) -> dict[str, str]:
     _, sources = read_csv(folder / schema.tables["sources"].path)
     texts = {}
     for row in sources:
-        path = schema.seeds_dir / row.get("seed_file", "")
-        if path.is_file():
+        path = schema.seed_path(row.get("seed_file", ""))  # never a file outside the seeds folder
+        if path is not None and path.is_file():
             texts[row["source_id"]] = path.read_bytes().decode("utf-8", errors="replace")
     return texts
 
