@@ -20,7 +20,7 @@ import plotly.io as pio
 
 from parley import analysis, figures
 from parley.analysis.bargaining import side_of
-from parley.display import HTMLBlock, Table, bullets, esc
+from parley.display import HTMLBlock, Table, bullets, esc, one_line
 from parley.dossier import Dossier, load_dossier
 from parley.errors import ParameterError
 from parley.figures.theme import stance_label
@@ -340,7 +340,7 @@ def key_quotes(b: Briefing) -> HTMLBlock:
             f'{"" if q.actor == q.speaker else " for " + esc(q.actor)}, {esc(q.date)} · on {esc(q.issues)} ({esc(stance_label(q.stance))}){mark}'
             f'<br><small>{esc(q.source)} · characters {int(where["char_start"])}–{int(where["char_end"])} · {esc(q.statement_id)}</small></figcaption></figure>'
         )
-        plain.append(f"“{q.text}” — {q.speaker}, {q.date:%Y-%m-%d} [{q.issues}; {stance_label(q.stance)}{'; red line' if q.red_line else ''}]")
+        plain.append(f"“{one_line(q.text)}” — {q.speaker}, {q.date:%Y-%m-%d} [{q.issues}; {stance_label(q.stance)}{'; red line' if q.red_line else ''}]")
     return HTMLBlock('<div class="parley-quotes">' + "".join(cards) + "</div>", "\n".join(plain))
 
 

@@ -8,6 +8,7 @@ strings are HTML-escaped here: a quote holding ``<script>`` shows as text.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -27,13 +28,24 @@ class HTMLBlock:
         return self.text
 
 
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
+#: Stands for a line break while pandas escapes a table (a private-use character, never in data).
+_BREAK = "\ue000"
+
+
 def esc(value: object) -> str:
-    """HTML-escape any value; missing values become an em dash."""
+    """HTML-escape any value; missing values become an em dash; a line break inside a value (a
+    quotation over several paragraphs, stored verbatim) becomes ``<br>``."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return "—"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
-    return html.escape(str(value))
+    return _LINE_BREAKS.sub("<br>", html.escape(str(value)))
+
+
+def one_line(value: str) -> str:
+    """A value for the plain-text twin: a line break inside it shows as ``¶``, on one line."""
+    return _LINE_BREAKS.sub(" ¶ ", value)
 
 
 def _cell(value: object) -> object:
@@ -45,6 +57,8 @@ def _cell(value: object) -> object:
         return f"{value:+.2f}" if not value.is_integer() else f"{int(value)}"
     if isinstance(value, bool):
         return "yes" if value else ""
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        return _LINE_BREAKS.sub(_BREAK, value)
     return value
 
 
@@ -74,10 +88,10 @@ class Table(HTMLBlock):
         if frame.empty:
             super().__init__(f'<p class="parley-empty">{esc(caption + ": " if caption else "")}{esc(empty)}</p>', f"{caption}: {empty}" if caption else empty)
             return
-        body = shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="parley-table", justify="left")
+        body = shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="parley-table", justify="left").replace(_BREAK, "<br>")
         cap = f'<p class="parley-caption">{esc(caption + note)}</p>' if caption or note else ""
         with pd.option_context("display.max_colwidth", 80, "display.width", 200):
-            text = shown.to_string(index=False, na_rep="—")
+            text = shown.to_string(index=False, na_rep="—").replace(_BREAK, " ¶ ")
         super().__init__(f'<div class="parley-table-wrap">{cap}{body}</div>', f"{caption}{note}\n{text}" if caption or note else text)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parley.display import HTMLBlock, Table, bullets, esc
+from parley.display import HTMLBlock, Table, bullets, esc, one_line
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -129,3 +129,12 @@ def test_bullets_without_title():
 )
 def test_esc(value, shown):
     assert esc(value) == shown
+
+
+def test_a_paragraph_break_inside_a_quotation_shows_as_a_break_never_as_backslash_n():
+    quote = 'We are not a bargaining chip.\n"Our partners know this <b>,'  # SYNTHETIC, stored verbatim
+    table = Table(pd.DataFrame({"text": [quote]}), {"text": "Quote"})
+    html = table._repr_html_()
+    assert "chip.<br>\"Our partners" in html and "&lt;b&gt;" in html and "\\n" not in html
+    assert "chip. ¶ \"Our partners" in repr(table)
+    assert esc(quote).count("<br>") == 1 and one_line("a\r\n\r\nb") == "a ¶ b"

@@ -19,10 +19,11 @@ from parley.errors import IngestError
 @click.option("--url", help="Canonical URL; left empty when not given.")
 @click.option("--author", help="Author as printed; left empty when not given.")
 @click.option("--source-id", help="Id of the new source (default <outlet>_<yyyy_mm_dd> or source_<sha8>).")
-@click.option("--allow-no-quotes", is_flag=True, help="Ingest an article without quotations, for its reported speech only.")
-@click.option("--skip-unbalanced", is_flag=True, help="Ingest despite quote marks that cannot be paired, ignoring them.")
+@click.option("--headlines", is_flag=True, help="Also propose what headlines quote or report (by default a headline is not a statement).")
+@click.option("--allow-no-quotes", is_flag=True, hidden=True, help="No longer needed: an article without quotations is ingested for its reported speech.")
+@click.option("--skip-unbalanced", is_flag=True, hidden=True, help="No longer needed: a quotation left open is proposed and flagged truncated.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def command(articles, dossier, title, outlet, published, url, author, source_id, allow_no_quotes, skip_unbalanced, as_json) -> None:
+def command(articles, dossier, title, outlet, published, url, author, source_id, headlines, allow_no_quotes, skip_unbalanced, as_json) -> None:
     """Copy ARTICLE into the seeds, register its source and propose its statements.
 
     Every direct quotation and reported statement is proposed with its offsets, a speaker from
@@ -32,8 +33,13 @@ def command(articles, dossier, title, outlet, published, url, author, source_id,
     proposes nothing twice.
 
     \b
-    Bad input (empty, binary, over 1 MB, not English, unpaired quote marks, no quotation)
-    is refused with exit status 2 and changes nothing. With several articles each one is
+    Real wire copy goes in as it is: a quotation over several paragraphs is one
+    proposal (its paragraph breaks kept), a quotation the excerpt cuts off is
+    proposed and flagged truncated, a short quoted phrase inside a reported
+    statement stays part of it, "Quote:" labels are no speakers, and headlines
+    are left out unless --headlines. Only what is not an article (empty, binary,
+    not UTF-8, HTML/XML/RTF markup, over 1 MB, not English) is refused, with
+    exit status 2, and nothing changes. With several articles each one is
     ingested on its own; a bad one stops the run, the ones before it stay ingested.
     """
     from tqdm import tqdm
@@ -53,8 +59,7 @@ def command(articles, dossier, title, outlet, published, url, author, source_id,
             url=url,
             author=author,
             source_id=source_id,
-            allow_no_quotes=allow_no_quotes,
-            skip_unbalanced=skip_unbalanced,
+            headlines=headlines,
         )
         results.append((article, result))
         if not as_json:
@@ -68,6 +73,8 @@ def command(articles, dossier, title, outlet, published, url, author, source_id,
                 "new_source": r.new_source,
                 "proposed": [row["candidate_id"] for row in r.proposed],
                 "skipped": r.skipped,
+                "truncated": r.truncated,
+                "unpaired_marks": r.unbalanced,
             }
             for article, r in results
         ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parley.ingest import cues
 from parley.ingest.lexicon import Lexicon
@@ -82,6 +82,8 @@ _PREPOSITION_BEFORE = re.compile(r"(?<![\w'’-])(?i:in|from|at|of|with|for|on|t
 _BARE_ROLE = re.compile(r"((?:(?!(?:the|a|an|and|or|but|of|to|in|on|at|for|with|by|from|that|who|which)\s)[\w'’-]+\s+){0,2})([A-Za-z-]+)\s*$", re.IGNORECASE)
 #: What separates two reporting clauses of one sentence (else the second sits inside the first).
 _CLAUSE_SEPARATION = re.compile(r"[;:\"“”«»]|,\s+(?:and|but|while|whereas|although)\b|\s[–—]\s")
+#: A label opening a paragraph before a quotation ("Quote:", "Details:"): not a speaker.
+_LABEL = re.compile(r"^\s*(?i:quote|quotes|details|background|context|update)\s*:\s*[\"“«„]?$")
 _APPOSITIVE_OPENING = re.compile(r"\s*(?:a|an|the|who|which|whose|one|[a-z0-9])", re.IGNORECASE)
 
 
@@ -123,9 +125,14 @@ class Pair:
     weak: bool = False  # a stance verb ("rejected") or a verb inside another's clause ("said Moscow would reject")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Extracted:
-    """One statement found in the article, before issue and stance suggestions."""
+    """One statement found in the article, before issue and stance suggestions.
+
+    ``truncated``: a quotation the text leaves open (an excerpt cut off inside it);
+    ``paragraphs``: how many paragraphs a quotation runs over; ``quoted``: the spans of short
+    quotations inside a reported statement; ``headline``: found in a headline.
+    """
 
     kind: str  # direct_quote | reported_speech | assessment
     start: int
@@ -137,6 +144,10 @@ class Extracted:
     method: str
     confidence: float
     group: int | None = None
+    truncated: bool = False
+    paragraphs: int = 1
+    quoted: tuple[tuple[int, int], ...] = ()
+    headline: bool = False
 
 
 _METHOD_CONFIDENCE = {
@@ -146,6 +157,8 @@ _METHOD_CONFIDENCE = {
     "colon": 0.75,
     "continuation": 0.85,
     "carry-over": 0.65,
+    "headline": 0.6,
+    "label": 0.6,
     "inherited": 0.7,
     "nearest": 0.45,
     "unknown": 0.4,
@@ -201,6 +214,7 @@ class Article:
         self._hit_starts = {name: [h.s for h in hits] for name, hits in self._hits.items()}
         self.skip_paragraphs = _furniture(text, self.blocks)
         self.headings = {i for i, b in enumerate(self.blocks) if _is_heading(self.masked[b.start : b.end])}
+        self.headlines = _headlines(text, self.blocks, self.skip_paragraphs)
         self.entities: dict[str, Entity] = {}
         self.mentions: list[Mention] = []
         self._find_mentions()
@@ -289,6 +303,11 @@ class Article:
         while start > low and masked[start - 1] in _GAP_CHARS:
             start -= 1
         return start, masked[start:position]
+
+    def past_within(self, start: int, count: int) -> bool:
+        """Whether one of the ``count`` words from ``start`` is a past tense ("the plan remained")."""
+        k = bisect.bisect_left(self.word_starts, start)
+        return any(word.endswith("ed") and self.masked[s].islower() for s, _, word in self.words[k + 1 : k + count])
 
     def finite_within(self, start: int, end: int) -> bool:
         k = bisect.bisect_left(self.word_starts, start)
@@ -579,6 +598,24 @@ def _furniture(text: str, blocks: list[Block]) -> set[int]:
     return skip
 
 
+#: The first paragraph of an article is its headline when it is this short.
+_HEADLINE_MAX_WORDS = 16
+
+
+def _headlines(text: str, blocks: list[Block], skip: set[int]) -> set[int]:
+    """Headline paragraphs: short lines (words counted in the text itself, quotations included)
+    that end without a full stop, closing marks aside; and the first paragraph when it is short."""
+    out: set[int] = set()
+    first = next((i for i in range(len(blocks)) if i not in skip), None)
+    for index, block in enumerate(blocks):
+        if index in skip or len(_WORDS.findall(text, block.start, block.end)) > _HEADLINE_MAX_WORDS:
+            continue
+        ending = text[block.start : block.end].rstrip().rstrip("\"'”’»")
+        if (index == first and index + 1 < len(blocks)) or not ending.endswith((".", "!", "?", ":", ";", ",", "…")):
+            out.add(index)
+    return out
+
+
 def _is_heading(paragraph: str) -> bool:
     stripped = paragraph.rstrip()
     return len(_WORDS.findall(stripped)) <= _HEADING_MAX_WORDS and not stripped.endswith((".", "!", "?", '"', "”", ":", "'", "’"))
@@ -600,13 +637,23 @@ class _State:
         self.speaker, self.speaker_paragraph, self.speaker_mention = key, paragraph, mention
 
 
-def extract(article: Article) -> list[Extracted]:
+def extract(article: Article, headlines: bool = False) -> list[Extracted]:
     """Every direct quotation and reported statement of the article, with its speaker.
+
+    Parameters
+    ----------
+    article
+        The analysed article.
+    headlines
+        Also propose what headlines quote or report (by default a headline is no statement: it
+        repeats, shortens or paraphrases the body).
 
     Returns
     -------
     list of Extracted
-        In text order; direct quotations first for equal offsets.
+        In text order; direct quotations first for equal offsets. A quotation over several
+        paragraphs is one item spanning all of them (the paragraph breaks kept verbatim); a short
+        quotation inside a reported statement is part of that statement (its span in ``quoted``).
     """
     out: list[Extracted] = []
     state = _State()
@@ -615,7 +662,7 @@ def extract(article: Article) -> list[Extracted]:
     for quote in article.quotes:
         index = bisect.bisect_right(starts, quote.open_at) - 1
         quotes_by_sentence.setdefault(max(index, 0), []).append(quote)
-    group_speaker: dict[int, tuple[str | None, str, str, str, float]] = {}
+    groups: dict[int, Extracted] = {}
     previous_paragraph = -1
     for index, sentence in enumerate(article.sentences):
         paragraph = sentence.paragraph
@@ -624,29 +671,94 @@ def extract(article: Article) -> list[Extracted]:
         if paragraph in article.headings and paragraph != 0 and paragraph != previous_paragraph:
             state.speaker_paragraph = -10  # a sub-heading starts a new section: no carry-over across it
         previous_paragraph = paragraph
+        headline = paragraph in article.headlines
+        if headline and not headlines:
+            continue
         pairs = _pairs(article, sentence, state)
-        quotes = quotes_by_sentence.get(index, [])
-        for quote in quotes:
-            if quote.part > 0 and quote.group in group_speaker:
-                key, mention, cue, _, confidence = group_speaker[quote.group]
-                out.append(_direct(article, quote, key, mention, cue, "continuation", _METHOD_CONFIDENCE["continuation"]))
-                continue
+        for quote in quotes_by_sentence.get(index, []):
             key, mention, cue, method = _quote_speaker(article, sentence, quote, pairs, state)
             confidence = _METHOD_CONFIDENCE[method] if key or method == "none" else 0.4
-            group_speaker[quote.group] = (key, mention, cue, method, confidence)
-            out.append(_direct(article, quote, key, mention, cue, method, confidence))
+            item = _direct(article, quote, key, mention, cue, method, confidence)
+            if quote.part > 0 and quote.group in groups:
+                groups[quote.group] = _join_parts(article, groups[quote.group], item)
+            else:
+                groups[quote.group] = item
             if method != "none":
                 state.said(key, paragraph, mention)
-        out.extend(_reported(article, sentence, pairs, quotes, state))
+        if not headline:
+            out.extend(_reported(article, sentence, pairs, quotes_by_sentence.get(index, []), state))
         for pair in pairs:
             if pair.subject is not None and not pair.weak:
                 state.said(pair.key, paragraph, pair.subject.text)
+    in_headline = {g: article.sentences[article.sentence_at(item.start)].paragraph in article.headlines for g, item in groups.items()}
+    body = [item for g, item in groups.items() if not in_headline[g]]
+    out.extend(_headline_speaker(item, body) if in_headline[g] else item for g, item in groups.items())
     out.sort(key=lambda e: (e.start, 0 if e.kind == "direct_quote" else 1, -e.end))
-    return _drop_nested_reports(out)
+    return _absorb_short_quotes(_drop_nested_reports(out))
+
+
+#: How a speaker was found, weakest first: a later part of a quotation with a stronger method
+#: gives the whole quotation its speaker ('"…\n"…," she told reporters').
+_WEAK_METHODS = ("none", "unknown", "nearest", "carry-over", "continuation")
+
+
+def _join_parts(article: Article, first: Extracted, part: Extracted) -> Extracted:
+    """One quotation over several paragraphs: from its first part to this one, breaks kept."""
+    speaker = first
+    if first.method in _WEAK_METHODS and part.method not in _WEAK_METHODS:
+        speaker = part
+    return replace(
+        speaker,
+        start=first.start,
+        end=part.end,
+        text=article.text[first.start : part.end],
+        truncated=part.truncated,
+        paragraphs=first.paragraphs + 1,
+    )
+
+
+def _headline_speaker(item: Extracted, body: list[Extracted]) -> Extracted:
+    """A headline quotation: its own attribution, else the body quotation that repeats its words."""
+    item = replace(item, headline=True)
+    if item.speaker_key is not None:
+        return item
+    words = set(_WORDS.findall(item.text.lower()))
+    best, best_share = None, 0.0
+    for other in body:
+        if other.speaker_key is None or other.kind != "direct_quote":
+            continue
+        share = len(words & set(_WORDS.findall(other.text.lower()))) / max(1, len(words))
+        if share > best_share:
+            best, best_share = other, share
+    if best is None or best_share < 0.6:
+        return item
+    return replace(item, speaker_key=best.speaker_key, speaker_mention=best.speaker_mention, cue="", method="headline", confidence=_METHOD_CONFIDENCE["headline"])
+
+
+def _same_speaker(a: Extracted, b: Extracted) -> bool:
+    """Whether two statements name one speaker (or the quotation names none)."""
+    if b.speaker_key is None and not b.speaker_mention:
+        return True
+    return a.speaker_key == b.speaker_key and (a.speaker_key is not None or a.speaker_mention == b.speaker_mention)
+
+
+def _absorb_short_quotes(items: list[Extracted]) -> list[Extracted]:
+    """A quotation of a few words inside a reported statement is part of it: one proposal, not two."""
+    reported = [e for e in items if e.kind != "direct_quote"]
+    absorbed: dict[int, list[tuple[int, int]]] = {}
+    kept: list[Extracted] = []
+    for item in items:
+        if item.kind == "direct_quote" and not item.truncated and item.paragraphs == 1 and len(_WORDS.findall(item.text)) <= _SHORT_QUOTE_WORDS:
+            host = next((r for r in reported if r.start <= item.start and item.end <= r.end), None)
+            if host is not None and _same_speaker(host, item):
+                absorbed.setdefault(id(host), []).append((item.start, item.end))
+                continue
+        kept.append(item)
+    return [replace(e, quoted=tuple(absorbed[id(e)])) if id(e) in absorbed else e for e in kept]
 
 
 def _direct(article: Article, quote: Quote, key: str | None, mention: str, cue: str, method: str, confidence: float) -> Extracted:
-    return Extracted("direct_quote", quote.start, quote.end, article.text[quote.start : quote.end], key, mention, cue, method, confidence, quote.group)
+    return Extracted("direct_quote", quote.start, quote.end, article.text[quote.start : quote.end], key, mention, cue, method, confidence, quote.group, truncated=quote.truncated)
 
 
 def _pairs(article: Article, sentence: Sentence, state: _State) -> list[Pair]:
@@ -911,7 +1023,7 @@ def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: li
         found = _colon_speaker(article, sentence.start, sentence.start + len(stripped) - 1, state)
         if found is not None:
             return found
-    opening = not head.strip(" \t\"'“‘«")
+    opening = not head.strip(" \t\"'“‘«") or _LABEL.match(head) is not None
     index = article.sentence_at(sentence.start)
     if opening and index > 0:
         # a paragraph that ends with a colon introduces the quotation that opens the next one
@@ -922,6 +1034,13 @@ def _quote_speaker(article: Article, sentence: Sentence, quote: Quote, pairs: li
                 return found
     if opening and (state.speaker or state.speaker_mention) and sentence.paragraph - state.speaker_paragraph <= 1:
         return state.speaker, state.speaker_mention, "", "carry-over"
+    if _LABEL.match(head) and index > 0:
+        # "Quote:" after a paragraph that names the speaker without a reporting verb
+        previous = article.sentences[index - 1]
+        if previous.paragraph == sentence.paragraph - 1:
+            found = _colon_speaker(article, previous.start, previous.end, state)
+            if found is not None:
+                return found[0], found[1], "", "label"
     return None, "", "", "none"
 
 
@@ -968,7 +1087,7 @@ def _reported(article: Article, sentence: Sentence, pairs: list[Pair], quotes: l
         if any(f[0] == start for f in found):
             continue
         following = article.word_before(start + 1)
-        if not (following and following[2] in cues.PERSONAL_PRONOUNS) and not article.finite_within(start, min(sentence.end, start + 80)):
+        if not (following and following[2] in cues.PERSONAL_PRONOUNS) and not article.finite_within(start, min(sentence.end, start + 80)) and not article.past_within(start, 5):
             continue
         key, mention, attribution_start, method = speaker_for(match.start(), match.end())
         found.append((start, match.start(), "reported_speech", key, mention, article.text[attribution_start:start].strip(), method))

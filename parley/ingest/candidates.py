@@ -41,6 +41,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("red_line", "true when the wording suggests a red line."),
     ("stance_confidence", "0..1: how sure the stance suggestion is (a polarity reading; low on purpose)."),
     ("confidence", "0..1: how sure the extractor is of span and speaker together."),
+    ("flags", "Pipe-separated: truncated (the text leaves the quotation open), paragraphs (a quotation over several paragraphs, breaks kept), partial_quote (a reported statement holding quoted words), headline."),
+    ("quoted_spans", "Spans of the quoted words inside a reported statement, as start-end|start-end (offsets in the source)."),
     ("status", "pending, accepted or rejected."),
     ("statement_id", "The statement created on acceptance."),
     ("reviewer_note", "The reviewer's note."),
@@ -62,15 +64,21 @@ def candidate_id(source_id: str, char_start: int, char_end: int, text: str) -> s
 def read_candidates(folder: Path) -> list[dict[str, str]]:
     """Every row of the queue (an empty list when there is no queue yet).
 
+    A queue written by an older version (a subset of :data:`FIELDS`) is read with the missing
+    columns empty; the next write stores every column.
+
     Raises
     ------
     DossierInvalid
-        When the file's header is not :data:`FIELDS`.
+        When the header has a column that is not in :data:`FIELDS`, or no ``candidate_id``.
     """
     path = candidates_path(folder)
     header, rows = read_csv(path)
-    if path.exists() and tuple(header) != FIELDS:
+    if path.exists() and (not header or any(name not in FIELDS for name in header) or "candidate_id" not in header):
         raise DossierInvalid(f"{path}: header is {', '.join(header) or '(none)'}; the review queue has columns {', '.join(FIELDS)}")
+    for row in rows:  # a queue written before a column was added: the new columns start empty
+        for name in FIELDS:
+            row.setdefault(name, "")
     for number, row in enumerate(rows, start=2):
         if row.get("status") not in STATUSES:
             raise DossierInvalid(f"{path}, row {number}, field status: {row.get('status')!r} is not allowed; use one of {', '.join(STATUSES)}")
@@ -105,10 +113,26 @@ def row_from_proposal(proposal: Proposal, source_id: str, source_sha256: str) ->
         "red_line": "true" if proposal.red_line else "false",
         "stance_confidence": f"{proposal.stance_confidence:.2f}",
         "confidence": f"{proposal.confidence:.2f}",
+        "flags": "|".join(proposal_flags(proposal)),
+        "quoted_spans": "|".join(f"{start}-{end}" for start, end in proposal.quoted),
         "status": "pending",
         "statement_id": "",
         "reviewer_note": "",
     }
+
+
+def proposal_flags(proposal: Proposal) -> list[str]:
+    """What a reviewer should know of a proposal's span (see the ``flags`` column)."""
+    flags = []
+    if proposal.truncated:
+        flags.append("truncated")
+    if proposal.kind == "direct_quote" and "\n" in proposal.text:
+        flags.append("paragraphs")
+    if proposal.quoted:
+        flags.append("partial_quote")
+    if proposal.headline:
+        flags.append("headline")
+    return flags
 
 
 def find(rows: list[dict[str, str]], wanted: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ demand vow pledge promise predict caution complain concede contend observe remar
 repeat maintain signal indicate defend propose advocate comment deny assert allege underline
 underscore recount lament boast joke quip counter retort mention conclude explain continue
 point_out tell express voice insist reject dismiss welcome condemn criticise criticize praise
-accuse label brand believe think feel fear hope expect recognise recognize consider say""".split()
+accuse label brand believe think feel fear hope expect recognise recognize consider say speak""".split()
 
 #: Reporting verbs that carry a stance more than they report words: a quotation near them goes to
 #: a plain reporting verb of the same sentence when there is one.
@@ -46,6 +46,7 @@ _IRREGULAR = {
     "know": ("knows", "knew", "knowing", "known"),
     "feel": ("feels", "felt", "feeling", "felt"),
     "seek": ("seeks", "sought", "seeking", "sought"),
+    "speak": ("speaks", "spoke", "speaking", "spoken"),
     "understand": ("understands", "understood", "understanding", "understood"),
 }
 _DOUBLED = {"admit", "quip", "signal", "regret", "commit", "refer", "counsel", "plan"}
@@ -146,7 +147,8 @@ STOP_CAPS = frozenset(
     Like Unlike Until Upon Against Between Within Beyond Toward Towards Around Across Through Via Per
     Mr Mrs Ms Dr Prof Sir Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
     April May June July August September October November December Yesterday Today Tomorrow Earlier Later
-    Reporting Editing Writing Additional Photo Video Read Related Advertisement Follow Share Sign Subscribe""".split()
+    Reporting Editing Writing Additional Photo Video Read Related Advertisement Follow Share Sign Subscribe
+    Quote Quotes Details Background Context Update""".split()
 )
 
 #: Title words written before a name ("Foreign Minister Sergei Lavrov"): kept as the person's role.

@@ -8,7 +8,9 @@ no one) and ``char_start`` (0-based code points).
 Scores
 ------
 - direct quotations, exact: a proposal matches a gold quote when both span the same characters;
-  precision, recall and F1 over direct quotations.
+  precision, recall and F1 over direct quotations. A short quotation that a reported proposal
+  holds (``Proposal.quoted``: one proposal, not two) counts as proposed, with that proposal's
+  speaker; a quotation over several paragraphs is one span from its first to its last mark.
 - direct quotations, overlap: one-to-one pairs of gold and proposed quotes sharing at least one
   character (largest overlaps paired first).
 - speaker accuracy: over gold quotes paired by overlap, the share whose proposed speaker is the
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parley.errors import IngestError
@@ -142,7 +144,7 @@ def score(gold: list[GoldRow], proposals: list[Proposal], lexicon: Lexicon | Non
     """
     gold_direct = [g for g in gold if g.kind == "direct"]
     gold_reported = [g for g in gold if g.kind == "reported"]
-    direct = [p for p in proposals if p.kind == "direct_quote"]
+    direct = direct_quotes(proposals)
     reported = [p for p in proposals if p.kind in ("reported_speech", "assessment")]
 
     exact_spans = {(p.char_start, p.char_end) for p in direct}
@@ -211,6 +213,17 @@ def score(gold: list[GoldRow], proposals: list[Proposal], lexicon: Lexicon | Non
             "missed_reported": missed_reported,
         },
     }
+
+
+def direct_quotes(proposals: list[Proposal]) -> list[Proposal]:
+    """The direct quotations proposed: direct proposals, and the short quotations a reported
+    proposal holds (``quoted``), each with the speaker of the proposal that holds it."""
+    out = [p for p in proposals if p.kind == "direct_quote"]
+    for p in proposals:
+        for start, end in p.quoted:
+            offset = start - p.char_start
+            out.append(replace(p, kind="direct_quote", char_start=start, char_end=end, text=p.text[offset : offset + end - start], quoted=()))
+    return sorted(out, key=lambda p: (p.char_start, p.char_end))
 
 
 def _short(text: str, limit: int = 70) -> str:

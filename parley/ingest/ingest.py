@@ -2,8 +2,9 @@
 
 Steps, all or nothing (one :func:`parley.fileio.dossier_transaction`, crash-safe):
 
-1. read and check the article (UTF-8 text, not empty, not binary, not huge, English, quote marks
-   balanced, at least one quotation);
+1. read and check the article: refused only when it is not an article (empty, binary, not UTF-8,
+   markup, huge, not English); unpaired quote marks and an article without quotations are fine
+   (a quotation left open is proposed and flagged truncated);
 2. copy it byte for byte to ``<seeds>/<NNN>_<sha16>.txt`` (never overwriting) and register it in
    ``sources.csv``; facts not given stay empty (author, URL, date are never guessed); an article
    already registered (same SHA-256) is reused;
@@ -48,6 +49,7 @@ class IngestResult:
     proposed: list[dict[str, str]] = field(default_factory=list)
     skipped: int = 0
     unbalanced: list[str] = field(default_factory=list)
+    truncated: int = 0
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}
@@ -56,7 +58,8 @@ class IngestResult:
         counted = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())) or "nothing new"
         source = f"registered source {self.source_id} ({self.seed_file})" if self.new_source else f"source {self.source_id} already registered ({self.seed_file})"
         skipped = f"; {self.skipped} already queued or coded, not proposed again" if self.skipped else ""
-        return f"{source}; proposed {len(self.proposed)} candidate(s): {counted}{skipped}"
+        truncated = f"; {self.truncated} quotation(s) left open by the text, flagged truncated" if self.truncated else ""
+        return f"{source}; proposed {len(self.proposed)} candidate(s): {counted}{skipped}{truncated}"
 
 
 def slugify(text: str, limit: int = 40) -> str:
@@ -110,8 +113,7 @@ def ingest_article(
     url: str | None = None,
     author: str | None = None,
     source_id: str | None = None,
-    allow_no_quotes: bool = False,
-    skip_unbalanced: bool = False,
+    headlines: bool = False,
 ) -> IngestResult:
     """Ingest one article into a dossier (see the module docstring for the steps).
 
@@ -125,10 +127,8 @@ def ingest_article(
         What is known of the source; unknowns stay empty (the title defaults to the first line).
     source_id
         Id for a new source; by default ``<outlet>_<yyyy_mm_dd>`` or ``source_<sha8>``.
-    allow_no_quotes
-        Ingest an article with no quotation (only reported speech) instead of refusing it.
-    skip_unbalanced
-        Ingest an article with unpaired double quote marks, ignoring those marks.
+    headlines
+        Also propose what the headlines quote or report (by default they are not statements).
 
     Raises
     ------
@@ -145,19 +145,8 @@ def ingest_article(
     folder = paths.dossier_dir(dossier)
     schema = read_schema(folder)
     lexicon = load_lexicon(folder)
-    analysed, proposals = analyse_article(text, lexicon)
+    analysed, proposals = analyse_article(text, lexicon, headlines=headlines)
     unbalanced = [str(p) for p in analysed.mark_problems]
-    if unbalanced and not skip_unbalanced:
-        shown = "\n".join(f"  {p}" for p in unbalanced[:5])
-        raise IngestError(
-            f"{article}: {len(unbalanced)} quote mark(s) cannot be paired, so quotation spans would be wrong:\n{shown}\n"
-            "Fix the text (seeds are never edited after ingest) or pass --skip-unbalanced to ignore those marks."
-        )
-    if not any(p.kind == "direct_quote" for p in proposals) and not allow_no_quotes:
-        raise IngestError(
-            f"{article}: no quotation found (no text between quote marks), so there is nothing to propose; "
-            "pass --allow-no-quotes to ingest it for its reported speech only"
-        )
 
     sha = hashlib.sha256(data).hexdigest()
     sources_file = folder / schema.tables["sources"].path
@@ -196,6 +185,7 @@ def ingest_article(
             result = IngestResult(new_id, seed_file, True, unbalanced=unbalanced)
         queue = read_candidates(folder)
         result.proposed, result.skipped = _new_rows(folder, schema, result.source_id, sha, proposals, queue)
+        result.truncated = sum(1 for row in result.proposed if "truncated" in row["flags"].split("|"))
         if result.proposed or not candidates_path(folder).exists():
             change.write(candidates_path(folder), candidates_bytes(queue + result.proposed))
     return result
@@ -235,7 +225,8 @@ def _new_rows(folder: Path, schema, source_id: str, sha: str, proposals: list[Pr
     for proposal in proposals:
         row = row_from_proposal(proposal, source_id, sha)
         key = (sha, row["char_start"], row["char_end"])
-        if row["candidate_id"] in queued or key in queued or (row["char_start"], row["char_end"]) in coded:
+        spans = {(row["char_start"], row["char_end"])} | {(str(s), str(e)) for s, e in proposal.quoted}
+        if row["candidate_id"] in queued or key in queued or spans & coded:
             skipped += 1
             continue
         queued.add(row["candidate_id"])

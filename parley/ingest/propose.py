@@ -50,6 +50,8 @@ class Proposal:
     know, ``speaker_id`` is empty and ``new_actor`` holds the name to propose as a new actor.
     ``speaker_mention`` is how the article refers to the speaker there ("he", "the researcher").
     ``stance`` is on the issue's -2..+2 scale, ``None`` when no guess is worth making.
+    ``truncated``: a quotation the text leaves open; ``quoted``: spans of short quotations inside
+    a reported statement; ``headline``: proposed from a headline (only when asked).
     """
 
     kind: str
@@ -69,9 +71,12 @@ class Proposal:
     confidence: float
     stance_confidence: float = 0.0
     group: int | None = None
+    truncated: bool = False
+    quoted: tuple[tuple[int, int], ...] = ()
+    headline: bool = False
 
 
-def propose_statements(text: str, lexicon: Lexicon | None = None) -> list[Proposal]:
+def propose_statements(text: str, lexicon: Lexicon | None = None, *, headlines: bool = False) -> list[Proposal]:
     """Extract every direct quotation and reported statement of an article as proposals.
 
     Parameters
@@ -80,6 +85,8 @@ def propose_statements(text: str, lexicon: Lexicon | None = None) -> list[Propos
         The article text exactly as stored (offsets are code points into it).
     lexicon
         The dossier's actors and issues; ``None`` extracts from the article alone.
+    headlines
+        Also propose what headlines quote or report.
 
     Returns
     -------
@@ -87,16 +94,16 @@ def propose_statements(text: str, lexicon: Lexicon | None = None) -> list[Propos
         In text order.
     """
     lexicon = lexicon or Lexicon.empty()
-    return analyse_article(text, lexicon)[1]
+    return analyse_article(text, lexicon, headlines=headlines)[1]
 
 
-def analyse_article(text: str, lexicon: Lexicon | None = None) -> tuple[Article, list[Proposal]]:
+def analyse_article(text: str, lexicon: Lexicon | None = None, *, headlines: bool = False) -> tuple[Article, list[Proposal]]:
     """Like :func:`propose_statements`, also returning the analysed :class:`Article`."""
     lexicon = lexicon or Lexicon.empty()
     article = Article(text, lexicon)
     keywords = _keyword_hits(text, article.lexicon)
     starts = [hit[0] for hit in keywords]
-    return article, [_proposal(article, item, keywords, starts) for item in extract(article)]
+    return article, [_proposal(article, item, keywords, starts) for item in extract(article, headlines)]
 
 
 def _keyword_hits(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
@@ -139,6 +146,9 @@ def _proposal(article: Article, item: Extracted, keywords: list[tuple[int, int, 
         confidence=confidence if item.speaker_key or item.method == "none" else round(confidence * 0.8, 2),
         stance_confidence=stance_confidence if issues else 0.0,
         group=item.group,
+        truncated=item.truncated,
+        quoted=item.quoted,
+        headline=item.headline,
     )
 
 

@@ -6,8 +6,11 @@ Handled: straight and curly double marks (``"…"``, ``“…”``, ``«…»``,
 paragraphs (a paragraph that leaves a quotation open and a next paragraph that opens with a quote
 mark): each paragraph's part becomes one span and the parts share a ``group``.
 
-A double mark that cannot be paired is reported as a :class:`MarkProblem` (line, column, context);
-single marks are never reported, since an unpaired one is usually an apostrophe.
+A quotation left open mid-sentence at the end of its paragraph closes in the next paragraph when
+that one's first mark can only close (a line break inside a quotation); otherwise it runs to the end of its
+paragraph and is flagged ``truncated`` (an excerpt cut off inside a quotation). A double mark that
+cannot be paired is noted as a :class:`MarkProblem` (line, column, context) for the reviewer;
+single marks are never noted, since an unpaired one is usually an apostrophe.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ SINGLE_MARKS = "'‘’‹›"
 _DOUBLE = re.compile(f"[{DOUBLE_MARKS}]")
 _SINGLE = re.compile(f"[{SINGLE_MARKS}]")
 _OPEN_ONLY = "“„‟«"
+_REOPENS = "\"“«„‟"
 _CLOSE_ONLY = "”»"
 _OPENS_AFTER = "([{—–-/\u00a0"
 _CLOSES_BEFORE = ".,;:!?)]}—–-…"
@@ -49,6 +53,7 @@ class Quote:
     group: int
     part: int = 0
     marks: str = "double"
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,60 +104,114 @@ def find_quotes(text: str, blocks: list[Block]) -> tuple[list[Quote], list[MarkP
     -------
     quotes, problems
         The quotations in text order (outermost only), and the double marks that could not be
-        paired.
+        paired. Problems are notes for the reviewer, never a reason to refuse the article: a
+        quotation left open runs to the end of its paragraph and is flagged ``truncated``.
     """
-    raw: list[tuple[int, int, int, int | None, int, bool, str]] = []  # start, end, open, close, para, continued, kind
+    raw, problems = _double_quotes(text, blocks)
+    doubles = sorted((r.start, r.end) for r in raw)
+    raw.extend(_single_quotes(text, blocks, doubles))
+    raw.sort(key=lambda r: (r.open_at, -r.end))
+    return _outermost(text, raw), problems
+
+
+@dataclass(frozen=True)
+class _Raw:
+    start: int
+    end: int
+    open_at: int
+    close_at: int | None
+    paragraph: int
+    continues: bool = False
+    marks: str = "double"
+    truncated: bool = False
+
+
+def _double_quotes(text: str, blocks: list[Block]) -> tuple[list[_Raw], list[MarkProblem]]:
+    """Pairs of double marks, paragraph by paragraph (see :func:`_paragraph_doubles`)."""
+    raw: list[_Raw] = []
     problems: list[MarkProblem] = []
     continued = False
+    resume = 0
     for index, block in enumerate(blocks):
-        lo, hi = block.start, block.end
-        open_at: int | None = None
-        continues = continued  # the first span of this paragraph continues the previous one
+        nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+        found, left_open, resume = _paragraph_doubles(text, block, index, continued, max(resume, block.start), problems)
+        raw.extend(found)
         continued = False
-        for match in _DOUBLE.finditer(text, lo, hi):
-            i = match.start()
-            mark = text[i]
-            opens, closes = _opens(text, i, lo, hi), _closes(text, i, lo, hi)
-            if open_at is None:
-                if (mark in _CLOSE_ONLY and not opens) or (mark not in _OPEN_ONLY and closes and not opens):
-                    problems.append(_problem(text, i, "closing quote mark without an opening one"))
-                    continue
-                open_at = i
-            elif mark in _OPEN_ONLY and opens and not closes:
-                problems.append(_problem(text, open_at, "opening quote mark never closed"))
-                open_at = i
-            else:
-                raw.append((open_at + 1, i, open_at, i, index, continues, "double"))
-                continues = False
-                open_at = None
-        if open_at is not None:
-            nxt = blocks[index + 1] if index + 1 < len(blocks) else None
-            if nxt is not None and text[nxt.start] in "\"“«„‟" and _opens(text, nxt.start, nxt.start, nxt.end):
-                raw.append((open_at + 1, hi, open_at, None, index, continues, "double"))
-                continued = True
-            else:
-                problems.append(_problem(text, open_at, "opening quote mark never closed"))
-    doubles = sorted((r[0], r[1]) for r in raw)
-    raw.extend(_single_quotes(text, blocks, doubles))
-    raw.sort(key=lambda r: (r[2], -r[1]))
+        if left_open is None:
+            continue
+        start, was_continued = left_open
+        if nxt is not None and text[nxt.start] in _REOPENS and _opens(text, nxt.start, nxt.start, nxt.end):
+            # the wire convention: the paragraph ends open and the next one opens again
+            raw.append(_Raw(start + 1, block.end, start, None, index, was_continued))
+            continued = True
+        elif nxt is not None and text[block.end - 1] not in ".!?…" and (close := _first_close(text, nxt)) is not None:
+            # a quotation broken by a line break: it closes in the next paragraph
+            raw.append(_Raw(start + 1, close, start, close, index, was_continued))
+            resume = close + 1
+        else:
+            problems.append(_problem(text, start, "opening quote mark never closed (proposed as a truncated quotation)"))
+            raw.append(_Raw(start + 1, block.end, start, None, index, was_continued, truncated=True))
+    return raw, problems
+
+
+def _paragraph_doubles(text: str, block: Block, index: int, continues: bool, resume: int, problems: list[MarkProblem]):
+    """Paired double marks of one paragraph from ``resume``; also the mark left open, if any."""
+    lo, hi = block.start, block.end
+    found: list[_Raw] = []
+    open_at: int | None = None
+    for match in _DOUBLE.finditer(text, resume, hi):
+        i = match.start()
+        mark = text[i]
+        opens, closes = _opens(text, i, lo, hi), _closes(text, i, lo, hi)
+        if open_at is None:
+            if (mark in _CLOSE_ONLY and not opens) or (mark not in _OPEN_ONLY and closes and not opens):
+                problems.append(_problem(text, i, "closing quote mark without an opening one (ignored)"))
+                continue
+            open_at = i
+        elif mark in _OPEN_ONLY and opens and not closes:
+            problems.append(_problem(text, open_at, "opening quote mark never closed (ignored)"))
+            open_at = i
+        else:
+            found.append(_Raw(open_at + 1, i, open_at, i, index, continues))
+            continues = False
+            open_at = None
+    return found, (None if open_at is None else (open_at, continues)), resume
+
+
+def _first_close(text: str, block: Block) -> int | None:
+    """The first double mark of a paragraph when it can only close a quotation."""
+    match = _DOUBLE.search(text, block.start, block.end)
+    if match is None:
+        return None
+    i = match.start()
+    mark = text[i]
+    opens, closes = _opens(text, i, block.start, block.end), _closes(text, i, block.start, block.end)
+    if closes and not opens and mark not in _OPEN_ONLY:
+        return i
+    return None
+
+
+def _outermost(text: str, raw: list[_Raw]) -> list[Quote]:
+    """Drop nested and empty spans, trim spaces inside the marks, number the parts of a group."""
     quotes: list[Quote] = []
     outer_end = -1
     group = -1
     part = 0
-    for start, end, open_at, close_at, para, is_continuation, kind in raw:
+    for r in raw:
+        start, end = r.start, r.end
         if end <= outer_end or not _HAS_WORD.search(text, start, end):
             continue  # nested inside the previous quotation, or no words (an inch mark, an empty pair)
         while text[start].isspace():  # « non »: the spaces inside the marks are not quoted words
             start += 1
         while text[end - 1].isspace():
             end -= 1
-        if is_continuation and quotes and quotes[-1].close_at is None:
+        if r.continues and quotes and quotes[-1].close_at is None and not quotes[-1].truncated:
             part += 1
         else:
             group, part = len(quotes), 0
-        quotes.append(Quote(start, end, open_at, close_at, para, group, part, kind))
-        outer_end = max(outer_end, (close_at if close_at is not None else end))
-    return quotes, problems
+        quotes.append(Quote(start, end, r.open_at, r.close_at, r.paragraph, group, part, r.marks, r.truncated))
+        outer_end = max(outer_end, (r.close_at if r.close_at is not None else end))
+    return quotes
 
 
 def _single_quotes(text: str, blocks: list[Block], doubles: list[tuple[int, int]]):
@@ -175,7 +234,7 @@ def _single_quotes(text: str, blocks: list[Block], doubles: list[tuple[int, int]
                     open_at = i
             elif mark in "'’›" and _closes(text, i, lo, hi):
                 if i > open_at + 1:
-                    yield (open_at + 1, i, open_at, i, index, False, "single")
+                    yield _Raw(open_at + 1, i, open_at, i, index, False, "single")
                 open_at = None
             elif mark in "'‘‹" and _opens(text, i, lo, hi) and nxt.isalnum():
                 open_at = i

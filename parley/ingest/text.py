@@ -106,7 +106,32 @@ def decode_article(data: bytes, name: str = "article") -> str:
         raise IngestError(f"{name}: binary or corrupt text (control character {text[bad]!r} at offset {bad}); expected plain text")
     if not _WORD.search(text):
         raise IngestError(f"{name}: no words in the file; expected the plain text of one news article")
+    check_not_markup(text, name)
     return text
+
+
+#: Markup that opens a document (HTML, XML, RTF), or tags where prose should be.
+_DOCUMENT_MARKUP = re.compile(r"\A\ufeff?\s*(?:<!doctype\b|<html\b|<\?xml\b|<rss\b|<feed\b|<svg\b|\{\\rtf)", re.IGNORECASE)
+_TAG = re.compile(r"</?(?:html|head|body|div|span|p|a|br|script|style|meta|link|img|ul|ol|li|table|tr|td|h[1-6]|article|section|figure|iframe)\b[^<>]{0,400}>", re.IGNORECASE)
+#: An article with at least this many HTML tags (and one per 40 words) is markup, not text.
+MIN_TAGS_FOR_MARKUP = 5
+
+
+def check_not_markup(text: str, name: str = "article") -> None:
+    """Refuse HTML, XML or RTF: the offsets of quotations must point into the article's own text.
+
+    A word in angle brackets or one stray tag is fine; a page of tags is not.
+    """
+    opening = _DOCUMENT_MARKUP.match(text)
+    tags = _TAG.findall(text) if opening is None else []
+    if opening is None and (len(tags) < MIN_TAGS_FOR_MARKUP or len(tags) * 40 < len(_WORD.findall(text))):
+        return
+    found = opening.group().strip() if opening is not None else tags[0]
+    where = text.count("\n", 0, text.find(found)) + 1
+    raise IngestError(
+        f"{name}: this is markup (HTML, XML or RTF: {found[:40]!r} on line {where}), not the plain text of an article; "
+        "save the article's text as a UTF-8 .txt file (copy the text from the page, or use the outlet's text or print view)"
+    )
 
 
 def read_article(path: str | Path) -> tuple[bytes, str]:

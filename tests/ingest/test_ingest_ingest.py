@@ -76,8 +76,7 @@ BAD = {
     "empty.txt": (b"", "empty"),
     "binary.bin": (bytes(range(256)) * 4, "binary"),
     "huge.txt": (b'SYNTHETIC "quote," he said. ' * 200_000, "too large"),
-    "no_quotes.txt": (b"SYNTHETIC TEST ARTICLE.\nThe talks went on for hours and ended without a statement.\n", "no quotation found"),
-    "unbalanced.txt": (b'SYNTHETIC TEST ARTICLE.\nLavrov said "we will never accept it.\nThe talks ended.\n', "cannot be paired"),
+    "page.html": (b"<!DOCTYPE html>\n<html><head><title>SYNTHETIC</title></head><body><p>Lavrov said \"no\".</p></body></html>\n", "markup"),
     "catalan.txt": (
         "SYNTHETIC. «No ho acceptarem mai», ha dit el ministre rus d'Exteriors, que ha afegit que les converses "
         "amb els Estats Units han estat constructives però que encara queda molta feina per fer abans d'una cimera.".encode(),
@@ -98,11 +97,40 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(dossier, tmp_path, n
     assert dossier.snapshot() == before
 
 
-def test_escape_hatches_for_unbalanced_marks_and_quote_free_articles(dossier, tmp_path):
+def test_wire_copy_is_ingested_without_flags(dossier, tmp_path):
+    """Unpaired marks, a quotation cut off by the excerpt, a quote-free article: all are articles."""
     path = tmp_path / "unbalanced.txt"
-    path.write_bytes(BAD["unbalanced.txt"][0])
-    result = ingest_article(path, "tiny", skip_unbalanced=True, allow_no_quotes=True)
-    assert result.unbalanced and result.new_source
+    path.write_bytes(b'SYNTHETIC TEST ARTICLE.\nLavrov said "we will never accept it.\nThe talks ended.\n')
+    result = ingest_article(path, "tiny")
+    assert result.unbalanced and result.new_source and result.truncated == 1
+    (row,) = [r for r in result.proposed if r["kind"] == "direct_quote"]
+    assert (row["text"], row["flags"]) == ("we will never accept it.", "truncated")
+    assert "flagged truncated" in result.summary()
+    quiet = tmp_path / "no_quotes.txt"
+    quiet.write_bytes(b"SYNTHETIC TEST ARTICLE.\nThe minister said the talks would go on for hours and that nothing was agreed.\n")
+    assert [r["kind"] for r in ingest_article(quiet, "tiny").proposed] == ["reported_speech"]
+
+
+def test_a_multi_paragraph_quote_is_one_candidate_with_its_break(dossier):
+    result = ingest_article(article("wire_multipara_truncated.txt"), "tiny")
+    rows = {r["text"]: r for r in result.proposed}
+    two = next(r for t, r in rows.items() if t.startswith("We have said it before"))
+    assert "\n" in two["text"] and two["flags"] == "paragraphs" and two["new_actor"] == "Hanna Kovalenko"
+    text = article("wire_multipara_truncated.txt").read_text(encoding="utf-8")
+    assert text[int(two["char_start"]) : int(two["char_end"])] == two["text"]
+    assert not any("No deal without us" in t for t in rows)  # the headline is not proposed
+    cut = next(r for t, r in rows.items() if t.startswith("If the guns fall silent"))
+    assert cut["flags"] == "truncated"
+    partial = next(r for t, r in rows.items() if "technical contacts" in t)
+    assert partial["flags"] == "partial_quote" and "technical contacts" not in rows
+    start, end = map(int, partial["quoted_spans"].split("-"))
+    assert text[start:end] == "technical contacts"
+
+
+def test_headlines_are_proposed_when_asked(dossier):
+    result = ingest_article(article("wire_multipara_truncated.txt"), "tiny", headlines=True)
+    (headline,) = [r for r in result.proposed if r["text"] == "No deal without us"]
+    assert headline["flags"] == "headline" and headline["new_actor"] == "Hanna Kovalenko"
 
 
 def test_bad_options_are_refused(dossier):

@@ -50,9 +50,32 @@ def test_a_quote_over_several_paragraphs_is_one_group():
     assert quotes[0].close_at is None
 
 
-def test_unbalanced_double_marks_are_reported_with_line_and_column():
+def test_unbalanced_double_marks_are_noted_with_line_and_column():
     text = 'Fine "quote" here.\nHe said "never closed.\nAnd a stray” mark.\n'
     quotes, problems = find_quotes(text, paragraphs(text))
-    assert [text[q.start : q.end] for q in quotes] == ["quote"]
+    assert [text[q.start : q.end] for q in quotes] == ["quote", "never closed."]
+    assert [q.truncated for q in quotes] == [False, True]
     assert [(p.line, p.column) for p in problems] == [(2, 9), (3, 12)]
     assert "never closed" in problems[0].message and "without an opening" in problems[1].message
+
+
+def test_an_excerpt_cut_inside_a_quotation_is_a_truncated_quote():
+    text = 'SYNTHETIC.\nShe said: "We are ready to talk about everything, including the hardest\n'
+    quotes, problems = find_quotes(text, paragraphs(text))
+    assert [text[q.start : q.end] for q in quotes] == ["We are ready to talk about everything, including the hardest"]
+    assert quotes[0].truncated and quotes[0].close_at is None
+    assert "truncated" in problems[0].message
+
+
+def test_a_quotation_broken_by_a_line_break_closes_in_the_next_paragraph():
+    text = 'SYNTHETIC.\nShe said "we will not sign\na pause," and left.\n'
+    quotes, problems = find_quotes(text, paragraphs(text))
+    assert problems == []
+    assert [text[q.start : q.end] for q in quotes] == ["we will not sign\na pause,"]
+
+
+def test_three_paragraph_wire_quote_is_one_group():
+    text = 'SYNTHETIC.\n"One.\n"Two.\n"Three," she said.\n'
+    quotes, problems = find_quotes(text, paragraphs(text))
+    assert problems == []
+    assert [q.group for q in quotes] == [0, 0, 0] and [q.part for q in quotes] == [0, 1, 2]

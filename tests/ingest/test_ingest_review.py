@@ -23,7 +23,7 @@ def test_review_round_trip(dossier):
     pending = list_candidates("tiny")
     lavrov = by_text(dossier, "We have been very clear about this,")
     kovalenko = by_text(dossier, "Ukraine will not accept decisions about Ukraine taken without Ukraine,")
-    noise = by_text(dossier, "going nowhere fast.")
+    noise = by_text(dossier, 'the talks were "going nowhere fast."')
 
     # accept a known speaker's quote: statement + position for his state, validated
     (statement_id,) = accept("tiny", [lavrov["candidate_id"]], Decision(issues=("peacekeeping_troops",), stance=-2, red_line=True, coder="tester"))
@@ -43,7 +43,7 @@ def test_review_round_trip(dossier):
 
     # reject: remembered, and never proposed again
     reject("tiny", [noise["candidate_id"]], note="anonymous, no position")
-    assert by_text(dossier, "going nowhere fast.")["status"] == "rejected"
+    assert by_text(dossier, 'the talks were "going nowhere fast."')["status"] == "rejected"
     again = ingest_article(WIRE, "tiny")
     assert again.proposed == []
     statuses = {row["candidate_id"]: row["status"] for row in read_candidates(dossier.folder)}

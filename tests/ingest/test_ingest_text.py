@@ -18,6 +18,10 @@ from parley.ingest.text import MAX_ARTICLE_BYTES, check_english, decode_article,
         ("Caf\u00e9 news".encode("latin-1"), "not UTF-8"),
         (b"SYNTHETIC text with a bell \x07 inside", "control character"),
         (b"12345 67890 !!!", "no words"),
+        (b"<!DOCTYPE html><html><body><p>SYNTHETIC page</p></body></html>", "markup"),
+        (b"<?xml version='1.0'?><article>SYNTHETIC</article>", "markup"),
+        (b"{\\rtf1\\ansi SYNTHETIC text}", "markup"),
+        (b"<div><p>SYNTHETIC one.</p><p>Two.</p><p>Three.</p><br><p>Four.</p></div>", "markup"),
     ],
 )
 def test_bad_bytes_are_refused_with_a_clear_message(data, words):
@@ -70,3 +74,8 @@ def test_sentences_never_split_inside_a_quotation():
     assert len(masked) == len(text)
     found = [text[s.start : s.end] for s in sentences(masked, blocks)]
     assert found == ['He said: "We want peace. But not at any price."', "Then he left.", "Mr. Smith stayed."]
+
+
+def test_a_word_in_angle_brackets_is_not_markup():
+    text = decode_article(b"SYNTHETIC. The draft, marked <p> for provisional, was read out; Lavrov said it was <unclear>.\n")
+    assert "<p>" in text
