@@ -87,7 +87,7 @@ def measure_batch(n: int = 12, workers: int = 2, spec: str | os.PathLike[str] | 
 
 def _dossier_as_of() -> str:
     from parley import paths
-    from parley.schema import read_schema
+    from parley.data.schema import read_schema
 
     return read_schema(paths.dossier_dir(paths.DEFAULT_DOSSIER)).options.get("as_of")
 

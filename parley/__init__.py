@@ -4,7 +4,7 @@ from parley._imports import defer_rfc3987_syntax
 
 defer_rfc3987_syntax()  # before anything imports jsonschema: saves ~1 s per process (see parley/_imports.py)
 
-from parley.dossier import Dossier, load_dossier  # noqa: E402
+from parley.data.dossier import Dossier, load_dossier  # noqa: E402
 from parley.errors import ParleyError, Problem  # noqa: E402
 
 __all__ = ["Dossier", "ParleyError", "Problem", "load_dossier", "render_briefing", "validate_dossier"]
@@ -18,7 +18,7 @@ def __getattr__(name: str):
 
         return render_briefing
     if name == "validate_dossier":
-        from parley.validate import validate_dossier
+        from parley.data.validate import validate_dossier
 
         return validate_dossier
     raise AttributeError(f"module 'parley' has no attribute {name!r}")

@@ -21,7 +21,7 @@ import plotly.io as pio
 from parley import analysis, figures
 from parley.analysis.bargaining import side_of
 from parley.display import HTMLBlock, Table, bullets, esc, one_line
-from parley.dossier import Dossier, load_dossier
+from parley.data.dossier import Dossier, load_dossier
 from parley.errors import ParameterError
 from parley.figures.theme import stance_label
 

@@ -26,7 +26,7 @@ class DossierNotFound(ParleyError):
 class DossierInvalid(ParleyError):
     """The dossier breaks its schema, keys, provenance or meaning rules.
 
-    ``problems`` holds every :class:`parley.validate.Problem` found, not just the first.
+    ``problems`` holds every :class:`parley.data.validate.Problem` found, not just the first.
     """
 
     exit_code = 2

@@ -27,7 +27,7 @@ Commit, under the dossier's lock:
 4. *commit*: a ``COMMITTED`` marker is written into the journal, which is then removed.
 
 Recovery (:func:`recover_dossier`, run by every transaction and by
-:func:`parley.schema.read_schema`, so by every command that reads the dossier): a
+:func:`parley.data.schema.read_schema`, so by every command that reads the dossier): a
 ``.journal.partial/`` is discarded (nothing was applied yet); a ``.journal/`` without the
 marker is rolled back (each file gets its old bytes again, files the change created are
 removed); one with the marker is rolled forward. A file that holds neither the old nor the new
@@ -316,7 +316,7 @@ def recover_dossier(folder: str | os.PathLike[str], *, quiet: bool = False, lock
     """Finish or undo a change a crash interrupted in ``folder``, printing what was done.
 
     Cheap when there is nothing to do (two ``stat`` calls, no lock). Called by every
-    transaction and by :func:`parley.schema.read_schema`. Inside this process's own running
+    transaction and by :func:`parley.data.schema.read_schema`. Inside this process's own running
     transaction it does nothing (its check reads the half-changed dossier on purpose).
 
     Raises

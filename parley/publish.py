@@ -484,8 +484,8 @@ def format_summary(result: BatchResult, reports: Path | None = None) -> str:
 
 
 def _prepare(briefing: Briefing, reports: Path, catalogue: list[dict]) -> _Job:
-    from parley.dossier import dataset_version
-    from parley.schema import read_schema
+    from parley.data.tables import dataset_version
+    from parley.data.schema import read_schema
 
     version = dataset_version(read_schema(paths.dossier_dir(briefing.dossier)))
     parameters = dict(briefing.parameters)
@@ -771,7 +771,7 @@ def _write_positions(job: dict, path: Path) -> int:
     import pandas as pd
 
     from parley.analysis import stance_matrix
-    from parley.dossier import load_dossier
+    from parley.data.dossier import load_dossier
 
     dossier = load_dossier(job.get("dossier_ref") or job["dossier"] or paths.DEFAULT_DOSSIER)
     if dossier.version != job["version"]:

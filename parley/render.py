@@ -217,8 +217,8 @@ def render_briefing(
     """
     started = time.perf_counter()
     from parley import __version__
-    from parley.dossier import dataset_version
-    from parley.schema import read_schema
+    from parley.data.tables import dataset_version
+    from parley.data.schema import read_schema
 
     source_path = resolve_notebook(notebook)
     declared = notebook_parameters(source_path)
@@ -605,7 +605,7 @@ def _dossier_sources(schema) -> list[str]:
 
     Beyond :data:`MAX_FOOTER_SOURCES` lines, the last line says how many more sources there are.
     """
-    from parley.dossier import read_raw_table
+    from parley.data.tables import read_raw_table
 
     frame, _problems = read_raw_table(schema, schema.tables["sources"])
     lines = []

@@ -347,8 +347,8 @@ def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str
 
 
 def _table_ids(dossier_path: Path, table: str, where_clause: dict | None, where: str) -> list[str]:
-    from parley.dossier import read_raw_table
-    from parley.schema import read_schema
+    from parley.data.tables import read_raw_table
+    from parley.data.schema import read_schema
 
     try:
         schema = read_schema(dossier_path)
@@ -480,7 +480,7 @@ def _resolve_dossier(value: Any, folder: Path, where: str) -> str:
 
 
 def _dossier_as_of(dossier_path: Path, where: str) -> str | None:
-    from parley.schema import read_schema
+    from parley.data.schema import read_schema
 
     try:
         return read_schema(dossier_path).options.get("as_of")

@@ -1,4 +1,4 @@
-"""Tests of parley.dossier: typed frames, version hash, source texts, raw reading of CSVs."""
+"""Tests of parley.data.dossier: typed frames, version hash, source texts, raw reading of CSVs."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parley.dossier import Dossier, dataset_version, load_dossier, read_raw_table
+from parley.data.dossier import Dossier, dataset_version, load_dossier, read_raw_table
 from parley.errors import DossierInvalid, DossierNotFound
-from parley.schema import TABLES, read_schema
+from parley.data.schema import TABLES, read_schema
 
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
@@ -109,7 +109,7 @@ def test_read_raw_table_reports_unreadable_files(tiny_copy, content, code, row):
 
 def test_source_text_keeps_crlf_so_offsets_hold(tiny_copy):
     """A seed with Windows line ends: offsets count the CR too, as the validator and ingest do."""
-    from parley.dossier import load_dossier
+    from parley.data.dossier import load_dossier
 
     dossier = load_dossier(tiny_copy, validate=False)
     source_id = dossier.sources["source_id"].iloc[0]

@@ -1,6 +1,6 @@
 """Briefings of big dossiers stay readable and small: the caps in figures, analysis and the page footer.
 
-The input is a synthetic dossier (parley.synth) big enough to pass every cap; the seed dossier stays
+The input is a synthetic dossier (parley.data.synth) big enough to pass every cap; the seed dossier stays
 below all of them, so its charts are unchanged (test_figures.py and nbval check those).
 """
 
@@ -11,11 +11,11 @@ import pytest
 
 from parley import analysis
 from parley.analysis.bargaining import side_of
-from parley.dossier import load_dossier
+from parley.data.dossier import load_dossier
 from parley.figures import create_bargaining_chart, create_quote_board, create_seat_chart
 from parley.render import MAX_FOOTER_SOURCES, _dossier_sources
-from parley.schema import read_schema
-from parley.synth import synthesize
+from parley.data.schema import read_schema
+from parley.data.synth import synthesize
 
 
 @pytest.fixture(scope="module")

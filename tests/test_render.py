@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from parley import cli
-from parley.dossier import dataset_version
+from parley.data.dossier import dataset_version
 from parley.errors import ParameterError, RenderError
 from parley.render import (
     Parameter,
@@ -25,7 +25,7 @@ from parley.render import (
     notebook_parameters,
     render_briefing,
 )
-from parley.schema import read_schema
+from parley.data.schema import read_schema
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE / "notebooks"

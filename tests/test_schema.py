@@ -1,4 +1,4 @@
-"""Tests of parley.schema, and of the data package descriptors themselves (declared once, valid)."""
+"""Tests of parley.data.schema, and of the data package descriptors themselves (declared once, valid)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from parley import paths
 from parley.errors import DossierInvalid, DossierNotFound
-from parley.schema import PACKAGE_FILE, TABLES, read_schema
+from parley.data.schema import PACKAGE_FILE, TABLES, read_schema
 
 SEED_DOSSIER = paths.PROJECT_ROOT / "data" / paths.DEFAULT_DOSSIER
 

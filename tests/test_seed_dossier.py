@@ -1,6 +1,6 @@
 """Checks of the seed dossier data/riyadh_2025, coded from the seed article.
 
-These tests hold the curated data to its promises independently of ``parley.validate``: every
+These tests hold the curated data to its promises independently of ``parley.data.validate``: every
 statement points at the exact characters of the seed, every gold quotation is covered at its gold
 offsets, keys resolve, enums hold, and the dossier carries enough substance for a briefing (actors,
 issues, events, supported judgments, deal blockers with red lines on both sides).
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from parley import load_dossier
-from parley.schema import TABLES
+from parley.data.schema import TABLES
 
 GOLD_FILE = Path(__file__).parent / "fixtures" / "gold" / "seed-quotes-gold.csv"
 GOLD_KIND = {"direct": {"direct_quote"}, "reported": {"reported_speech", "assessment"}}

@@ -1,4 +1,4 @@
-"""parley.synth and `parley synth`: the generated dossier is valid, its offsets hold, and a seed fixes every byte.
+"""parley.data.synth and `parley synth`: the generated dossier is valid, its offsets hold, and a seed fixes every byte.
 
 Dossiers here are small (a few hundred statements); the benchmark (make bench) generates the big ones.
 No timing assertions.
@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from parley.cli import main
-from parley.dossier import load_dossier
+from parley.data.dossier import load_dossier
 from parley.errors import ParameterError
-from parley.schema import TABLES, read_schema
-from parley.synth import SYNTHETIC_MARK, synthesize
-from parley.validate import validate_dossier
+from parley.data.schema import TABLES, read_schema
+from parley.data.synth import SYNTHETIC_MARK, synthesize
+from parley.data.validate import validate_dossier
 
 SEED_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "riyadh_2025" / "datapackage.json"
 

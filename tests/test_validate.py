@@ -1,4 +1,4 @@
-"""Tests of parley.validate: the bad-input corpus (tests/fixtures/bad/cases.yml) and unit checks."""
+"""Tests of parley.data.validate: the bad-input corpus (tests/fixtures/bad/cases.yml) and unit checks."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import pytest
 from clihelp import cli_in_process
 import yaml
 
-from parley.dossier import read_raw_table
+from parley.data.dossier import read_raw_table
 from parley.errors import Problem
-from parley.schema import TABLES, read_schema
-from parley.validate import CHECKS, check_dossier, validate_dossier, validate_tables
+from parley.data.schema import TABLES, read_schema
+from parley.data.validate import CHECKS, check_dossier, validate_dossier, validate_tables
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
 CASES = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ import pandas as pd
 
 from parley.analysis.evidence import known_statements
 from parley.analysis.seats import known_events
-from parley.dossier import Dossier
+from parley.data.dossier import Dossier
 
 CHANGE_COLUMNS = ["change", "actor_id", "actor", "issue_id", "issue", "before", "after", "red_line_before", "red_line_after", "statement_id", "text", "date"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parley.dossier import Dossier
+from parley.data.dossier import Dossier
 
 
 def coverage(dossier: Dossier, top_n: int = 15) -> pd.DataFrame:

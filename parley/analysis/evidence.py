@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.dossier import Dossier
+from parley.data.dossier import Dossier
 from parley.errors import ParameterError
 
 #: Columns of :func:`positions_with_evidence`, in order.

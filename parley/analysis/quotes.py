@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parley.analysis.evidence import positions_with_evidence
-from parley.dossier import Dossier
+from parley.data.dossier import Dossier
 
 
 def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int = 8, actors: list[str] | None = None, issues: list[str] | None = None) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.dossier import Dossier
+from parley.data.dossier import Dossier
 
 ROLE_ORDER = {"participant": 0, "host": 1, "excluded": 2}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parley.analysis.evidence import positions_with_evidence
-from parley.dossier import Dossier
+from parley.data.dossier import Dossier
 
 
 def latest_positions(evidence: pd.DataFrame) -> pd.DataFrame:

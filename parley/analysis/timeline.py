@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parley.analysis.seats import known_events, seats
-from parley.dossier import Dossier
+from parley.data.dossier import Dossier
 
 
 def _parties(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import click
                    "An existing folder is replaced only if it is a synthetic dossier.")
 def command(statements: int, actors: int, issues: int, seed: int, out_dir: Path | None) -> None:
     """Generate a synthetic dossier: invented source texts, actors, statements, positions, events, judgments."""
-    from parley.synth import synthesize
+    from parley.data.synth import synthesize
 
     result = synthesize(out_dir, statements=statements, actors=actors, issues=issues, seed=seed)
     counts = ", ".join(f"{n:,} {table}" for table, n in result.counts.items())

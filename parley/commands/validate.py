@@ -24,7 +24,7 @@ def command(dossier: str, as_json: bool) -> None:
       0  valid: prints one line with the version and the rows of each table
       2  problems: prints each on stderr (file, row, field, message, value), then a count
     """
-    from parley.validate import check_dossier  # pandas loads only when the command runs
+    from parley.data.validate import check_dossier  # pandas loads only when the command runs
 
     result = check_dossier(dossier)
     if as_json:

@@ -32,7 +32,7 @@ from parley.ingest.propose import Proposal, analyse_article
 from parley.fileio import dossier_transaction
 from parley.ingest.store import appended, read_csv, require_valid, validate_change
 from parley.ingest.text import check_english, read_article
-from parley.schema import read_schema
+from parley.data.schema import read_schema
 
 _SEED_NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")

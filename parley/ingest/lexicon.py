@@ -18,7 +18,7 @@ from pathlib import Path
 
 from parley import paths
 from parley.errors import DossierInvalid
-from parley.schema import read_schema
+from parley.data.schema import read_schema
 
 
 @dataclass(frozen=True)

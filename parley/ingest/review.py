@@ -22,7 +22,7 @@ from parley.ingest.ingest import slugify
 from parley.ingest.propose import KINDS
 from parley.fileio import dossier_transaction
 from parley.ingest.store import appended, read_csv, require_valid, validate_change
-from parley.schema import read_schema
+from parley.data.schema import read_schema
 
 ACTOR_KINDS = ("state", "government", "person", "organisation", "bloc", "group")
 #: A speaker whose parent is one of these kinds speaks on its behalf by default (a minister for his state).

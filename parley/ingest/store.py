@@ -63,7 +63,7 @@ def validate_change(folder: Path) -> None:
     Pass it as ``check=`` to :func:`parley.fileio.dossier_transaction`; on any problem the change
     is rolled back and :class:`DossierInvalid` names the problems.
     """
-    from parley.validate import validate_dossier
+    from parley.data.validate import validate_dossier
 
     problems = validate_dossier(folder)
     if problems:
@@ -78,7 +78,7 @@ def invalid_after_change(folder: Path, problems: list[Problem]) -> DossierInvali
 
 def require_valid(folder: Path) -> None:
     """Refuse to write into a dossier that is already invalid (its problems would hide ours)."""
-    from parley.validate import validate_dossier
+    from parley.data.validate import validate_dossier
 
     problems = validate_dossier(folder)
     if problems:

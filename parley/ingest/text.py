@@ -2,7 +2,7 @@
 
 Offsets everywhere in :mod:`parley.ingest` are code points into the exact stored text: the file's
 bytes decoded as UTF-8, nothing normalised (no newline translation, no BOM stripping), which is how
-:mod:`parley.validate` reads a seed when it checks provenance.
+:mod:`parley.data.validate` reads a seed when it checks provenance.
 
 Sentence splitting runs on a *masked* copy of the text in which the content of every quotation is
 blanked out (same length), so a full stop inside a quotation never ends the sentence that carries

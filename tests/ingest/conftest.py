@@ -11,7 +11,7 @@ def dossier(tmp_path, monkeypatch) -> TinyDossier:
     """A valid tiny dossier named ``tiny`` under a temporary ``PARLEY_DATA_DIR`` (SYNTHETIC rows)."""
     built = build_tiny_dossier(tmp_path)
     monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
-    from parley.validate import validate_dossier
+    from parley.data.validate import validate_dossier
 
     problems = validate_dossier(built.folder)
     assert problems == [], "the tiny test dossier must be valid: " + "; ".join(map(str, problems))

@@ -20,7 +20,7 @@ from ingest_support import article
 
 from parley.ingest.candidates import read_candidates
 from parley.ingest.ingest import ingest_article
-from parley.validate import validate_dossier
+from parley.data.validate import validate_dossier
 
 WIRE = article("wire_geneva.txt")
 LAVROV = "We have been very clear about this,"

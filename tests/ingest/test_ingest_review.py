@@ -9,7 +9,7 @@ from parley.errors import DossierInvalid, IngestError
 from parley.ingest.candidates import read_candidates
 from parley.ingest.ingest import ingest_article
 from parley.ingest.review import Decision, accept, edit, list_candidates, reject, review_frame
-from parley.validate import validate_dossier
+from parley.data.validate import validate_dossier
 
 WIRE = article("wire_geneva.txt")
 

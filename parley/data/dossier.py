@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +15,9 @@ import pandas as pd
 
 from parley import paths
 from parley.errors import DossierInvalid, Problem
-from parley.schema import TABLES, PackageSchema, Table, read_schema
-
-BOM = b"\xef\xbb\xbf"
-
+from parley.data.schema import TABLES, PackageSchema, Table, read_schema
+from parley.data.tables import dataset_version, read_raw_table
+from parley.data.validate import validate_tables
 
 @dataclass
 class Dossier:
@@ -91,48 +88,6 @@ class Dossier:
         return {name: len(self.table(name)) for name in TABLES}
 
 
-def dataset_version(schema: PackageSchema) -> str:
-    """Hash of the descriptor and every resource file, in a fixed order."""
-    digest = hashlib.sha256()
-    folder = schema.path.parent
-    for rel in [schema.path.name, *sorted(t.path for t in schema.tables.values())]:
-        digest.update(rel.encode())
-        digest.update(b"\0")
-        file = folder / rel
-        digest.update(file.read_bytes() if file.exists() else b"<missing>")
-        digest.update(b"\0")
-    return digest.hexdigest()[:12]
-
-
-def read_raw_table(schema: PackageSchema, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read one CSV as untyped strings (empty cells are ``""``).
-
-    Returns the frame (``None`` when the file cannot be read at all) and the problems met while
-    reading: missing file, BOM, bytes that are not UTF-8, unparsable CSV.
-    """
-    file = schema.path.parent / table.path
-    name = table.path
-    if not file.is_file():
-        return None, [Problem(name, None, None, None, f"file missing; the data package declares table {table.name!r} at {table.path}", "file-missing")]
-    data = file.read_bytes()
-    problems: list[Problem] = []
-    if data.startswith(BOM):
-        problems.append(Problem(name, 1, None, None, "starts with a UTF-8 byte-order mark; save as UTF-8 without BOM", "bom"))
-        data = data[len(BOM):]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, problems + [Problem(name, line, None, data[exc.start : exc.start + 4], f"bytes at offset {exc.start} are not UTF-8; save the file as UTF-8", "encoding")]
-    if not text.strip():
-        return None, problems + [Problem(name, None, None, None, f"file is empty; expected a header row with columns {', '.join(table.field_names)}", "empty-file")]
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, sep=",", quotechar='"', doublequote=True, engine="c")
-    except (pd.errors.ParserError, ValueError) as exc:
-        return None, problems + [Problem(name, None, None, None, f"not parsable as comma-separated CSV ({exc})", "csv-parse")]
-    return frame, problems
-
-
 def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     out = {}
     for f in table.fields:
@@ -158,7 +113,7 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
     dossier
         A dossier name under the data folder, or a path to a dossier folder.
     validate
-        Run every check of :func:`parley.validate.validate_tables` first (default). A dossier that
+        Run every check of :func:`parley.data.validate.validate_tables` first (default). A dossier that
         fails is not loaded: :class:`DossierInvalid` carries all its problems.
 
     Raises
@@ -175,8 +130,6 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
         if frame is not None:
             raw[name] = frame
     if validate:
-        from parley.validate import validate_tables  # validate imports this module
-
         problems.extend(validate_tables(schema, raw))
     if problems or len(raw) < len(TABLES):
         shown = "\n".join(f"  {p}" for p in problems[:20])

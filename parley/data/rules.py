@@ -1,62 +1,29 @@
-"""Check a dossier against its schema, its keys, its provenance and the meaning of its fields.
+"""The checks a dossier passes, in order (the registry ``CHECKS``), and the rules of meaning they use.
 
-Every check runs and every problem is reported at once, each as a :class:`parley.errors.Problem`
-naming the file, the row (as a spreadsheet shows it: header = row 1, first data row = row 2), the
-field, the bad value and what would be allowed.
-
->>> from parley.validate import validate_dossier
->>> validate_dossier("riyadh_2025")
-[]
-
-What is checked, in order (the registry ``CHECKS``):
-
-- structure: header names (missing, unknown, duplicated, a wrong delimiter), blank rows, rows with
-  more or fewer fields than the header;
-- cells: required, type (integer, number, ISO date, boolean), enum, pattern, minimum/maximum,
-  length and unique constraints, all read from ``datapackage.json``;
-- keys: primary keys unique (composite too), foreign keys resolve (an empty optional one is fine);
-- tables that may not be empty (``NONEMPTY_TABLES``);
-- provenance: every source file exists under the schema's ``seeds_dir`` with the recorded SHA-256,
-  every span (``SPANS``) lies inside its source, and every statement's text is the source text at
-  its offsets;
-- meaning: date order (``DATE_ORDER``) and judgments backed by at least one statement
-  (``COVERAGE``).
-
-The checks work on whole columns with pandas; Python loops run only over failing rows (to build
-their problems) and over sources (one file each).
+Field types, enums and keys are NOT declared here: they are read from ``datapackage.json``. What a
+Table Schema cannot express (spans into source texts, date order, coverage) is declared once below.
+Adding a check is one function decorated with :func:`check`; it reads a :class:`CheckRun` and
+appends problems.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
-import io
 import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from parley import paths
-from parley.dossier import BOM, dataset_version, read_raw_table
-from parley.errors import DossierInvalid, DossierNotFound, Problem
-from parley.schema import PACKAGE_FILE, TABLES, Field, PackageSchema, Table, read_schema
+from parley.data.scan import CheckRun, Frame
+from parley.data.schema import TABLES, Field
+from parley.errors import Problem
 
-__all__ = [
-    "CHECKS",
-    "COVERAGE",
-    "DATE_ORDER",
-    "NONEMPTY_TABLES",
-    "SPANS",
-    "Validation",
-    "check_dossier",
-    "validate_dossier",
-    "validate_tables",
-]
 
 # ---------------------------------------------------------------------------------------------
 # Rules of meaning that a Table Schema cannot express. Field types, enums and keys are NOT here:
@@ -103,239 +70,19 @@ _SUGGEST_LIMIT = 2000  # offer "did you mean" only against this many candidate k
 
 
 # ---------------------------------------------------------------------------------------------
-# Public API
-
-
-@dataclass
-class Validation:
-    """Outcome of :func:`check_dossier`: the problems, and counts and version for a summary."""
-
-    name: str
-    path: Path
-    problems: list[Problem]
-    counts: dict[str, int] = field(default_factory=dict)
-    version: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def validate_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> list[Problem]:
-    """Check a dossier and return every problem found (an empty list when it is valid).
-
-    Parameters
-    ----------
-    dossier
-        A dossier name under the data folder (``"riyadh_2025"``) or a path to a dossier folder.
-
-    Returns
-    -------
-    list of Problem
-        Sorted by file, then row. Never raises for bad data: a missing folder or a broken
-        ``datapackage.json`` is a problem too.
-    """
-    return check_dossier(dossier).problems
-
-
-def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Validation:
-    """Like :func:`validate_dossier`, also returning row counts and the dataset version.
-
-    Returns
-    -------
-    Validation
-    """
-    folder = paths.dossier_dir(dossier)
-    try:
-        schema = read_schema(folder)
-    except (DossierNotFound, DossierInvalid) as exc:
-        code = "dossier-missing" if isinstance(exc, DossierNotFound) else "descriptor"
-        located = getattr(exc, "problems", None) or [Problem(PACKAGE_FILE, None, None, None, str(exc), code)]
-        return Validation(folder.name, folder, located)
-    raw: dict[str, pd.DataFrame] = {}
-    problems: list[Problem] = []
-    for name in TABLES:
-        table = schema.tables[name]
-        frame, read_problems = read_raw_table(schema, table)
-        if frame is None and any(p.code == "csv-parse" for p in read_problems):
-            # pandas names only the first bad line; the record scan names every one of them.
-            precise = _structure_problems(table, _scan(schema, table))
-            if precise:
-                read_problems = [p for p in read_problems if p.code != "csv-parse"] + precise
-        problems.extend(read_problems)
-        if frame is not None:
-            raw[name] = frame
-    problems.extend(validate_tables(schema, raw))
-    return Validation(
-        name=folder.name,
-        path=folder,
-        problems=_sorted(problems, schema),
-        counts={name: len(frame) for name, frame in raw.items()},
-        version=dataset_version(schema),
-    )
-
-
-def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Run every check on tables already read as strings.
-
-    Parameters
-    ----------
-    schema
-        The dossier's parsed ``datapackage.json``.
-    raw
-        Table name -> frame from :func:`parley.dossier.read_raw_table` (every cell a string,
-        empty cells ``""``). Tables that could not be read are absent; their read problem is the
-        caller's to report. The CSV files are re-scanned to place each record on its row and line.
-
-    Returns
-    -------
-    list of Problem
-        Every problem found, sorted by file and row.
-    """
-    run = _Run(schema, raw)
-    for check in CHECKS:
-        check(run)
-    return _sorted(run.problems, schema)
-
-
-# ---------------------------------------------------------------------------------------------
-# Where each record sits in its file
-
-
-@dataclass
-class _Scan:
-    """Header and per-record width and first line of a CSV, as Python's csv module reads it."""
-
-    header: list[str]
-    widths: np.ndarray  # fields per data record (0 = blank line)
-    lines: np.ndarray  # file line on which each data record starts
-
-
-def _scan(schema: PackageSchema, table: Table) -> _Scan | None:
-    file = schema.path.parent / table.path
-    try:
-        data = file.read_bytes()
-        if data.startswith(BOM):
-            data = data[len(BOM):]
-        reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-        header = next(reader, None)
-        if header is None:
-            return None
-        header_end = reader.line_num
-        records = [(len(record), reader.line_num) for record in reader]
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    widths = np.fromiter((w for w, _ in records), dtype=np.int64, count=len(records))
-    ends = np.fromiter((e for _, e in records), dtype=np.int64, count=len(records))
-    starts = np.concatenate(([header_end], ends[:-1])) + 1 if len(records) else ends
-    return _Scan(header=header, widths=widths, lines=starts)
-
-
-def _structure_problems(table: Table, scan: _Scan | None) -> list[Problem]:
-    """Blank rows and rows whose field count differs from the header's."""
-    if scan is None:
-        return []
-    expected = len(scan.header)
-    problems = []
-    for index in np.flatnonzero(scan.widths != expected):
-        width, row, line = int(scan.widths[index]), int(index) + 2, int(scan.lines[index])
-        where = _line_note(row, line)
-        if width == 0:
-            problems.append(Problem(table.path, row, None, None, f"blank row; delete it{where}", "blank-row"))
-            continue
-        message = f"row has {width} fields, the header has {expected}"
-        if width > expected:
-            message += "; a value holding a comma must be wrapped in double quotes"
-        problems.append(Problem(table.path, row, None, None, message + where, "field-count"))
-    return problems
-
-
-def _line_note(row: int, line: int) -> str:
-    return "" if row == line else f" (row {row} starts on line {line} of the file)"
-
-
-# ---------------------------------------------------------------------------------------------
-# The run: frames, their row numbers, parsed values, and the problems found
-
-
-@dataclass
-class _Frame:
-    table: Table
-    frame: pd.DataFrame
-    header: list[str]
-    rows: np.ndarray  # spreadsheet row of each frame row
-    lines: np.ndarray  # file line on which each frame row starts
-    structure: list[Problem]
-    usable: bool = True  # columns line up with the schema, so cells can be checked
-    valid: dict[str, pd.Series] = field(default_factory=dict)  # field -> mask of well-typed, filled cells
-    parsed: dict[str, pd.Series] = field(default_factory=dict)  # field -> typed values
-
-    def has(self, *names: str) -> bool:
-        return self.usable and all(n in self.frame.columns and n in self.table.by_name for n in names)
-
-
-class _Run:
-    def __init__(self, schema: PackageSchema, raw: dict[str, pd.DataFrame]):
-        self.schema = schema
-        self.problems: list[Problem] = []
-        self.texts: dict[str, str] = {}  # source_id -> text of the sources that could be read
-        self.frames = {name: self._prepare(schema.tables[name], frame) for name, frame in raw.items() if name in schema.tables}
-
-    def _prepare(self, table: Table, frame: pd.DataFrame) -> _Frame:
-        n = len(frame)
-        scan = _scan(self.schema, table)
-        filled = scan.widths > 0 if scan is not None else None
-        if scan is not None and int(filled.sum()) == n and len(scan.header) == len(frame.columns):
-            positions = np.flatnonzero(filled)
-            rows, lines = positions + 2, scan.lines[positions]
-            structure = _structure_problems(table, scan)
-            header = scan.header
-        else:  # the file is not the one these frames came from: fall back to pandas' order
-            rows = lines = np.arange(n) + 2
-            structure, header = [], [str(c) for c in frame.columns]
-        # Rows wider than the header make pandas shift or drop columns: their cells are not checked.
-        usable = scan is None or not bool((scan.widths > len(scan.header)).any())
-        return _Frame(table, frame, header, rows, lines, structure, usable)
-
-    # -- reporting ----------------------------------------------------------------------------
-
-    def report(self, f: _Frame, index: int | None, field_name: str | None, value: object, message: str, code: str) -> None:
-        row = None
-        if index is not None:
-            row = int(f.rows[index])
-            message += _line_note(row, int(f.lines[index]))
-        self.problems.append(Problem(f.table.path, row, field_name, value, message, code))
-
-    def report_rows(self, f: _Frame, mask: pd.Series | np.ndarray, field_name: str | None, message: str | Callable[[int], str], code: str, values: pd.Series | None = None) -> None:
-        """One problem per True in ``mask``; ``message`` may be a function of the frame position."""
-        if values is None and field_name is not None:
-            values = f.frame[field_name]
-        for index in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            value = None if values is None else _plain(values.iloc[index])
-            text = message(int(index)) if callable(message) else message
-            self.report(f, int(index), field_name, value, text, code)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-# ---------------------------------------------------------------------------------------------
 # The checks, in order. Adding one is one decorated function.
 
-CHECKS: list[Callable[[_Run], None]] = []
+CHECKS: list[Callable[[CheckRun], None]] = []
 
 
-def check(function: Callable[[_Run], None]) -> Callable[[_Run], None]:
+def check(function: Callable[[CheckRun], None]) -> Callable[[CheckRun], None]:
     """Register a check: a function of the run that appends problems."""
     CHECKS.append(function)
     return function
 
 
 @check
-def _header(run: _Run) -> None:
+def _header(run: CheckRun) -> None:
     """Columns: wrong delimiter, duplicated, missing, unknown; then blank and ragged rows."""
     for f in run.frames.values():
         expected = f.table.field_names
@@ -365,7 +112,7 @@ def _header(run: _Run) -> None:
 
 
 @check
-def _cells(run: _Run) -> None:
+def _cells(run: CheckRun) -> None:
     """Required, type, enum, pattern, range, length and unique constraints of every field."""
     for f in run.frames.values():
         if not f.usable:
@@ -375,7 +122,7 @@ def _cells(run: _Run) -> None:
                 _check_field(run, f, spec)
 
 
-def _check_field(run: _Run, f: _Frame, spec: Field) -> None:
+def _check_field(run: CheckRun, f: Frame, spec: Field) -> None:
     column = f.frame[spec.name].astype(str)
     empty = column.eq("").to_numpy()
     constraints = spec.constraints
@@ -475,7 +222,7 @@ def _type_message(spec: Field) -> str:
     return f"not a valid {spec.type}"
 
 
-def _duplicates(run: _Run, f: _Frame, key: list[str], code: str, what: str) -> None:
+def _duplicates(run: CheckRun, f: Frame, key: list[str], code: str, what: str) -> None:
     frame = f.frame[key].astype(str)
     complete = frame.ne("").all(axis=1)
     repeated = frame.duplicated(keep="first") & complete
@@ -495,7 +242,7 @@ def _duplicates(run: _Run, f: _Frame, key: list[str], code: str, what: str) -> N
 
 
 @check
-def _primary_keys(run: _Run) -> None:
+def _primary_keys(run: CheckRun) -> None:
     """Primary keys are unique (composite keys as a whole)."""
     for f in run.frames.values():
         key = list(f.table.primary_key)
@@ -504,7 +251,7 @@ def _primary_keys(run: _Run) -> None:
 
 
 @check
-def _foreign_keys(run: _Run) -> None:
+def _foreign_keys(run: CheckRun) -> None:
     """Every filled foreign key names an existing row of the table it points to."""
     for f in run.frames.values():
         for fk in f.table.foreign_keys:
@@ -535,7 +282,7 @@ def _foreign_keys(run: _Run) -> None:
 
 
 @check
-def _nonempty(run: _Run) -> None:
+def _nonempty(run: CheckRun) -> None:
     """Tables a dossier needs hold at least one row."""
     optional = [t for t in TABLES if t not in NONEMPTY_TABLES]
     for name in NONEMPTY_TABLES:
@@ -545,7 +292,7 @@ def _nonempty(run: _Run) -> None:
 
 
 @check
-def _sources(run: _Run) -> None:
+def _sources(run: CheckRun) -> None:
     """Each source file exists in the seeds folder, is UTF-8 and has the recorded SHA-256."""
     f = run.frames.get("sources")
     if f is None or not f.has("source_id", "seed_file", "sha256"):
@@ -586,7 +333,7 @@ def _shown(path: Path) -> str:
 
 
 @check
-def _spans(run: _Run) -> None:
+def _spans(run: CheckRun) -> None:
     """Offsets lie inside their source, start before end, and quoted text equals the source there."""
     for span in SPANS:
         f = run.frames.get(span.table)
@@ -633,7 +380,7 @@ def _span_hint(text: str, source: str, start: int, end: int, span: Span) -> str:
 
 
 @check
-def _date_order(run: _Run) -> None:
+def _date_order(run: CheckRun) -> None:
     """An earlier date column never falls after its later one (said before reported)."""
     for table, earlier, later in DATE_ORDER:
         f = run.frames.get(table)
@@ -646,7 +393,7 @@ def _date_order(run: _Run) -> None:
 
 
 @check
-def _coverage(run: _Run) -> None:
+def _coverage(run: CheckRun) -> None:
     """Rows that must be backed by another table (judgments by statements) are."""
     for table, key, support_table, support_key in COVERAGE:
         f, support = run.frames.get(table), run.frames.get(support_table)
@@ -654,11 +401,3 @@ def _coverage(run: _Run) -> None:
             continue
         unsupported = f.valid[key].to_numpy() & ~f.frame[key].isin(support.frame[support_key]).to_numpy()
         run.report_rows(f, unsupported, key, f"has no supporting row in {support.table.path}; add at least one ({', '.join(support.table.primary_key)}) row for it", "unsupported")
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def _sorted(problems: Iterable[Problem], schema: PackageSchema) -> list[Problem]:
-    order = {PACKAGE_FILE: -1, **{schema.tables[name].path: i for i, name in enumerate(TABLES) if name in schema.tables}}
-    return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.file, p.row or 0))

@@ -2,7 +2,7 @@
 
 :func:`synthesize` writes a complete, self-contained dossier folder: the data package descriptor
 (the seed dossier's schema, copied, with its own name and title), its nine CSV tables, and its
-own ``seeds/`` folder of source texts. It passes :func:`parley.validate.validate_dossier`: every
+own ``seeds/`` folder of source texts. It passes :func:`parley.data.validate.validate_dossier`: every
 statement's text is the source text at its offsets, every key resolves, every judgment is
 supported.
 
@@ -44,7 +44,7 @@ import pandas as pd
 
 from parley import paths
 from parley.errors import ParameterError
-from parley.schema import PACKAGE_FILE, TABLES, read_schema
+from parley.data.schema import PACKAGE_FILE, TABLES, read_schema
 
 #: Statements per source text, on average.
 STATEMENTS_PER_SOURCE = 50

@@ -1,0 +1,148 @@
+"""Check a dossier against its schema, its keys, its provenance and the meaning of its fields.
+
+Every check runs and every problem is reported at once, each as a :class:`parley.errors.Problem`
+naming the file, the row (as a spreadsheet shows it: header = row 1, first data row = row 2), the
+field, the bad value and what would be allowed.
+
+>>> from parley.data.validate import validate_dossier
+>>> validate_dossier("riyadh_2025")
+[]
+
+What is checked, in order (the registry ``CHECKS``):
+
+- structure: header names (missing, unknown, duplicated, a wrong delimiter), blank rows, rows with
+  more or fewer fields than the header;
+- cells: required, type (integer, number, ISO date, boolean), enum, pattern, minimum/maximum,
+  length and unique constraints, all read from ``datapackage.json``;
+- keys: primary keys unique (composite too), foreign keys resolve (an empty optional one is fine);
+- tables that may not be empty (``NONEMPTY_TABLES``);
+- provenance: every source file exists under the schema's ``seeds_dir`` with the recorded SHA-256,
+  every span (``SPANS``) lies inside its source, and every statement's text is the source text at
+  its offsets;
+- meaning: date order (``DATE_ORDER``) and judgments backed by at least one statement
+  (``COVERAGE``).
+
+The checks work on whole columns with pandas; Python loops run only over failing rows (to build
+their problems) and over sources (one file each).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from parley import paths
+from parley.data.rules import CHECKS
+from parley.data.scan import CheckRun, scan_table, structure_problems
+from parley.data.tables import dataset_version, read_raw_table
+from parley.errors import DossierInvalid, DossierNotFound, Problem
+from parley.data.schema import PACKAGE_FILE, TABLES, PackageSchema, read_schema
+
+__all__ = ["Validation", "check_dossier", "validate_dossier", "validate_tables"]
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+@dataclass
+class Validation:
+    """Outcome of :func:`check_dossier`: the problems, and counts and version for a summary."""
+
+    name: str
+    path: Path
+    problems: list[Problem]
+    counts: dict[str, int] = field(default_factory=dict)
+    version: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> list[Problem]:
+    """Check a dossier and return every problem found (an empty list when it is valid).
+
+    Parameters
+    ----------
+    dossier
+        A dossier name under the data folder (``"riyadh_2025"``) or a path to a dossier folder.
+
+    Returns
+    -------
+    list of Problem
+        Sorted by file, then row. Never raises for bad data: a missing folder or a broken
+        ``datapackage.json`` is a problem too.
+    """
+    return check_dossier(dossier).problems
+
+
+def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Validation:
+    """Like :func:`validate_dossier`, also returning row counts and the dataset version.
+
+    Returns
+    -------
+    Validation
+    """
+    folder = paths.dossier_dir(dossier)
+    try:
+        schema = read_schema(folder)
+    except (DossierNotFound, DossierInvalid) as exc:
+        code = "dossier-missing" if isinstance(exc, DossierNotFound) else "descriptor"
+        located = getattr(exc, "problems", None) or [Problem(PACKAGE_FILE, None, None, None, str(exc), code)]
+        return Validation(folder.name, folder, located)
+    raw: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name in TABLES:
+        table = schema.tables[name]
+        frame, read_problems = read_raw_table(schema, table)
+        if frame is None and any(p.code == "csv-parse" for p in read_problems):
+            # pandas names only the first bad line; the record scan names every one of them.
+            precise = structure_problems(table, scan_table(schema, table))
+            if precise:
+                read_problems = [p for p in read_problems if p.code != "csv-parse"] + precise
+        problems.extend(read_problems)
+        if frame is not None:
+            raw[name] = frame
+    problems.extend(validate_tables(schema, raw))
+    return Validation(
+        name=folder.name,
+        path=folder,
+        problems=_sorted(problems, schema),
+        counts={name: len(frame) for name, frame in raw.items()},
+        version=dataset_version(schema),
+    )
+
+
+def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Run every check on tables already read as strings.
+
+    Parameters
+    ----------
+    schema
+        The dossier's parsed ``datapackage.json``.
+    raw
+        Table name -> frame from :func:`parley.data.tables.read_raw_table` (every cell a string,
+        empty cells ``""``). Tables that could not be read are absent; their read problem is the
+        caller's to report. The CSV files are re-scanned to place each record on its row and line.
+
+    Returns
+    -------
+    list of Problem
+        Every problem found, sorted by file and row.
+    """
+    run = CheckRun(schema, raw)
+    for check in CHECKS:
+        check(run)
+    return _sorted(run.problems, schema)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _sorted(problems: Iterable[Problem], schema: PackageSchema) -> list[Problem]:
+    order = {PACKAGE_FILE: -1, **{schema.tables[name].path: i for i, name in enumerate(TABLES) if name in schema.tables}}
+    return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.file, p.row or 0))
