@@ -44,7 +44,7 @@ def command(articles, dossier, title, outlet, published, url, author, source_id,
     """
     from tqdm import tqdm
 
-    from parley.ingest.ingest import ingest_article
+    from parley.review.intake import ingest_article
 
     if len(articles) > 1 and (title or url or source_id or author):
         raise IngestError("--title, --url, --author and --source-id describe one article; ingest several articles without them")

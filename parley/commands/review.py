@@ -22,7 +22,7 @@ def command() -> None:
     parley review reject ID... [--note ...]  remembered: never proposed again
     parley review edit ID [--start N ...]    fix span, speaker, issues or stance first
 
-    Ids may be shortened to a unique prefix. In a notebook, parley.ingest.review.review_frame()
+    Ids may be shortened to a unique prefix. In a notebook, parley.review.decisions.review_frame()
     shows the same queue as a table.
     """
 
@@ -34,7 +34,7 @@ def command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def list_command(dossier: str, status: str, source_id: str | None, as_json: bool) -> None:
     """List candidates of the review queue."""
-    from parley.ingest.review import list_candidates
+    from parley.review.decisions import list_candidates
 
     rows = list_candidates(dossier, None if status == "all" else status, source_id)
     if as_json:
@@ -55,8 +55,8 @@ def list_command(dossier: str, status: str, source_id: str | None, as_json: bool
 @click.argument("candidate_id")
 def show_command(dossier: str, candidate_id: str) -> None:
     """Show one candidate with the text around it."""
-    from parley.ingest.candidates import find
-    from parley.ingest.review import _folder, _source_texts, read_candidates
+    from parley.review.queue import find
+    from parley.review.decisions import _folder, _source_texts, read_candidates
 
     folder = _folder(dossier)
     row = find(read_candidates(folder), candidate_id)
@@ -85,7 +85,7 @@ def show_command(dossier: str, candidate_id: str) -> None:
 @click.option("--note", default="", help="Reviewer's note, kept with the statement.")
 def accept_command(dossier, candidate_ids, speaker, new_actor, actor_kind, on_behalf_of, issues, stance, red_line, condition, date_said, date_reported, coder, note) -> None:
     """Accept candidates into statements.csv and positions.csv (validated; all or nothing)."""
-    from parley.ingest.review import Decision, accept
+    from parley.review.decisions import Decision, accept
 
     decision = Decision(
         speaker=speaker,
@@ -111,7 +111,7 @@ def accept_command(dossier, candidate_ids, speaker, new_actor, actor_kind, on_be
 @click.option("--note", default="", help="Why (kept in the queue).")
 def reject_command(dossier: str, candidate_ids: tuple[str, ...], note: str) -> None:
     """Reject candidates; they stay in the queue so they are never proposed again."""
-    from parley.ingest.review import reject
+    from parley.review.decisions import reject
 
     for candidate_id in reject(dossier, list(candidate_ids), note):
         click.echo(f"rejected: {candidate_id}")
@@ -132,7 +132,7 @@ def reject_command(dossier: str, candidate_ids: tuple[str, ...], note: str) -> N
 @click.option("--reopen", is_flag=True, help="Set a rejected candidate back to pending.")
 def edit_command(dossier, candidate_id, char_start, char_end, kind, speaker_id, new_actor, issues, stance, red_line, reviewer_note, reopen) -> None:
     """Edit a pending (or rejected) candidate before deciding."""
-    from parley.ingest.review import edit
+    from parley.review.decisions import edit
 
     row = edit(
         dossier,

@@ -1,4 +1,8 @@
-"""From article to review queue: quotations, speakers, proposals, review and evaluation.
+"""From article text to proposals: quotations, speakers, reported statements, evaluation.
+
+Pure functions of a text and a dossier's lexicon: nothing here writes a file. What happens to a
+proposal next (the review queue, accept/reject/edit, all-or-nothing writes) is
+:mod:`parley.review`.
 
 Modules, in the order data flows through them:
 
@@ -12,9 +16,6 @@ Modules, in the order data flows through them:
   each quotation, reported statements;
 - :mod:`~parley.ingest.propose`: :func:`propose_statements`, the extractor's entry point, adding
   dossier speakers, issue and stance suggestions;
-- :mod:`~parley.ingest.candidates`, :mod:`~parley.ingest.ingest`, :mod:`~parley.ingest.review`:
-  the review queue (``<dossier>/candidates.csv``), ``ingest_article`` and accept/reject/edit;
-- :mod:`~parley.ingest.store`: atomic, validated, all-or-nothing writes;
 - :mod:`~parley.ingest.evaluate`: scores against a gold annotation (``parley eval-extract``).
 
 Rule-based by design: no model to download, and about 10 ms per 800-word article.

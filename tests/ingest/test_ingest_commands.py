@@ -9,7 +9,7 @@ import pytest
 from clihelp import cli_in_process
 from ingest_support import GOLD, SEED_ARTICLE, SEED_GOLD, article
 
-from parley.ingest.candidates import read_candidates
+from parley.review.queue import read_candidates
 
 
 def run_cli(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:

@@ -18,8 +18,8 @@ import textwrap
 import pytest
 from ingest_support import article
 
-from parley.ingest.candidates import read_candidates
-from parley.ingest.ingest import ingest_article
+from parley.review.queue import read_candidates
+from parley.review.intake import ingest_article
 from parley.data.validate import validate_dossier
 
 WIRE = article("wire_geneva.txt")
@@ -50,7 +50,7 @@ KILLER = textwrap.dedent(
     if point == "journal":      # while writing the journal: before the Nth new-bytes file
         wrap("_write_synced", lambda args: args[0].name.endswith(".new"))
     elif point == "apply":      # before the Nth file of the dossier is replaced (wherever it is written from)
-        import parley.ingest.store as store
+        import parley.review.store as store
         outside_journal = lambda args: ".journal" not in str(args[0])
         wrap("write_atomic", outside_journal)
         if hasattr(store, "write_atomic"):

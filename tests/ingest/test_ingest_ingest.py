@@ -1,4 +1,4 @@
-"""parley.ingest.ingest and candidates: seeds, sources, the review queue, and bad input."""
+"""parley.review.intake and candidates: seeds, sources, the review queue, and bad input."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from ingest_support import article
 
 from parley.errors import DossierInvalid, IngestError
-from parley.ingest.candidates import FIELDS, candidate_id, read_candidates
-from parley.ingest.ingest import ingest_article
+from parley.review.queue import FIELDS, candidate_id, read_candidates
+from parley.review.intake import ingest_article
 
 WIRE = article("wire_geneva.txt")
 

@@ -1,4 +1,4 @@
-"""parley.ingest.review: the review round trip, end to end, on a temporary dossier."""
+"""parley.review.decisions: the review round trip, end to end, on a temporary dossier."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from ingest_support import article
 
 from parley.errors import DossierInvalid, IngestError
-from parley.ingest.candidates import read_candidates
-from parley.ingest.ingest import ingest_article
-from parley.ingest.review import Decision, accept, edit, list_candidates, reject, review_frame
+from parley.review.queue import read_candidates
+from parley.review.intake import ingest_article
+from parley.review.decisions import Decision, accept, edit, list_candidates, reject, review_frame
 from parley.data.validate import validate_dossier
 
 WIRE = article("wire_geneva.txt")

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from parley import paths
 from parley.errors import IngestError
-from parley.ingest.candidates import STATUSES, candidates_bytes, candidates_path, find, read_candidates
-from parley.ingest.ingest import slugify
+from parley.review.queue import STATUSES, candidates_bytes, candidates_path, find, read_candidates
+from parley.review.intake import slugify
 from parley.ingest.propose import KINDS
 from parley.fileio import dossier_transaction
-from parley.ingest.store import appended, read_csv, require_valid, validate_change
+from parley.review.store import appended, read_csv, require_valid, validate_change
 from parley.data.schema import read_schema
 
 ACTOR_KINDS = ("state", "government", "person", "organisation", "bloc", "group")

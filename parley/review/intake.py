@@ -26,11 +26,11 @@ from pathlib import Path
 
 from parley import paths
 from parley.errors import IngestError
-from parley.ingest.candidates import candidates_bytes, candidates_path, read_candidates, row_from_proposal
+from parley.review.queue import candidates_bytes, candidates_path, read_candidates, row_from_proposal
 from parley.ingest.lexicon import load_lexicon
 from parley.ingest.propose import Proposal, analyse_article
 from parley.fileio import dossier_transaction
-from parley.ingest.store import appended, read_csv, require_valid, validate_change
+from parley.review.store import appended, read_csv, require_valid, validate_change
 from parley.ingest.text import check_english, read_article
 from parley.data.schema import read_schema
 

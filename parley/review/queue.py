@@ -16,7 +16,7 @@ from pathlib import Path
 
 from parley.errors import DossierInvalid, IngestError
 from parley.ingest.propose import KINDS, Proposal
-from parley.ingest.store import csv_bytes, read_csv
+from parley.review.store import csv_bytes, read_csv
 
 FILE_NAME = "candidates.csv"
 STATUSES = ("pending", "accepted", "rejected")
