@@ -308,7 +308,7 @@ def measure_requests(bench: Bench, pages: list[tuple[str, Path]], work: Path) ->
 
 
 def _render_job(job: tuple[str, str]) -> float:
-    from parley.render import render_briefing
+    from parley.report.render import render_briefing
 
     notebook, out_dir = job
     return render_briefing(notebook, out_dir=out_dir, progress=False).seconds

@@ -2,7 +2,7 @@
 
 For teams that outgrow one machine: Airflow's workers spread the briefings, each task calling
 the same entry point as ``parley run`` (:func:`parley.publish.run_briefing`: render with
-:func:`parley.render.render_briefing`, check it is whole, publish atomically under the output's
+:func:`parley.report.render.render_briefing`, check it is whole, publish atomically under the output's
 lock, record the run). The catalogue task rebuilds ``reports/index.html`` once all briefings are
 done, whether they succeeded or not.
 

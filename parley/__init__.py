@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # Heavy entry points load on first use, keeping `import parley` fast in kernels.
     if name == "render_briefing":
-        from parley.render import render_briefing
+        from parley.report.render import render_briefing
 
         return render_briefing
     if name == "validate_dossier":

@@ -8,7 +8,7 @@ then for every briefing
    become the notebook's ``baseline`` and whose as-of its ``since``;
 2. skips it when the published run had exactly the same inputs (notebook, parameters, dataset
    version, package code): re-running is idempotent;
-3. renders it in a worker process with :func:`parley.render.render_briefing` into a staging
+3. renders it in a worker process with :func:`parley.report.render.render_briefing` into a staging
    folder ``reports/.staging/<pid>/<name>/`` (a kernel that never started is retried once);
 4. checks it is whole (:func:`check_whole`): every code cell after the parameters produced
    its output, no error, and the page draws as many charts as the notebook made;
@@ -311,7 +311,7 @@ def check_whole(ipynb: str | os.PathLike[str], html: str | os.PathLike[str]) -> 
     code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
     start = next((i + 1 for i, cell in enumerate(code_cells) if "parameters" in cell.metadata.get("tags", [])), 0)
     n_charts = 0
-    number = 0  # counted as parley.render counts: the injected parameters cell is not a cell of the notebook
+    number = 0  # counted as parley.report.render counts: the injected parameters cell is not a cell of the notebook
     for position, cell in enumerate(code_cells, start=1):
         outputs = cell.get("outputs", [])
         n_charts += sum(1 for output in outputs if PLOTLY_MIMETYPE in output.get("data", {}))
@@ -692,7 +692,7 @@ def stage_briefing(job: dict) -> dict:
     kernels, papermill #511) is retried once. Besides the page and notebook, the stance matrix
     the briefing showed is written as ``positions.csv``.
     """
-    from parley.render import render_briefing
+    from parley.report.render import render_briefing
 
     stage = Path(job["stage"])
     out = stage / "out"

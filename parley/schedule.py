@@ -233,7 +233,7 @@ def expand_spec(spec: Spec | str | os.PathLike[str], *, today: dt.date | str | N
 
 
 def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt.date, as_of_override: str | None) -> list[Briefing]:
-    from parley.render import describe_parameters, notebook_parameters
+    from parley.report.render import describe_parameters, notebook_parameters
 
     notebook = _resolve_notebook(entry["notebook"], spec.folder, label)
     try:
@@ -450,7 +450,7 @@ def _check_type(value: Any, declared, where: str) -> Any:
 
 
 def _resolve_notebook(value: str, folder: Path, label: str) -> Path:
-    from parley.render import resolve_notebook
+    from parley.report.render import resolve_notebook
 
     text = value.strip()
     candidate = Path(text)

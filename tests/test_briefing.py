@@ -13,8 +13,9 @@ import pytest
 from analysis_fixtures import SEED_DIR, TINY_TEXT, figure_strings, load, set_cells
 
 import parley.briefing as pb
+from parley.report import sections
 from parley import analysis
-from parley.display import HTMLBlock, Table
+from parley.report.display import HTMLBlock, Table
 from parley.errors import DossierNotFound, ParameterError
 
 SCRIPT = "<script>alert(1)</script>"
@@ -34,9 +35,9 @@ RETURNS = {"HTMLBlock": HTMLBlock, "Table": Table, "go.Figure": go.Figure}
 
 
 def _sections() -> dict[str, object]:
-    """Public functions of parley.briefing that take a Briefing."""
+    """Public functions of parley.briefing that take a BriefingView."""
     return {name: f for name, f in inspect.getmembers(pb, inspect.isfunction)
-            if f.__module__ == pb.__name__ and not name.startswith("_") and list(inspect.signature(f).parameters) == ["b"]}
+            if f.__module__ == sections.__name__ and not name.startswith("_") and list(inspect.signature(f).parameters) == ["b"]}
 
 
 def _html(output) -> str:
@@ -274,7 +275,7 @@ def test_dataset_qa_sections(plain):
 def test_verification_names_the_statements_that_fail(tiny_copy):
     set_cells(tiny_copy, "statements", "statement_id", "s2", text="a line that reflects the facts on the ground!")
     dossier = load(tiny_copy)  # the validator would refuse this copy: build the briefing by hand
-    block = pb.verification(pb.Briefing(dossier, pd.Timestamp("2025-03-03")))
+    block = pb.verification(pb.BriefingView(dossier, pd.Timestamp("2025-03-03")))
     assert repr(block) == "1 of 3 statements do not match their source: s2"
     assert 'class="parley-alert"' in _html(block)
 
@@ -302,7 +303,7 @@ def hostile(tiny_copy):
 @pytest.mark.parametrize(("subject", "names"), [({}, PLAIN + QA), ({"actor": "southland"}, ACTOR), ({"issue": "border_line"}, ISSUE)],
                          ids=["briefing", "actor", "issue"])
 def test_no_section_lets_markup_through(hostile, subject, names):
-    briefing = pb.Briefing(hostile, pd.Timestamp("2025-03-03"), since=pd.Timestamp("2025-03-02"), **subject)
+    briefing = pb.BriefingView(hostile, pd.Timestamp("2025-03-03"), since=pd.Timestamp("2025-03-02"), **subject)
     shown_escaped = False
     for name in names:
         output = getattr(pb, name)(briefing)
@@ -314,7 +315,7 @@ def test_no_section_lets_markup_through(hostile, subject, names):
 
 
 def test_key_quote_card_escapes_a_hostile_quote(hostile):
-    block = pb.key_quotes(pb.Briefing(hostile, pd.Timestamp("2025-03-03")))
+    block = pb.key_quotes(pb.BriefingView(hostile, pd.Timestamp("2025-03-03")))
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in _html(block)
     assert "<script" not in _html(block)
     assert SCRIPT in repr(block)  # the text twin is plain text, not HTML

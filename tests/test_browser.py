@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from parley import paths
-from parley.render import render_briefing
+from parley.report.render import render_briefing
 
 from test_render import TINY_NB, isolate
 

@@ -1,11 +1,11 @@
-"""Tests for parley.display: escaped HTML tables and blocks, each with a plain-text twin."""
+"""Tests for parley.report.display: escaped HTML tables and blocks, each with a plain-text twin."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from parley.display import HTMLBlock, Table, bullets, esc, one_line
+from parley.report.display import HTMLBlock, Table, bullets, esc, one_line
 
 SCRIPT = "<script>alert(1)</script>"
 

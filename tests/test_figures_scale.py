@@ -13,7 +13,7 @@ from parley import analysis
 from parley.analysis.bargaining import side_of
 from parley.data.dossier import load_dossier
 from parley.figures import create_bargaining_chart, create_quote_board, create_seat_chart
-from parley.render import MAX_FOOTER_SOURCES, _dossier_sources
+from parley.report.render import MAX_FOOTER_SOURCES, _dossier_sources
 from parley.data.schema import read_schema
 from parley.data.synth import synthesize
 

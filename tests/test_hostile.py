@@ -28,7 +28,8 @@ import plotly.graph_objects as go
 import pytest
 
 import parley.briefing as pb
-from parley.display import HTMLBlock
+from parley.report import sections
+from parley.report.display import HTMLBlock
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -75,13 +76,13 @@ def test_hostile_fixture_is_what_it_claims() -> None:
 # --- 2. every section escapes ----------------------------------------------------------------
 
 def _sections() -> list[str]:
-    """Public section functions of parley.briefing: ``def name(b: Briefing)``."""
+    """Public section functions of parley.briefing: ``def name(b: BriefingView)``."""
     names = []
     for name, function in inspect.getmembers(pb, inspect.isfunction):
-        if name.startswith("_") or function.__module__ != pb.__name__:
+        if name.startswith("_") or function.__module__ != sections.__name__:
             continue
         parameters = list(inspect.signature(function).parameters.values())
-        if len(parameters) == 1 and parameters[0].annotation in ("Briefing", pb.Briefing):
+        if len(parameters) == 1 and parameters[0].annotation in ("BriefingView", pb.BriefingView):
             names.append(name)
     return sorted(names)
 
@@ -104,7 +105,7 @@ def _applies(view: str, section: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def briefings() -> dict[str, pb.Briefing]:
+def briefings() -> dict[str, pb.BriefingView]:
     return {view: pb.open_briefing(str(HOSTILE), **arguments) for view, arguments in VIEWS.items()}
 
 
@@ -213,7 +214,7 @@ INSPECT_SCRIPT = """([longStart, unbroken]) => {
         width: width,
         long_quote: blockOf(longStart),
         unbroken: blockOf(unbroken),
-        blocks: {  // the hand-built HTML sections (escaped by parley.display.esc, not by pandas)
+        blocks: {  // the hand-built HTML sections (escaped by parley.report.display.esc, not by pandas)
             quotes: [...document.querySelectorAll('.parley-quotes')].map(e => e.innerText).join('\\n'),
             facts: [...document.querySelectorAll('.parley-facts')].map(e => e.innerText).join('\\n'),
             lists: [...document.querySelectorAll('.parley-list')].map(e => e.innerText).join('\\n'),
@@ -226,8 +227,8 @@ INSPECT_SCRIPT = """([longStart, unbroken]) => {
 
 @pytest.fixture(scope="module")
 def rendered_pages(tmp_path_factory) -> dict:
-    """Each notebook rendered by ``parley.render.render_briefing`` from the hostile dossier."""
-    from parley.render import render_briefing
+    """Each notebook rendered by ``parley.report.render.render_briefing`` from the hostile dossier."""
+    from parley.report.render import render_briefing
 
     root = tmp_path_factory.mktemp("hostile-render")
     with pytest.MonkeyPatch.context() as mp:

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from parley import paths
-from parley.notebooks import NOTEBOOKS
+from parley.report.notebooks import NOTEBOOKS
 
 ROOT = paths.PROJECT_ROOT
 PLOTLY = "application/vnd.plotly.v1+json"

@@ -14,8 +14,8 @@ import nbformat
 import pytest
 
 from parley import paths
-from parley.notebooks import NOTEBOOKS
-from parley.render import render_briefing
+from parley.report.notebooks import NOTEBOOKS
+from parley.report.render import render_briefing
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -1,4 +1,4 @@
-"""parley.png: chart file names, and real PNGs through kaleido and Debian's Chromium."""
+"""parley.report.png: chart file names, and real PNGs through kaleido and Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import plotly.express as px
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from parley.png import PLOTLY_MIMETYPE, chart_files, slug, write_pngs
+from parley.report.png import PLOTLY_MIMETYPE, chart_files, slug, write_pngs
 
 
 def _figure(title=None) -> dict:

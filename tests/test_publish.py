@@ -93,7 +93,7 @@ def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, tiny_dir_module):
     """One real render of the fixture notebook: (executed notebook, page)."""
-    from parley.render import render_briefing
+    from parley.report.render import render_briefing
 
     out = tmp_path_factory.mktemp("rendered")
     with pytest.MonkeyPatch.context() as patch:

@@ -18,7 +18,7 @@ import pytest
 from parley import cli
 from parley.data.dossier import dataset_version
 from parley.errors import ParameterError, RenderError
-from parley.render import (
+from parley.report.render import (
     Parameter,
     _check_kernel,
     coerce_parameter,

@@ -1,4 +1,4 @@
-"""The parley nbconvert template and its preprocessor (parley.export), on hand-made executed notebooks.
+"""The parley nbconvert template and its preprocessor (parley.report.export), on hand-made executed notebooks.
 
 No kernel runs here: notebooks are built with nbformat and given outputs as a kernel would
 (Plotly figures as ``application/vnd.plotly.v1+json``, DataFrames as ``text/html``).
@@ -21,7 +21,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from parley import paths
-from parley.export import PLOTLY_MIMETYPE, export_html, sanitize_html, script_safe_json
+from parley.report.export import PLOTLY_MIMETYPE, export_html, sanitize_html, script_safe_json
 
 HOSTILE = "<script>alert(1)</script>"
 BREAKOUT = "</script><script>alert(2)</script><!--"
@@ -250,7 +250,7 @@ def test_csp_allows_exactly_the_inline_scripts(page):
 
 
 def test_partial_bundle_when_fetched(page_resources):
-    from parley import assets
+    from parley.report import assets
 
     expected = assets.choose_bundle({"bar", "histogram2d"}).name
     assert page_resources["parley"]["bundle"] == expected

@@ -28,7 +28,7 @@ import click
 def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, quiet):
     """Execute NOTEBOOK (briefing, actor_profile, issue_brief, dataset_qa, or a path) and write its HTML."""
     from parley.errors import ParameterError
-    from parley.render import check_iso_date, coerce_parameter, load_yaml, notebook_parameters, render_briefing, resolve_notebook
+    from parley.report.render import check_iso_date, coerce_parameter, load_yaml, notebook_parameters, render_briefing, resolve_notebook
 
     source = resolve_notebook(notebook)
     declared = notebook_parameters(source)
@@ -54,7 +54,7 @@ def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png
         err=True,
     )
     if png_dir is not None:
-        from parley.png import write_pngs
+        from parley.report.png import write_pngs
 
         for path in write_pngs(rendered.ipynb, png_dir):
             click.echo(f"wrote {path}", err=True)

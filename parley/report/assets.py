@@ -4,7 +4,7 @@ Every briefing inlines plotly.js once, so the page opens offline and makes no re
 wheel ships the full bundle (``plotly/package_data/plotly.min.js``, about 4.8 MB). npm publishes
 partial bundles of the same plotly.js version; ``plotly.js-cartesian-dist-min`` holds the traces a
 briefing draws (bar, scatter, heatmap, box, histogram, pie, ...) in about 1.5 MB. We never commit
-it: ``python -m parley.assets fetch`` (run by ``make setup``) downloads it at the version of the
+it: ``python -m parley.report.assets fetch`` (run by ``make setup``) downloads it at the version of the
 installed wheel, checks its integrity against the registry's ``dist.integrity`` and stores it in
 the git-ignored ``briefing_templates/parley/static/vendor/``.
 
@@ -13,8 +13,8 @@ bundle otherwise, or when the partial bundle was never fetched.
 
 Command line::
 
-    python -m parley.assets fetch [--force]   # download and verify the partial bundle
-    python -m parley.assets status            # what is installed, and the bundle sizes
+    python -m parley.report.assets fetch [--force]   # download and verify the partial bundle
+    python -m parley.report.assets status            # what is installed, and the bundle sizes
 """
 
 from __future__ import annotations
@@ -304,8 +304,8 @@ def status() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m parley.assets fetch|status``."""
-    parser = argparse.ArgumentParser(prog="python -m parley.assets", description=__doc__.split("\n\n")[0])
+    """``python -m parley.report.assets fetch|status``."""
+    parser = argparse.ArgumentParser(prog="python -m parley.report.assets", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="action", required=True)
     fetch_parser = sub.add_parser("fetch", help="download and verify the plotly.js partial bundle from npm")
     fetch_parser.add_argument("--force", action="store_true", help="download again even if it is stored")
@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(fetch(force=args.force, kind=kind))
             except AssetError as exc:
                 failed += 1
-                print(f"parley.assets: {exc}; pages needing the {kind} bundle will inline a larger one instead", file=sys.stderr)
+                print(f"parley.report.assets: {exc}; pages needing the {kind} bundle will inline a larger one instead", file=sys.stderr)
         return 1 if failed else 0
     print(json.dumps(status(), indent=2))
     return 0

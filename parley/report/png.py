@@ -57,7 +57,7 @@ def write_pngs(notebook: str | os.PathLike[str] | nbformat.NotebookNode, out_dir
     Parameters
     ----------
     notebook
-        An executed notebook (path or node), e.g. :attr:`parley.render.Rendered.ipynb`.
+        An executed notebook (path or node), e.g. :attr:`parley.report.render.Rendered.ipynb`.
     out_dir
         Folder for the images; created if missing.
     scale

@@ -1,6 +1,6 @@
 """The shipped notebooks: their registry, and ``refresh`` to store fresh outputs on purpose.
 
-``python -m parley.notebooks refresh [NAME ...]`` (``make refresh-notebooks``) executes each
+``python -m parley.report.notebooks refresh [NAME ...]`` (``make refresh-notebooks``) executes each
 notebook with its default parameters and writes it back with its outputs, normalised so the only
 changes in the diff are real changes of output. nbval then checks every run against them.
 """
@@ -59,7 +59,7 @@ def refresh(names: list[str] | None = None, kernel_name: str = "python3") -> lis
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m parley.notebooks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m parley.report.notebooks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("refresh", help="execute notebooks with default parameters and store their outputs")
     run.add_argument("names", nargs="*", metavar="NAME", help=f"notebooks to refresh (default all: {', '.join(NOTEBOOKS)})")

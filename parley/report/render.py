@@ -11,7 +11,7 @@ only call it. In one process it
    not enough: a ``sys.exit(0)`` in a cell stops the run "successfully"), and charts are there
    when the notebook draws charts;
 4. normalises the run record (no timestamps, no random ids) and exports the page with
-   :func:`parley.export.export_html`;
+   :func:`parley.report.export.export_html`;
 5. publishes ``<name>.html`` and the executed ``<name>.ipynb`` into
    ``reports/<dossier>/<as_of>/`` atomically (temporary file in the same folder, then
    ``os.replace``).
@@ -287,7 +287,7 @@ def render_briefing(
         page_nb = copy.deepcopy(executed)
         page_nb.metadata["parley"]["generated_at"] = _now()
         try:
-            from parley.export import export_html
+            from parley.report.export import export_html
 
             page, resources = export_html(page_nb, name)
         except Exception as exc:  # nbconvert/jinja raise many types; all mean "no page"
@@ -591,7 +591,7 @@ def _display_path(path: Path) -> str:
 
 
 def _first_h1(nb) -> str | None:
-    from parley.export import first_h1
+    from parley.report.export import first_h1
 
     return first_h1(nb)
 

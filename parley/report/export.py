@@ -2,7 +2,7 @@
 
 The template lives in ``briefing_templates/parley/``; its ``conf.json`` registers
 :class:`BriefingPreprocessor`, so the same page comes out of :func:`export_html` (what
-:func:`parley.render.render_briefing` calls) and of plain nbconvert::
+:func:`parley.report.render.render_briefing` calls) and of plain nbconvert::
 
     jupyter nbconvert --to html --template parley \\
         --TemplateExporter.extra_template_basedirs=briefing_templates notebook.ipynb
@@ -18,7 +18,7 @@ The preprocessor works on nbconvert's copy of the notebook, never on the run rec
 - cleans every HTML and Markdown output through an allow-list (tables, text, links; no script,
   style, iframe, image or event handler), drops JavaScript and widget outputs and stderr streams;
 - collects the h2/h3 headings for the table of contents, with the ids nbconvert gives them;
-- picks the plotly.js bundle for the page's trace types (:mod:`parley.assets`) and computes the
+- picks the plotly.js bundle for the page's trace types (:mod:`parley.report.assets`) and computes the
   Content-Security-Policy hashes of the page's two scripts, so the browser itself refuses any
   other script and any network request.
 """
@@ -178,7 +178,7 @@ class BriefingPreprocessor(Preprocessor):
     """
 
     def preprocess(self, nb, resources):
-        from parley.assets import choose_bundle
+        from parley.report.assets import choose_bundle
 
         title = page_title(nb, resources)
         self._drop_title_heading(nb, title)

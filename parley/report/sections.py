@@ -1,0 +1,427 @@
+"""Briefing sections: what each notebook cell calls.
+
+A notebook opens a :class:`parley.report.view.BriefingView` with
+:func:`parley.report.view.open_briefing` (checks every parameter, loads and validates the
+dossier) and then calls one section function per cell. Each section returns
+something the notebook displays: a Plotly figure, a :class:`parley.report.display.Table`, or an
+:class:`parley.report.display.HTMLBlock`. Sections compute nothing themselves beyond picking rows; the
+numbers come from :mod:`parley.analysis` and the charts from :mod:`parley.figures`.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from parley import analysis, figures
+from parley.report.display import HTMLBlock, Table, bullets, esc, one_line
+from parley.figures.theme import stance_label
+
+if TYPE_CHECKING:  # the view imports this module (its repr is the header section)
+    from parley.report.view import BriefingView
+
+__all__ = [
+    "header",
+    "bluf",
+    "key_judgments",
+    "seat_chart",
+    "stance_heatmap",
+    "stance_table",
+    "bargaining_chart",
+    "bargaining_table",
+    "red_lines_table",
+    "deal_blockers_table",
+    "alignment_chart",
+    "alignment_table",
+    "timeline_chart",
+    "watch_list",
+    "key_quotes",
+    "quote_board",
+    "what_changed",
+    "changes_table",
+    "stance_shift_chart",
+    "sources_appendix",
+    "actor_card",
+    "actor_positions",
+    "actor_issue_chart",
+    "actor_events",
+    "issue_card",
+    "issue_positions",
+    "issue_judgments",
+    "table_counts",
+    "coverage_chart",
+    "review_status",
+    "verification",
+    "gaps",
+    "new_statements_table",
+]
+
+# --- shared sections -------------------------------------------------------------------------
+
+def header(b: BriefingView) -> HTMLBlock:
+    """Dossier, view date, comparison date, data version and table counts."""
+    counts = b.dossier.counts()
+    facts = [
+        ("Dossier", f"{b.dossier.title} ({b.dossier.id})"),
+        ("As of", f"{b.as_of:%Y-%m-%d}"),
+        ("Compared with", f"{b.since:%Y-%m-%d}" if b.since is not None else ("previous run" if b.baseline is not None else "—")),
+        ("Data version", b.dossier.version),
+        ("Holds", f"{counts['statements']} statements, {counts['positions']} positions, {counts['actors']} actors, {counts['issues']} issues, {counts['events']} events, {counts['sources']} sources"),
+    ]
+    if b.actor:
+        facts.insert(1, ("Actor", f"{b.name_of(b.actor)} ({b.actor})"))
+    if b.issue:
+        facts.insert(1, ("Issue", f"{b.issue_label(b.issue)} ({b.issue})"))
+    markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
+    return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
+
+
+def _names(b: BriefingView, ids: list[str]) -> str:
+    """Actors named by party: "United States (Marco Rubio), Russia (Sergei Lavrov)"."""
+    parties = analysis.party_of(b.dossier.actors)
+    grouped: dict[str, list[str]] = {}
+    for actor_id in ids:
+        party = parties.get(actor_id, actor_id)
+        grouped.setdefault(party, [])
+        if party != actor_id:
+            grouped[party].append(b.name_of(actor_id))
+    parts = [b.name_of(party) + (f" ({', '.join(people)})" if people else "") for party, people in grouped.items()]
+    return ", ".join(parts) or "nobody recorded"
+
+
+def _judgments(b: BriefingView) -> pd.DataFrame:
+    """Judgments made on or before the as-of date: a view of an earlier date must not show a later judgment."""
+    judgments = b.dossier.judgments
+    return judgments.loc[judgments["as_of"].isna() | (judgments["as_of"] <= b.as_of)]
+
+
+def bluf(b: BriefingView) -> HTMLBlock:
+    """Bottom line up front: who met and who was left out, red lines, blockers, what is next, top judgment."""
+    items = []
+    if b.table_event:
+        event = b.dossier.events.set_index("event_id").loc[b.table_event]
+        date = f" on {event['date']:%Y-%m-%d}" if pd.notna(event["date"]) else ""
+        items.append(f"<strong>{esc(_names(b, b.parties['participant']))}</strong> met at {esc(event['title'])}{esc(date)}"
+                     + (f", hosted by {esc(_names(b, b.parties['host']))}" if b.parties["host"] else "")
+                     + (f"; <strong>{esc(_names(b, b.parties['excluded']))}</strong> were left out." if b.parties["excluded"] else "."))
+    lines = analysis.red_lines(b.matrix)
+    if len(lines):
+        sample = "; ".join(f"{r.actor} on {r.issue}" for r in lines.head(3).itertuples())
+        items.append(f"<strong>{len(lines)} red line(s)</strong> on the record: {esc(sample)}.")
+    if len(b.blockers):
+        top = b.blockers.iloc[0]
+        items.append(f"<strong>{len(b.blockers)} deal blocker(s)</strong>; the widest: {esc(top['holder'])}'s red line on {esc(top['issue'])} "
+                     f"({esc(stance_label(top['holder_stance']))}) against {esc(top['demander'])} ({esc(stance_label(top['demander_stance']))}).")
+    watch = analysis.watch_list(b.dossier, b.as_of)
+    if len(watch):
+        items.append(f"<strong>Watch:</strong> {esc('; '.join(watch['title'].head(4)))}.")
+    judgments = _judgments(b).sort_values("rank")
+    if len(judgments):
+        top_judgment = judgments.iloc[0]
+        items.append(f"<strong>Key judgment:</strong> {esc(top_judgment['text'])} (<em>{esc(top_judgment['likelihood'])}</em>, {esc(top_judgment['confidence'])} confidence)")
+    if not items:
+        items.append("The dossier holds no events, positions or judgments as of this date.")
+    return bullets(items)
+
+
+def key_judgments(b: BriefingView) -> Table:
+    """Key judgments in ICD 203 wording with their confidence, support and indicators."""
+    judgments = _judgments(b)
+    support = b.dossier.judgment_support.merge(b.dossier.statements[["statement_id", "text"]], on="statement_id", how="left")
+    quoted = support.groupby("judgment_id")["text"].agg(lambda s: " · ".join(f"“{t[:90]}{'…' if len(t) > 90 else ''}”" for t in s))
+    frame = judgments.sort_values("rank").assign(support=lambda f: f["judgment_id"].map(quoted).fillna(""))
+    return Table(frame, {"rank": "#", "text": "Judgment", "likelihood": "Likelihood (ICD 203)", "confidence": "Confidence",
+                         "support": "Supporting statements", "indicators": "Indicators to watch"},
+                 caption=f"As of {b.as_of:%Y-%m-%d}, in ICD 203 terms of likelihood", empty="No key judgments recorded.")
+
+
+def seat_chart(b: BriefingView) -> go.Figure:
+    """Who sat at each table and who was left out."""
+    return figures.create_seat_chart(analysis.seats(b.dossier, b.as_of))
+
+
+def stance_heatmap(b: BriefingView) -> go.Figure:
+    """Actor × issue heatmap of the latest stances, red lines boxed."""
+    return figures.create_stance_heatmap(b.matrix, max_actors=max(b.top_n, 12))
+
+
+def stance_table(b: BriefingView) -> Table:
+    """The numbers behind the heatmap: every actor × issue stance with its evidence."""
+    frame = b.matrix.sort_values(["issue", "actor"]).assign(stance_text=lambda f: f["stance"].map(stance_label))
+    return Table(frame, {"issue": "Issue", "actor": "Actor", "stance": "Stance", "stance_text": "Meaning", "red_line": "Red line",
+                         "condition": "Condition", "speaker": "Speaker", "date": "Date", "statement_id": "Statement"},
+                 caption="Latest stance of each actor on each issue", empty="No positions as of this date.", max_rows=200)
+
+
+def bargaining_chart(b: BriefingView) -> go.Figure:
+    """Per issue, the stances of those at the table against those left out."""
+    rows = b.sided if not b.issue else b.sided.loc[b.sided["issue_id"] == b.issue]
+    return figures.create_bargaining_chart(rows)
+
+
+def bargaining_table(b: BriefingView) -> Table:
+    """Per issue: the range at the table, the range of those left out, and the gap between them."""
+    space = analysis.bargaining_space(b.matrix, b.dossier.actors, b.dossier.issues, b.parties)
+    if b.issue:
+        space = space.loc[space["issue_id"] == b.issue]
+    return Table(space, {"issue": "Issue", "table_min": "At table: min", "table_max": "At table: max", "table_n": "At table: n",
+                         "left_out_min": "Left out: min", "left_out_max": "Left out: max", "left_out_n": "Left out: n",
+                         "gap": "Gap", "red_lines": "Red lines"},
+                 caption="Bargaining space per issue (stances −2..+2)", empty="No positions as of this date.")
+
+
+def red_lines_table(b: BriefingView) -> Table:
+    """Every current red line with its verbatim words."""
+    lines = _for_subject(b, analysis.red_lines(b.matrix))
+    return Table(lines, {"actor": "Actor", "issue": "Issue", "stance": "Stance", "text": "In their words", "speaker": "Speaker", "date": "Date"},
+                 caption="Red lines", empty="No red lines on the record.")
+
+
+def deal_blockers_table(b: BriefingView) -> Table:
+    """Red lines that meet an opposite demand on the same issue."""
+    blockers = b.blockers
+    if b.actor:
+        blockers = blockers.loc[(blockers["holder_id"] == b.actor) | (blockers["demander_id"] == b.actor)]
+    if b.issue:
+        blockers = blockers.loc[blockers["issue_id"] == b.issue]
+    return Table(blockers, {"issue": "Issue", "holder": "Red line held by", "holder_stance": "Stance", "holder_quote": "Red line",
+                            "demander": "Against", "demander_stance": "Stance", "demander_quote": "Their position", "distance": "Distance"},
+                 caption="Deal blockers", empty="No red line meets an opposite demand.")
+
+
+def alignment_chart(b: BriefingView) -> go.Figure:
+    """Agreement and conflict network of actors."""
+    edges = b.edges
+    if b.actor:
+        edges = edges.loc[(edges["actor_a"] == b.actor) | (edges["actor_b"] == b.actor)]
+    return figures.create_alignment_network(edges, max_edges=max(b.top_n * 4, 20))
+
+
+def alignment_table(b: BriefingView) -> Table:
+    """Strongest ties: pairs of actors, issues shared, agreements, conflicts, score."""
+    edges = b.edges
+    if b.actor:
+        edges = edges.loc[(edges["actor_a"] == b.actor) | (edges["actor_b"] == b.actor)]
+    return Table(edges, {"name_a": "Actor", "name_b": "Actor", "shared": "Shared issues", "agreements": "Agree", "conflicts": "Conflict",
+                         "score": "Score (−1..+1)", "issues_opposed": "Opposed on"},
+                 caption="Strongest alignments and conflicts", empty="No two actors share an issue.", max_rows=b.top_n)
+
+
+def timeline_chart(b: BriefingView) -> go.Figure:
+    """Events held, planned and cancelled."""
+    events = analysis.timeline(b.dossier, b.as_of)
+    if b.actor:
+        involved = set(analysis.seats(b.dossier, b.as_of).query("actor_id == @b.actor")["event_id"])
+        events = events.loc[events["event_id"].isin(involved)]
+    return figures.create_timeline(events, as_of=b.as_of)
+
+
+def watch_list(b: BriefingView) -> Table:
+    """Planned events still ahead (or undated) at the as-of date."""
+    return Table(analysis.watch_list(b.dossier, b.as_of), {"title": "Planned", "date": "Date", "place": "Place", "participants": "With"},
+                 caption="Watch list", empty="Nothing planned on the record.")
+
+
+def key_quotes(b: BriefingView) -> HTMLBlock:
+    """The quotes to read first, verbatim, each with speaker, date and source offsets."""
+    quotes = analysis.key_quotes(b.dossier, b.as_of, top_n=b.top_n, actors=[b.actor] if b.actor else None, issues=[b.issue] if b.issue else None)
+    if quotes.empty:
+        return HTMLBlock('<p class="parley-empty">No direct quotes on the record.</p>', "No direct quotes on the record.")
+    offsets = b.dossier.statements.set_index("statement_id")[["source_id", "char_start", "char_end"]]
+    cards, plain = [], []
+    for q in quotes.itertuples():
+        where = offsets.loc[q.statement_id]
+        mark = ' <span class="parley-redline">red line</span>' if q.red_line else ""
+        cards.append(
+            f'<figure class="parley-quote"><blockquote>“{esc(q.text)}”</blockquote><figcaption>— <strong>{esc(q.speaker)}</strong>'
+            f'{"" if q.actor == q.speaker else " for " + esc(q.actor)}, {esc(q.date)} · on {esc(q.issues)} ({esc(stance_label(q.stance))}){mark}'
+            f'<br><small>{esc(q.source)} · characters {int(where["char_start"])}–{int(where["char_end"])} · {esc(q.statement_id)}</small></figcaption></figure>'
+        )
+        plain.append(f"“{one_line(q.text)}” — {q.speaker}, {q.date:%Y-%m-%d} [{q.issues}; {stance_label(q.stance)}{'; red line' if q.red_line else ''}]")
+    return HTMLBlock('<div class="parley-quotes">' + "".join(cards) + "</div>", "\n".join(plain))
+
+
+def quote_board(b: BriefingView) -> go.Figure:
+    """Every quoted position by actor and stance."""
+    return figures.create_quote_board(_for_subject(b, b.evidence), max_actors=max(b.top_n, 12))
+
+
+def _for_subject(b: BriefingView, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``frame`` (with ``actor_id`` and ``issue_id``) about the briefing's actor or issue, if it has one."""
+    if b.actor:
+        frame = frame.loc[frame["actor_id"] == b.actor]
+    if b.issue:
+        frame = frame.loc[frame["issue_id"] == b.issue]
+    return frame
+
+
+def _subject_changes(b: BriefingView) -> pd.DataFrame:
+    return _for_subject(b, b.changes)
+
+
+def what_changed(b: BriefingView) -> HTMLBlock:
+    """New statements, stance shifts, red lines added or dropped, and new or cancelled events."""
+    if b.since is None and b.baseline is None:
+        text = "No comparison date given (parameter since): everything on the record is shown as new below."
+    else:
+        text = f"Since {b.since:%Y-%m-%d}:" if b.since is not None else "Since the previous published run:"
+    changes = _subject_changes(b)
+    counts = changes["change"].value_counts()
+    statements = analysis.new_statements(b.dossier, b.since, b.as_of)
+    events = analysis.event_changes(b.dossier, b.since, b.as_of)
+    items = [f"{int(counts.get(kind, 0))} {kind}(s)" for kind in analysis.changes.CHANGE_ORDER]
+    items += [f"{len(statements)} new statement(s)", f"{int((events['change'] == 'new event').sum())} new event(s)",
+              f"{int((events['change'] == 'cancelled').sum())} cancelled event(s)"]
+    return bullets([esc(i) for i in items], title=text)
+
+
+def changes_table(b: BriefingView) -> Table:
+    """Each stance change with the statement behind it."""
+    return Table(_subject_changes(b), {"change": "Change", "actor": "Actor", "issue": "Issue", "before": "Before", "after": "Now", "text": "Statement", "date": "Date"},
+                 caption="Stance changes", empty="No stance changed.", max_rows=100)
+
+
+def stance_shift_chart(b: BriefingView) -> go.Figure:
+    """Where stances moved since the comparison point (an explanatory panel when there is none)."""
+    changes = _subject_changes(b)
+    if b.since is None and b.baseline is None:
+        changes = changes.iloc[0:0]
+    return figures.create_stance_shift_chart(changes, since=b.since, as_of=b.as_of,
+                                             title="Stance shifts" if (b.since is not None or b.baseline is not None) else "Stance shifts (no comparison date given)")
+
+
+def sources_appendix(b: BriefingView) -> Table:
+    """Every source with its origin, hash and how many of its quotes verify."""
+    sources = analysis.source_coverage(b.dossier).merge(b.dossier.sources[["source_id", "author", "url", "language", "sha256"]], on="source_id")
+    sources = sources.assign(sha=sources["sha256"].str[:12], author=sources["author"].fillna("unknown"), url=sources["url"].fillna("unknown"))
+    return Table(sources, {"source_id": "Source", "outlet": "Outlet", "title": "Title", "published": "Published", "author": "Author", "url": "URL",
+                           "language": "Language", "sha": "SHA-256 (first 12)", "statements": "Statements", "verified": "Verified quotes"},
+                 caption="Sources", empty="No sources.")
+
+
+# --- actor profile ---------------------------------------------------------------------------
+
+def actor_card(b: BriefingView) -> HTMLBlock:
+    """Who the actor is: kind, parent, names and roles used in the sources, and what the dossier holds on them."""
+    actor = b.dossier.actors.set_index("actor_id").loc[b.actor]
+    spoke = int((b.dossier.statements["speaker_id"] == b.actor).sum())
+    held = int((b.matrix["actor_id"] == b.actor).sum())
+    facts = [("Name", actor["name"]), ("Kind", actor["kind"]), ("Part of", b.name_of(actor["parent_id"]) if pd.notna(actor["parent_id"]) else "—"),
+             ("Also called", (actor["aliases"] or "—").replace("|", ", ") if pd.notna(actor["aliases"]) else "—"),
+             ("Roles", actor["roles"].replace("|", ", ") if pd.notna(actor["roles"]) else "—"),
+             ("On the record", f"{spoke} statement(s) as speaker; positions on {held} issue(s)")]
+    markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
+    return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
+
+
+def _actor_positions(b: BriefingView) -> pd.DataFrame:
+    """Latest positions held by the actor, or, for a person who speaks for a party (a minister),
+    the latest positions their own statements express for it."""
+    own = b.matrix.loc[b.matrix["actor_id"] == b.actor]
+    if len(own):
+        return own
+    spoken = b.evidence.loc[b.evidence["speaker_id"] == b.actor]
+    return analysis.latest_positions(spoken.assign(actor_id=b.actor))
+
+
+def actor_positions(b: BriefingView) -> Table:
+    """The actor's latest stance on each issue (for a spokesperson: the stances their words express)."""
+    rows = _actor_positions(b).assign(meaning=lambda f: f["stance"].map(stance_label))
+    own = (b.matrix["actor_id"] == b.actor).any()
+    caption = f"Positions of {b.name_of(b.actor)}" if own or rows.empty else f"Positions {b.name_of(b.actor)}'s statements express (for {', '.join(sorted(set(rows['actor'])))})"
+    return Table(rows, {"issue": "Issue", "stance": "Stance", "meaning": "Meaning", "red_line": "Red line", "condition": "Condition", "text": "In their words", "date": "Date"},
+                 caption=caption, empty="No positions recorded for this actor.")
+
+
+def actor_issue_chart(b: BriefingView) -> go.Figure:
+    """Where the actor stands against everyone else, on the issues it has a position on."""
+    issues = set(_actor_positions(b)["issue_id"])
+    return figures.create_bargaining_chart(b.sided.loc[b.sided["issue_id"].isin(issues)],
+                                           # Plotly reads titles as markup: escape the name (quote=False: Plotly knows no &quot;).
+                                           title=f"{html.escape(b.name_of(b.actor), quote=False)} against the others, issue by issue")
+
+
+def actor_events(b: BriefingView) -> Table:
+    """Events the actor took part in, hosted or was left out of."""
+    rows = analysis.seats(b.dossier, b.as_of).query("actor_id == @b.actor")
+    return Table(rows, {"event": "Event", "date": "Date", "status": "Status", "role": "Role", "place": "Place"},
+                 caption="Events", empty="No recorded events involve this actor.")
+
+
+# --- issue brief -----------------------------------------------------------------------------
+
+def issue_card(b: BriefingView) -> HTMLBlock:
+    """What the issue covers and what each end of its stance scale means."""
+    issue = b.dossier.issues.set_index("issue_id").loc[b.issue]
+    facts = [("Issue", issue["label"]), ("Covers", issue["description"]), ("−2 means", issue["minus2_means"]), ("+2 means", issue["plus2_means"]),
+             ("Positions", f"{int((b.matrix['issue_id'] == b.issue).sum())} actor(s) on the record")]
+    markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
+    return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
+
+
+def issue_positions(b: BriefingView) -> Table:
+    """Every actor's latest stance on the issue, strongest against to strongest for."""
+    rows = b.sided.loc[b.sided["issue_id"] == b.issue].sort_values(["stance", "actor"]).assign(meaning=lambda f: f["stance"].map(stance_label))
+    return Table(rows, {"actor": "Actor", "side": "Side", "stance": "Stance", "meaning": "Meaning", "red_line": "Red line", "condition": "Condition", "text": "In their words", "date": "Date"},
+                 caption=f"Positions on {b.issue_label(b.issue)}", empty="No positions on this issue.")
+
+
+def issue_judgments(b: BriefingView) -> Table:
+    """Key judgments about the issue."""
+    judgments = _judgments(b)
+    rows = judgments.loc[judgments["issue_id"] == b.issue].sort_values("rank")
+    return Table(rows, {"text": "Judgment", "likelihood": "Likelihood", "confidence": "Confidence", "indicators": "Indicators"},
+                 caption="Key judgments on this issue", empty="No key judgment is tied to this issue.")
+
+
+# --- dataset QA ------------------------------------------------------------------------------
+
+def table_counts(b: BriefingView) -> Table:
+    """Rows per table of the data package."""
+    frame = pd.DataFrame([{"table": k, "rows": v} for k, v in b.dossier.counts().items()])
+    return Table(frame, {"table": "Table", "rows": "Rows"}, caption=f"Data package {b.dossier.id}, version {b.dossier.version}")
+
+
+def coverage_chart(b: BriefingView) -> go.Figure:
+    """Statements per speaker and per source."""
+    return figures.create_coverage_chart(analysis.coverage(b.dossier, top_n=max(b.top_n, 12)), analysis.source_coverage(b.dossier))
+
+
+def review_status(b: BriefingView) -> Table:
+    """Statements per review status and coder."""
+    return Table(analysis.review_status(b.dossier), {"review_status": "Review status", "coder": "Coder", "statements": "Statements"},
+                 caption="Review status")
+
+
+def verification(b: BriefingView) -> HTMLBlock:
+    """Provenance: does every statement's text equal its source at its offsets?"""
+    checked = analysis.verify_statements(b.dossier)
+    bad = checked.loc[~checked["verified"]]
+    if bad.empty:
+        text = f"All {len(checked)} statements verify: each text equals its source at its character offsets."
+        return HTMLBlock(f'<p class="parley-ok">{esc(text)}</p>', text)
+    text = f"{len(bad)} of {len(checked)} statements do not match their source: " + ", ".join(bad["statement_id"].head(20))
+    return HTMLBlock(f'<p class="parley-alert">{esc(text)}</p>', text)
+
+
+def gaps(b: BriefingView) -> Table:
+    """Actors never heard from, and statements that carry no position."""
+    actors = b.dossier.actors
+    silent = actors.loc[~actors["actor_id"].isin(b.dossier.statements["speaker_id"]) & ~actors["actor_id"].isin(b.dossier.positions["actor_id"])]
+    no_position = b.dossier.statements.loc[~b.dossier.statements["statement_id"].isin(b.dossier.positions["statement_id"])]
+    rows = pd.concat([
+        pd.DataFrame({"gap": "actor with no statement or position", "id": silent["actor_id"], "detail": silent["name"]}),
+        pd.DataFrame({"gap": "statement with no position", "id": no_position["statement_id"], "detail": no_position["text"].str.slice(0, 100)}),
+    ], ignore_index=True)
+    return Table(rows, {"gap": "Gap", "id": "Id", "detail": "Detail"}, caption="Gaps in the coding", empty="No gaps.", max_rows=100)
+
+
+def new_statements_table(b: BriefingView) -> Table:
+    """Statements first reported after the comparison date (all of them when there is none)."""
+    rows = analysis.new_statements(b.dossier, b.since, b.as_of)
+    caption = f"Statements reported after {b.since:%Y-%m-%d}" if b.since is not None else "All statements on the record"
+    return Table(rows, {"statement_id": "Statement", "date": "Date", "speaker": "Speaker", "kind": "Kind", "text": "Text"},
+                 caption=caption, empty="No new statements.", max_rows=max(b.top_n * 5, 50))

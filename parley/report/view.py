@@ -1,0 +1,154 @@
+"""The view a briefing notebook opens: :func:`open_briefing` checks every parameter and returns a
+:class:`BriefingView` (the dossier, the as-of date, the comparison and the subject), which every
+section of :mod:`parley.report.sections` reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import plotly.io as pio
+
+from parley import analysis
+from parley.analysis.bargaining import side_of
+from parley.data.dossier import Dossier, load_dossier
+from parley.errors import ParameterError
+from parley.report.sections import header
+
+# In a kernel, figures travel as their JSON mimetype: JupyterLab draws it, nbval compares it, and the
+# briefing template renders it with plotly.js inlined once (see PITFALLS.md).
+pio.renderers.default = "plotly_mimetype"
+
+
+@dataclass
+class BriefingView:
+    """One view of a dossier: the dossier, the as-of date, the comparison date and the subject."""
+
+    dossier: Dossier
+    as_of: pd.Timestamp
+    since: pd.Timestamp | None = None
+    actor: str | None = None
+    issue: str | None = None
+    top_n: int = 12
+    baseline: pd.DataFrame | None = None
+
+    @cached_property
+    def evidence(self) -> pd.DataFrame:
+        return analysis.positions_with_evidence(self.dossier, self.as_of)
+
+    @cached_property
+    def matrix(self) -> pd.DataFrame:
+        return analysis.latest_positions(self.evidence)
+
+    @cached_property
+    def parties(self) -> dict[str, list[str]]:
+        return analysis.table_parties(self.dossier, self.as_of)
+
+    @cached_property
+    def table_event(self) -> str | None:
+        return analysis.table_event(self.dossier, self.as_of)
+
+    @cached_property
+    def sided(self) -> pd.DataFrame:
+        return self.matrix.assign(side=side_of(self.matrix, self.dossier.actors, self.parties))
+
+    @cached_property
+    def blockers(self) -> pd.DataFrame:
+        return analysis.deal_blockers(self.matrix, self.dossier.actors)
+
+    @cached_property
+    def edges(self) -> pd.DataFrame:
+        return analysis.alignment(self.matrix)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        if self.baseline is not None:
+            before = self.baseline
+        elif self.since is not None:
+            before = analysis.stance_matrix(self.dossier, self.since)
+        else:
+            before = self.matrix.iloc[0:0]
+        return analysis.stance_changes(before, self.matrix)
+
+    def name_of(self, actor_id: str | None) -> str:
+        names = dict(zip(self.dossier.actors["actor_id"], self.dossier.actors["name"]))
+        return names.get(actor_id, actor_id or "")
+
+    def issue_label(self, issue_id: str | None) -> str:
+        labels = dict(zip(self.dossier.issues["issue_id"], self.dossier.issues["label"]))
+        return labels.get(issue_id, issue_id or "")
+
+    def _repr_html_(self) -> str:
+        return header(self).markup
+
+    def __repr__(self) -> str:
+        return header(self).text
+
+
+def _choice(value: str | None, valid: pd.Series, what: str, parameter: str) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    value = str(value).strip()
+    if value not in set(valid):
+        listing = ", ".join(sorted(valid))
+        raise ParameterError(f"{parameter}={value!r} is not {what} of this dossier; valid ids: {listing}")
+    return value
+
+
+def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: str = "", actor: str = "", issue: str = "",
+                  top_n: int = 12, baseline: str = "", require: str = "") -> BriefingView:
+    """Check the parameters, load and validate the dossier, and open a briefing on it.
+
+    Parameters
+    ----------
+    dossier
+        Dossier name under ``data/`` or path to a dossier folder.
+    as_of
+        ISO date of the view; empty takes the dossier's declared as-of date.
+    since
+        ISO date to compare with for "what changed"; empty compares with nothing.
+    actor, issue
+        Subject of an actor profile or issue brief (ids; an unknown id lists the valid ones).
+    top_n
+        How many rows long lists keep (quotes, alignment ties); at least 1.
+    baseline
+        Path of a positions CSV recorded by an earlier published run (``actor_id, issue_id,
+        stance, red_line``); when given, "what changed" compares with it instead of ``since``.
+    require
+        ``"actor"`` or ``"issue"`` when the notebook needs that subject.
+
+    Raises
+    ------
+    ParameterError, DossierNotFound, DossierInvalid
+    """
+    if not isinstance(top_n, int) or isinstance(top_n, bool) or top_n < 1:
+        raise ParameterError(f"top_n={top_n!r} must be a whole number of at least 1")
+    loaded = load_dossier(dossier)
+    as_of_date = analysis.parse_date(as_of, "as_of") or analysis.default_as_of(loaded)
+    since_date = analysis.parse_date(since, "since")
+    if since_date is not None and since_date > as_of_date:
+        raise ParameterError(f"since={since!r} is after as_of={as_of_date:%Y-%m-%d}; since must be the earlier date")
+    actor_id = _choice(actor, loaded.actors["actor_id"], "an actor", "actor")
+    issue_id = _choice(issue, loaded.issues["issue_id"], "an issue", "issue")
+    if require == "actor" and actor_id is None:
+        raise ParameterError(f"this notebook needs actor=<id>; valid ids: {', '.join(sorted(loaded.actors['actor_id']))}")
+    if require == "issue" and issue_id is None:
+        raise ParameterError(f"this notebook needs issue=<id>; valid ids: {', '.join(sorted(loaded.issues['issue_id']))}")
+    recorded = _read_baseline(baseline) if baseline else None
+    return BriefingView(loaded, as_of_date, since_date, actor_id, issue_id, top_n, recorded)
+
+
+def _read_baseline(path: str) -> pd.DataFrame:
+    file = Path(path)
+    if not file.is_file():
+        raise ParameterError(f"baseline={path!r}: no such file; give the positions.csv of an earlier run record")
+    frame = pd.read_csv(file, dtype={"actor_id": "string", "issue_id": "string"})
+    missing = {"actor_id", "issue_id", "stance", "red_line"} - set(frame.columns)
+    if missing:
+        raise ParameterError(f"baseline={path!r} lacks column(s) {', '.join(sorted(missing))}")
+    return frame.assign(stance=frame["stance"].astype("Int64"), red_line=frame["red_line"].astype(str).str.lower().eq("true"))
+
+
