@@ -1,7 +1,7 @@
 """Airflow DAG: every briefing of ``briefings.yml`` as its own task, then the catalogue.
 
 For teams that outgrow one machine: Airflow's workers spread the briefings, each task calling
-the same entry point as ``parley run`` (:func:`parley.publish.run_briefing`: render with
+the same entry point as ``parley run`` (:func:`parley.editions.publish.run_briefing`: render with
 :func:`parley.report.render.render_briefing`, check it is whole, publish atomically under the output's
 lock, record the run). The catalogue task rebuilds ``reports/index.html`` once all briefings are
 done, whether they succeeded or not.
@@ -43,7 +43,7 @@ def briefing_tasks(spec: str | os.PathLike[str] = SPEC) -> list[dict]:
 
     One per briefing of the expanded spec, in spec order; ``task_id`` is the briefing's name.
     """
-    from parley.schedule import expand_spec
+    from parley.editions.spec import expand_spec
 
     return [{"task_id": briefing.name, "op_kwargs": {"spec": str(Path(spec).resolve()), "name": briefing.name}}
             for briefing in expand_spec(spec)]
@@ -51,14 +51,14 @@ def briefing_tasks(spec: str | os.PathLike[str] = SPEC) -> list[dict]:
 
 def render_task(spec: str, name: str, **context) -> dict:
     """One Airflow task: render and publish one briefing (raises when it fails, so the task fails)."""
-    from parley.publish import run_briefing
+    from parley.editions.publish import run_briefing
 
     return run_briefing(spec, name, today=_run_day(context))
 
 
 def catalogue_task(**context) -> str:
     """Rebuild ``reports/index.html`` from the catalogue of runs."""
-    from parley.publish import write_catalogue
+    from parley.editions.publish import write_catalogue
 
     return str(write_catalogue())
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.schedule import expand_spec
+from parley.editions.spec import expand_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DAG_FILE = ROOT / "dags" / "parley_briefings.py"

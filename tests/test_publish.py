@@ -1,4 +1,4 @@
-"""parley.publish: parallel runs, publish only what is whole, faults, locks, run records, catalogue.
+"""parley.editions.publish: parallel runs, publish only what is whole, faults, locks, run records, catalogue.
 
 Every test renders into its own reports folder (PARLEY_REPORTS_DIR) from a copy of the tiny
 dossier (PARLEY_DATA_DIR), with the synthetic fixture notebook tests/notebooks/sched_fixture.ipynb
@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from parley.publish import (
+from parley.editions.publish import (
     ALLOW_EMPTY_TAG,
     IncompleteBriefing,
     RunLocked,

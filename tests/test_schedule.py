@@ -1,4 +1,4 @@
-"""parley.schedule: the batch spec's shape, its dates, its expansions and its error messages."""
+"""parley.editions.spec: the batch spec's shape, its dates, its expansions and its error messages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from parley.errors import SpecError
-from parley.schedule import PREVIOUS, expand_spec, load_spec, resolve_date
+from parley.editions.spec import PREVIOUS, expand_spec, load_spec, resolve_date
 
 FIXTURE_NOTEBOOK = Path(__file__).resolve().parent / "notebooks" / "sched_fixture.ipynb"
 TODAY = dt.date(2025, 3, 10)

@@ -35,8 +35,8 @@ def command(spec, workers, only, as_of, today, force, wait, list_only, quiet):
       143/130  stopped by SIGTERM / Ctrl-C: workers stopped, nothing half-published
     """
     from parley import paths
-    from parley.publish import format_summary, run_spec
-    from parley.schedule import expand_spec
+    from parley.editions.publish import format_summary, run_spec
+    from parley.editions.spec import expand_spec
 
     if list_only:
         for briefing in expand_spec(spec, today=today, as_of=as_of, only=list(only) or None):

@@ -1,6 +1,6 @@
 """Run a batch of briefings in parallel and publish only what is whole.
 
-:func:`run_spec` (``parley run``, ``make briefings``) expands a spec (:mod:`parley.schedule`),
+:func:`run_spec` (``parley run``, ``make briefings``) expands a spec (:mod:`parley.editions.spec`),
 then for every briefing
 
 1. resolves ``since: previous`` from the catalogue: the last published run of that briefing
@@ -54,7 +54,7 @@ from typing import Any, Callable
 from parley import paths
 from parley.errors import ParleyError, RenderError
 from parley.fileio import write_atomic
-from parley.schedule import PREVIOUS, Briefing, expand_spec
+from parley.editions.spec import PREVIOUS, Briefing, expand_spec
 
 CATALOGUE_FILE = "catalogue.jsonl"
 INDEX_FILE = "index.html"
@@ -635,7 +635,7 @@ def _start(job: _Job, stage_root: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     job.started = time.perf_counter()
     job.process = subprocess.Popen(
-        [sys.executable, "-m", "parley.publish", "--worker", str(spec_path)],
+        [sys.executable, "-m", "parley.editions.publish", "--worker", str(spec_path)],
         stdin=subprocess.DEVNULL, stdout=job.log_handle, stderr=subprocess.STDOUT,
         env=env, start_new_session=True,  # Ctrl-C reaches the runner only; it stops the workers itself
     )
@@ -785,7 +785,7 @@ def _write_positions(job: dict, path: Path) -> int:
 
 def _worker_main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "--worker":
-        print("usage: python -m parley.publish --worker JOB.json (started by `parley run`)", file=sys.stderr)
+        print("usage: python -m parley.editions.publish --worker JOB.json (started by `parley run`)", file=sys.stderr)
         return 2
     job = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     _die_with_parent(int(job.get("parent_pid") or 0))
