@@ -12,8 +12,15 @@ Modules, in the order data flows through them:
   nested, multi-paragraph), with exact code-point offsets;
 - :mod:`~parley.ingest.cues` and :mod:`~parley.ingest.lexicon`: general English attribution
   vocabulary, and what a dossier knows (names, aliases, roles, issue keywords);
-- :mod:`~parley.ingest.attribution`: mentions, reporting verbs and their subjects, the speaker of
-  each quotation, reported statements;
+- :mod:`~parley.ingest.mentions`: names, roles, descriptions and pronouns, found by pure passes
+  into frozen entities and mentions;
+- :mod:`~parley.ingest.article`: one article read once (words, cue words, mentions), asked
+  through public lookups;
+- :mod:`~parley.ingest.subjects`: reporting verbs paired with their subjects, what a mention
+  refers to;
+- :mod:`~parley.ingest.attribution`: the speaker of each quotation, the statements in order;
+- :mod:`~parley.ingest.reported`: reported statements, a registry of clause finders with typed
+  end rules;
 - :mod:`~parley.ingest.propose`: :func:`propose_statements`, the extractor's entry point, adding
   dossier speakers, issue and stance suggestions;
 - :mod:`~parley.ingest.evaluate`: scores against a gold annotation (``parley eval-extract``).

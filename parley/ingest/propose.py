@@ -15,7 +15,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from parley.ingest.attribution import Article, Extracted, extract
+from parley.ingest.article import Article
+from parley.ingest.attribution import Extracted, extract
 from parley.ingest.lexicon import Lexicon
 
 KINDS = ("direct_quote", "reported_speech", "assessment")
@@ -116,7 +117,7 @@ def _keyword_hits(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
 def _proposal(article: Article, item: Extracted, keywords: list[tuple[int, int, str]], starts: list[int]) -> Proposal:
     speaker_id = new_actor = name = ""
     if item.speaker_key:
-        entity = article.entities[item.speaker_key]
+        entity = article.entity(item.speaker_key)
         name = entity.name
         if entity.actor_id:
             speaker_id = entity.actor_id
