@@ -86,6 +86,23 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         raise
 
 
+def make_folder(folder: str | os.PathLike[str], option: str = "the output folder") -> Path:
+    """Create an output folder (and its parents), or :class:`ParameterError` naming it and the
+    option that gave it: a parent that is a file, a read-only place, no permission."""
+    from parley.errors import ParameterError
+
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ParameterError(f"{folder}: a part of this path is a file, not a folder; give {option} a folder path") from None
+    except OSError as exc:
+        raise ParameterError(f"{folder}: cannot create this folder ({exc.strerror or exc}); give {option} a folder you can write") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ParameterError(f"{folder}: this folder is not writable; give {option} a folder you can write (nothing was written)")
+    return folder
+
+
 # -- the dossier lock ---------------------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ import nbformat
 
 from parley import paths
 from parley.errors import ParameterError, RenderError
-from parley.fileio import write_atomic
+from parley.fileio import make_folder, write_atomic
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 DEFAULT_KERNEL = "python3"
@@ -248,12 +248,18 @@ def render_briefing(
     ordered = {name: values[name] for name in declared if name in values}
     version = dataset_version(schema)
 
+    source_nb = nbformat.read(source_path, as_version=4)
+    # The notebook's own checks, here, before a kernel starts or any path is built from a value.
+    from parley.report.view import preflight
+
+    preflight(source_nb, {name: ordered.get(name, declared[name].default) for name in declared})
+
     kernel = kernel_name or DEFAULT_KERNEL
     if kernel_name is None:
         _check_kernel(kernel)
 
     folder = Path(out_dir) if out_dir is not None else paths.reports_dir() / dossier_id / as_of_text
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder, "--out")
     subjects = [ordered.get(p, declared[p].default if p in declared else None) for p in SUBJECT_PARAMETERS]
     subject = next((str(value) for value in subjects if str(value or "").strip()), None)
     # One page per subject: actor_profile-lavrov.html beside actor_profile-russia.html, not over it.
@@ -263,7 +269,6 @@ def render_briefing(
     failed_path = folder / f"{name}.failed.ipynb"
     running_path = folder / f".{name}.{_unique()}.running.ipynb"
 
-    source_nb = nbformat.read(source_path, as_version=4)
     executed = _execute(source_path, running_path, failed_path, ordered, kernel, progress)
     try:
         _check_complete(executed, source_path)

@@ -5,6 +5,8 @@ section of :mod:`parley.report.sections` reads.
 
 from __future__ import annotations
 
+import ast
+import inspect
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +17,7 @@ import plotly.io as pio
 from parley import analysis
 from parley.analysis.bargaining import side_of
 from parley.data.dossier import Dossier, load_dossier
-from parley.errors import ParameterError
+from parley.errors import ParameterError, excerpt
 from parley.report.sections import header
 
 # In a kernel, figures travel as their JSON mimetype: JupyterLab draws it, nbval compares it, and the
@@ -94,7 +96,7 @@ def _choice(value: str | None, valid: pd.Series, what: str, parameter: str) -> s
     value = str(value).strip()
     if value not in set(valid):
         listing = ", ".join(sorted(valid))
-        raise ParameterError(f"{parameter}={value!r} is not {what} of this dossier; valid ids: {listing}")
+        raise ParameterError(f"{parameter}={excerpt(value)} is not {what} of this dossier; valid ids: {listing[:600]}")
     return value
 
 
@@ -125,12 +127,12 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
     ParameterError, DossierNotFound, DossierInvalid
     """
     if not isinstance(top_n, int) or isinstance(top_n, bool) or top_n < 1:
-        raise ParameterError(f"top_n={top_n!r} must be a whole number of at least 1")
+        raise ParameterError(f"top_n={excerpt(top_n)} must be a whole number of at least 1")
     loaded = load_dossier(dossier)
     as_of_date = analysis.parse_date(as_of, "as_of") or analysis.default_as_of(loaded)
     since_date = analysis.parse_date(since, "since")
     if since_date is not None and since_date > as_of_date:
-        raise ParameterError(f"since={since!r} is after as_of={as_of_date:%Y-%m-%d}; since must be the earlier date")
+        raise ParameterError(f"since={excerpt(since)} is after as_of={as_of_date:%Y-%m-%d}; since must be the earlier date")
     actor_id = _choice(actor, loaded.actors["actor_id"], "an actor", "actor")
     issue_id = _choice(issue, loaded.issues["issue_id"], "an issue", "issue")
     if require == "actor" and actor_id is None:
@@ -144,11 +146,51 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
 def _read_baseline(path: str) -> pd.DataFrame:
     file = Path(path)
     if not file.is_file():
-        raise ParameterError(f"baseline={path!r}: no such file; give the positions.csv of an earlier run record")
+        raise ParameterError(f"baseline={excerpt(path)}: no such file; give the positions.csv of an earlier run record")
     frame = pd.read_csv(file, dtype={"actor_id": "string", "issue_id": "string"})
     missing = {"actor_id", "issue_id", "stance", "red_line"} - set(frame.columns)
     if missing:
-        raise ParameterError(f"baseline={path!r} lacks column(s) {', '.join(sorted(missing))}")
+        raise ParameterError(f"baseline={excerpt(path)} lacks column(s) {', '.join(sorted(missing))}")
     return frame.assign(stance=frame["stance"].astype("Int64"), red_line=frame["red_line"].astype(str).str.lower().eq("true"))
 
 
+def preflight(notebook, values: dict) -> None:
+    """Run a notebook's ``open_briefing(...)`` call in this process, with the parameter values
+    the kernel would get (``values``: name -> value).
+
+    ``parley render`` calls it before a kernel starts: every check of :func:`open_briefing` (ids
+    against the dossier, dates, ``top_n``, the baseline file) and the dossier's validation fail
+    here, with exit status 2, before any file name is built from a subject. Arguments that are
+    neither a parameter name nor a literal are left to the notebook.
+    """
+    call = _open_briefing_call(notebook)
+    if call is None:
+        return
+    accepted = list(inspect.signature(open_briefing).parameters)
+    positional, keywords = call
+    kwargs = {}
+    for name, node in [*zip(accepted, positional), *keywords.items()]:
+        if name not in accepted:
+            continue
+        if isinstance(node, ast.Name) and node.id in values:
+            kwargs[name] = values[node.id]
+        elif isinstance(node, ast.Constant):
+            kwargs[name] = node.value
+    open_briefing(**kwargs)
+
+
+def _open_briefing_call(notebook) -> tuple[list, dict] | None:
+    """Positional and keyword argument nodes of the notebook's ``open_briefing(...)`` call, if any."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "open_briefing" not in cell.source:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                target = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+                if target == "open_briefing":
+                    return list(node.args), {k.arg: k.value for k in node.keywords if k.arg}
+    return None

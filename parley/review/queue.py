@@ -12,9 +12,10 @@ proposed twice.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
-from parley.errors import DossierInvalid, IngestError
+from parley.errors import DossierInvalid, IngestError, excerpt
 from parley.ingest.propose import KINDS, Proposal
 from parley.review.store import csv_bytes, read_csv
 
@@ -80,11 +81,27 @@ def read_candidates(folder: Path) -> list[dict[str, str]]:
         for name in FIELDS:
             row.setdefault(name, "")
     for number, row in enumerate(rows, start=2):
+        if len(row) != len(FIELDS):
+            raise DossierInvalid(f"{path}, row {number}: has {len(row)} fields, the header has {len(FIELDS)}")
         if row.get("status") not in STATUSES:
-            raise DossierInvalid(f"{path}, row {number}, field status: {row.get('status')!r} is not allowed; use one of {', '.join(STATUSES)}")
+            raise DossierInvalid(f"{path}, row {number}, field status: {excerpt(row.get('status'))} is not allowed; use one of {', '.join(STATUSES)}")
         if row.get("kind") not in KINDS:
-            raise DossierInvalid(f"{path}, row {number}, field kind: {row.get('kind')!r} is not allowed; use one of {', '.join(KINDS)}")
+            raise DossierInvalid(f"{path}, row {number}, field kind: {excerpt(row.get('kind'))} is not allowed; use one of {', '.join(KINDS)}")
+        for name in ("char_start", "char_end"):
+            if not _INTEGER.fullmatch(row.get(name) or ""):
+                raise DossierInvalid(f"{path}, row {number}, field {name}: {excerpt(row.get(name))} is not an offset; write a whole number of characters such as 0 or 418")
+        if row.get("stance") and row["stance"] not in ("-2", "-1", "0", "1", "2"):
+            raise DossierInvalid(f"{path}, row {number}, field stance: {excerpt(row['stance'])} is not allowed; use an integer from -2 to 2, or leave it empty")
+        for name in ("confidence", "stance_confidence"):
+            if row.get(name) and not _DECIMAL.fullmatch(row[name]):
+                raise DossierInvalid(f"{path}, row {number}, field {name}: {excerpt(row[name])} is not a number from 0 to 1")
+        if int(row["char_start"]) >= int(row["char_end"]):
+            raise DossierInvalid(f"{path}, row {number}, field char_start: {row['char_start']} is not before char_end {row['char_end']}")
     return rows
+
+
+_INTEGER = re.compile(r"[0-9]{1,9}")
+_DECIMAL = re.compile(r"(?:0|1)(?:\.[0-9]{1,6})?|\.[0-9]{1,6}")
 
 
 def candidates_bytes(rows: list[dict[str, str]]) -> bytes:
@@ -144,5 +161,5 @@ def find(rows: list[dict[str, str]], wanted: str) -> dict[str, str]:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise IngestError(f"no candidate {wanted!r} in the review queue; `parley review list` shows the ids")
-    raise IngestError(f"{wanted!r} matches {len(matches)} candidates ({', '.join(r['candidate_id'] for r in matches[:5])}); give more of the id")
+        raise IngestError(f"no candidate {excerpt(wanted)} in the review queue; `parley review list` shows the ids")
+    raise IngestError(f"{excerpt(wanted)} matches {len(matches)} candidates ({', '.join(r['candidate_id'] for r in matches[:5])}); give more of the id")

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from parley.errors import DossierInvalid, Problem
+from parley.errors import DossierInvalid, Problem, shorten
 
 
 def csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
@@ -33,9 +33,17 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DossierInvalid(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    rows = [dict(zip(header, row)) for row in reader if row]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+        rows = []
+        for row in reader:
+            if len(row) > len(header):
+                raise DossierInvalid(f"{path}, line {reader.line_num}: has {len(row)} fields, the header has {len(header)}; a value holding a comma must be wrapped in double quotes")
+            if row:
+                rows.append(dict(zip(header, row)))
+    except csv.Error as exc:
+        raise DossierInvalid(f"{path}, line {reader.line_num}: not readable as CSV ({shorten(exc)})") from None
     return header, rows
 
 
