@@ -21,13 +21,18 @@ NOTEBOOKS: dict[str, str] = {
     "dataset_qa": "The dossier itself: counts, coverage, provenance verification, review status, gaps.",
 }
 
+#: Notebooks an analyst works in rather than briefings (not rendered to HTML; refreshed and checked by nbval all the same).
+WORKBENCHES: dict[str, str] = {
+    "review": "Code an article: its proposals highlighted in the text, one card each, decided by keyboard.",
+}
+
 #: Cell and notebook metadata that records when or how long, not what: dropped before saving.
 VOLATILE_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
 
 
 def normalise(nb) -> None:
     """Strip run-specific metadata (timestamps, durations, papermill bookkeeping) in place."""
-    for key in ("papermill",):
+    for key in ("papermill", "widgets"):  # widgets: the saved widget state, with random model ids
         nb.metadata.pop(key, None)
     for cell in nb.cells:
         for key in VOLATILE_METADATA:
@@ -46,7 +51,7 @@ def refresh(names: list[str] | None = None, kernel_name: str = "python3") -> lis
     import papermill
 
     done = []
-    for name in names or list(NOTEBOOKS):
+    for name in names or [*NOTEBOOKS, *WORKBENCHES]:
         path = paths.notebook_path(name)
         executed = papermill.execute_notebook(str(path), None, kernel_name=kernel_name, cwd=str(path.parent), progress_bar=True)
         normalise(executed)
@@ -62,11 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m parley.report.notebooks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("refresh", help="execute notebooks with default parameters and store their outputs")
-    run.add_argument("names", nargs="*", metavar="NAME", help=f"notebooks to refresh (default all: {', '.join(NOTEBOOKS)})")
+    shipped = [*NOTEBOOKS, *WORKBENCHES]
+    run.add_argument("names", nargs="*", metavar="NAME", help=f"notebooks to refresh (default all: {', '.join(shipped)})")
     args = parser.parse_args(argv)
-    unknown = [n for n in args.names if n not in NOTEBOOKS]
+    unknown = [n for n in args.names if n not in shipped]
     if unknown:
-        parser.error(f"unknown notebook(s) {', '.join(unknown)}; choose from {', '.join(NOTEBOOKS)}")
+        parser.error(f"unknown notebook(s) {', '.join(unknown)}; choose from {', '.join(shipped)}")
     refresh(args.names or None)
     return 0
 

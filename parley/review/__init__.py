@@ -1,10 +1,18 @@
 """From proposals to curated statements: the review queue and every file change it makes.
 
 - :mod:`~parley.review.intake`: ``ingest_article``: copy an article into the seeds, register it in
-  ``sources.csv`` and queue its proposals (from :mod:`parley.ingest`) as pending;
+  ``sources.csv`` and queue its proposals (from :mod:`parley.ingest`) as pending; ``add_candidate``:
+  a span a reviewer selected, queued the same way;
 - :mod:`~parley.review.queue`: the review queue, ``<dossier>/candidates.csv`` (outside the data
   package, so the curated tables stay clean; its columns are declared here);
 - :mod:`~parley.review.decisions`: accept, reject, edit;
 - :mod:`~parley.review.store`: CSV bytes for dossier changes, and the validator as the check of each
   change (every change is one :func:`parley.fileio.dossier_transaction`).
+
+The review notebook (``notebooks/review.ipynb``):
+
+- :mod:`~parley.review.backend`: reads for the view; decisions through :mod:`~parley.review.decisions`;
+- :mod:`~parley.review.session`: :class:`ReviewSession`, the controller (every behaviour, tested without a browser);
+- :mod:`~parley.review.view`: the session as JSON-ready state for the widget;
+- :mod:`~parley.review.widgets`: :func:`open_review`, the anywidget the notebook shows (``static/review.js``).
 """

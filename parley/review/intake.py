@@ -13,6 +13,9 @@ Steps, all or nothing (one :func:`parley.fileio.dossier_transaction`, crash-safe
 4. run the validator; on any problem, restore every file.
 
 Nothing reaches statements or positions here: that needs ``parley review accept``.
+
+:func:`add_candidate` queues a span a reviewer selected by hand (the review notebook's "new
+proposal from the selection"): the text is read from the source at the offsets, never typed in.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from pathlib import Path
 
 from parley import paths
 from parley.errors import IngestError
-from parley.review.queue import candidates_bytes, candidates_path, read_candidates, row_from_proposal
+from parley.review.queue import candidate_id, candidates_bytes, candidates_path, read_candidates, row_from_proposal
 from parley.ingest.lexicon import load_lexicon
-from parley.ingest.propose import Proposal, analyse_article
+from parley.ingest.propose import KINDS, Proposal, analyse_article
 from parley.fileio import dossier_transaction
 from parley.review.store import appended, read_csv, require_valid, validate_change
 from parley.ingest.text import check_english, read_article
@@ -233,3 +236,49 @@ def _new_rows(folder: Path, schema, source_id: str, sha: str, proposals: list[Pr
         queued.add(key)
         rows.append(row)
     return rows, skipped
+
+
+#: Opening quote marks: a span right after one of these is a direct quotation by default.
+QUOTE_MARKS = "\"'“”‘’«»„‚"
+
+
+def add_candidate(dossier: str | Path, source_id: str, char_start: int, char_end: int, kind: str | None = None) -> str:
+    """Queue the span ``char_start..char_end`` (code points) of a source as a pending proposal; returns its id.
+
+    The kind defaults to ``direct_quote`` when the span opens right after a quote mark, else
+    ``reported_speech``. The speaker is left for the reviewer to choose.
+
+    Raises
+    ------
+    IngestError
+        Unknown source, offsets outside its text, a span of white space only, an unknown kind,
+        or a span already queued.
+    """
+    from parley.review.decisions import _folder, _source_texts
+
+    folder = _folder(dossier)
+    text = _source_texts(folder).get(source_id)
+    if text is None:
+        raise IngestError(f"source {source_id!r} is not registered with a readable seed file")
+    if not 0 <= char_start < char_end <= len(text):
+        raise IngestError(f"offsets {char_start}..{char_end} are outside source {source_id} ({len(text)} characters); need 0 <= start < end <= {len(text)}")
+    span = text[char_start:char_end]
+    if not span.strip():
+        raise IngestError(f"offsets {char_start}..{char_end} of source {source_id} hold only white space; select words")
+    kind = kind or ("direct_quote" if char_start > 0 and text[char_start - 1] in QUOTE_MARKS else "reported_speech")
+    if kind not in KINDS:
+        raise IngestError(f"kind {kind!r} is not allowed; use one of {', '.join(KINDS)}")
+    schema = read_schema(folder)
+    sha = next((s.get("sha256", "") for s in read_csv(folder / schema.tables["sources"].path)[1] if s["source_id"] == source_id), "")
+    new_id = candidate_id(source_id, char_start, char_end, span)
+    with dossier_transaction(folder, f"review add {source_id} {char_start}..{char_end}") as change:
+        rows = read_candidates(folder)
+        if any(r["candidate_id"] == new_id for r in rows):
+            raise IngestError(f"the span {char_start}..{char_end} is already candidate {new_id}")
+        rows.append({
+            "candidate_id": new_id, "source_id": source_id, "source_sha256": sha, "kind": kind, "text": span,
+            "char_start": str(char_start), "char_end": str(char_end), "method": "reviewer", "red_line": "false",
+            "stance_confidence": "0.00", "confidence": "1.00", "status": "pending",
+        })
+        change.write(candidates_path(folder), candidates_bytes(rows))
+    return new_id

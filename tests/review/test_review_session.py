@@ -1,0 +1,153 @@
+"""parley.review.session: the review notebook's controller, end to end on a temporary dossier (no browser).
+
+Every decision runs the CLI's real functions on real files; the tests read the CSVs back.
+"""
+
+from __future__ import annotations
+
+import pytest
+from review_support import SOURCE_ID
+
+from parley.review.session import ReviewSession
+from parley.data.validate import validate_dossier
+
+TRUCE = "A truce is within reach if both sides keep talking,"
+INVITED = "Ukraine will be invited to the next round."
+CEASEFIRE = "There will be no ceasefire while foreign troops stand on Ukrainian soil,"
+COFFEE = 'the delegations had "enjoyed the coffee."'
+
+
+def open_at(session: ReviewSession, text: str) -> str:
+    cid = next(cid for cid, row in session.rows.items() if row["text"] == text)
+    session.dispatch({"do": "go", "to": cid})
+    assert session.card.candidate_id == cid
+    return cid
+
+
+def statement(dossier, text: str) -> dict[str, str]:
+    (row,) = [s for s in dossier.rows("statements") if s["text"] == text and s["source_id"] == SOURCE_ID]
+    return row
+
+
+def test_opens_on_the_first_pending_proposal_in_text_order(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    assert session.source_id == SOURCE_ID
+    state = session.state()
+    assert state["counts"] == {"total": 5, "left": 5, "accepted": 0, "rejected": 0, "skipped": 0}
+    starts = [m["start"] for m in state["marks"] if m["status"] == "pending"]
+    assert starts == sorted(starts) and len(starts) == 5
+    assert state["card"]["start"] == min(starts)
+    assert state["text"][state["card"]["start"]:state["card"]["end"]] == state["card"]["text"]
+    assert session.summary() == (f"Review of {SOURCE_ID} (Synthetic Wire, 2031-03-03): 5 proposal(s), 5 left, 0 accepted, 0 rejected; "
+                                 "2 at confidence >= 0.80")
+
+
+def test_accept_as_proposed_is_the_clis_accept(review_dossier):
+    session = ReviewSession(review_dossier.folder, coder="tester")
+    cid = open_at(session, TRUCE)
+    session.dispatch({"do": "accept", "seq": 4})
+    assert session.message[0] == "info" and f"accepted {cid}" in session.message[1] and "4 left" in session.message[1]
+    assert session.ack == 4
+    row = statement(review_dossier, TRUCE)
+    assert (row["speaker_id"], row["on_behalf_of_id"], row["coder"]) == ("rubio", "usa", "tester")
+    positions = [(p["issue_id"], p["actor_id"], p["stance"]) for p in review_dossier.rows("positions") if p["statement_id"] == row["statement_id"]]
+    assert positions == [("ceasefire", "usa", "1")]
+    assert session.card.candidate_id != cid, "the next pending proposal opens"
+    assert validate_dossier(review_dossier.folder) == []
+
+
+def test_fixed_speaker_and_stance(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    open_at(session, INVITED)
+    assert session.card.speaker_id == "" and session.card.positions[0].stance is None
+    session.dispatch({"do": "accept"})
+    assert session.message[0] == "error" and "has no stance" in session.message[1], "an unfinished position is refused, not dropped"
+    session.dispatch({"do": "speaker", "actor": "rubio"})
+    session.dispatch({"do": "position", "stance": 2})
+    session.dispatch({"do": "accept"})
+    row = statement(review_dossier, INVITED)
+    assert (row["speaker_id"], row["on_behalf_of_id"]) == ("rubio", "usa")
+    assert [(p["issue_id"], p["stance"]) for p in review_dossier.rows("positions") if p["statement_id"] == row["statement_id"]] == [("ukraine_participation", "2")]
+
+
+def test_a_new_speaker_with_a_party(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    open_at(session, COFFEE)
+    session.dispatch({"do": "speaker", "new": "Anna Hotelier", "party": "usa"})
+    session.dispatch({"do": "accept"})
+    assert session.message[0] == "info", session.message
+    row = statement(review_dossier, COFFEE)
+    actor = next(a for a in review_dossier.rows("actors") if a["actor_id"] == row["speaker_id"])
+    assert actor["name"] == "Anna Hotelier"
+    assert row["on_behalf_of_id"] == "usa"
+
+
+def test_reject_skip_and_what_is_left(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    cid = open_at(session, COFFEE)
+    session.dispatch({"do": "reject"})
+    assert next(r for r in review_dossier.queue() if r["candidate_id"] == cid)["status"] == "rejected"
+    first = session.card.candidate_id
+    session.dispatch({"do": "skip"})
+    assert session.card.candidate_id != first and session.state()["counts"]["skipped"] == 1
+    assert session.state()["counts"]["left"] == 4, "skipping is not deciding"
+    for _ in range(3):
+        session.dispatch({"do": "skip"})
+    assert session.card.candidate_id == first, "skipped proposals come round again once the others are seen"
+
+
+def test_errors_are_the_clis_messages_and_change_nothing(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    before = review_dossier.tiny.snapshot()
+    session.dispatch({"do": "speaker", "actor": "lavrof"})
+    assert session.message == ("error", "speaker 'lavrof' is not an actor of the dossier; choose one from the list or add a new one")
+    session.dispatch({"do": "position", "stance": 3})
+    assert session.message == ("error", "stance 3 is not allowed; use an integer from -2 to 2")
+    session.dispatch({"do": "position", "issue": "nato"})
+    assert session.message[0] == "error" and "issue 'nato' is not in the dossier" in session.message[1]
+    session.dispatch({"do": "frobnicate"})
+    assert session.message[0] == "error" and "unknown action 'frobnicate'" in session.message[1]
+    assert review_dossier.tiny.snapshot() == before
+
+
+def test_selection_moves_the_span_or_makes_a_new_proposal(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    text = session.source.text
+    cid = open_at(session, CEASEFIRE)
+    start = text.index("no ceasefire")
+    session.dispatch({"do": "span", "start": start, "end": start + len("no ceasefire")})
+    assert session.state()["card"]["text"] == "no ceasefire" and session.state()["card"]["moved"]
+    session.dispatch({"do": "accept"})
+    assert statement(review_dossier, "no ceasefire")["char_start"] == str(start)
+    assert next(r for r in review_dossier.queue() if r["candidate_id"] == cid)["status"] == "accepted"
+    begin = text.index("Reporting by")
+    session.dispatch({"do": "span", "start": begin, "end": begin + len("Reporting by Synthetic Wire staff"), "new": True})
+    assert session.message[0] == "info", session.message
+    assert session.state()["card"]["text"] == "Reporting by Synthetic Wire staff"
+    assert session.state()["card"]["kind"] == "reported_speech" and session.state()["card"]["speaker"] == ""
+    assert session.state()["counts"]["total"] == 6
+    session.dispatch({"do": "span", "start": 5, "end": 3})
+    assert session.message[0] == "error" and "outside source" in session.message[1]
+
+
+def test_high_confidence_proposals_are_listed_then_accepted(review_dossier):
+    session = ReviewSession(review_dossier.folder, high_confidence=0.85)
+    ready = session.high_confidence_ready()
+    texts = sorted(session.rows[cid]["text"] for cid in ready)
+    assert texts == sorted([TRUCE, CEASEFIRE])
+    session.dispatch({"do": "bulk", "step": "open"})
+    assert session.state()["bulk"]["open"] and len(session.state()["bulk"]["ready"]) == 2
+    assert review_dossier.rows("positions") == [], "opening the list decides nothing"
+    session.dispatch({"do": "bulk", "step": "confirm"})
+    assert session.message[0] == "info" and "accepted 2 high-confidence" in session.message[1]
+    assert {s["text"] for s in review_dossier.rows("statements") if s["source_id"] == SOURCE_ID} == {TRUCE, CEASEFIRE}
+    assert not session.state()["bulk"]["open"]
+    assert validate_dossier(review_dossier.folder) == []
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5])
+def test_bad_threshold_is_refused(review_dossier, threshold):
+    from parley.errors import IngestError
+
+    with pytest.raises(IngestError, match="high_confidence"):
+        ReviewSession(review_dossier.folder, high_confidence=threshold)
