@@ -42,6 +42,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -101,6 +102,31 @@ def make_folder(folder: str | os.PathLike[str], option: str = "the output folder
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ParameterError(f"{folder}: this folder is not writable; give {option} a folder you can write (nothing was written)")
     return folder
+
+
+#: First characters that make a spreadsheet read a cell as a formula (or hide one behind a tab/CR).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell for a CSV that people open in a spreadsheet: text starting with ``= + - @``, a tab or
+    a carriage return gets a leading ``'`` so it is shown, never evaluated (CSV/formula injection,
+    OWASP). Numbers (``-2``, ``+1.5``) and non-text values pass unchanged.
+
+    Every CSV Parley *exports* (run records' positions, anything written for people) goes through
+    this; the dossier's own tables are data, never rewritten (a quote must stay the source's words).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def export_csv(path: str | os.PathLike[str], frame) -> None:
+    """Write a pandas frame as an exported CSV: cells made :func:`spreadsheet_safe`, ``\\n`` line
+    ends, no index, published atomically."""
+    safe = frame.astype(object).map(spreadsheet_safe) if len(frame) else frame
+    write_atomic(path, safe.to_csv(index=False, lineterminator="\n"))
 
 
 # -- the dossier lock ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from parley.errors import DossierInvalid, JournalConflict
-from parley.fileio import JOURNAL, dossier_transaction, recover_dossier, write_atomic
+from parley.fileio import JOURNAL, dossier_transaction, export_csv, recover_dossier, spreadsheet_safe, write_atomic
 
 
 @pytest.fixture
@@ -112,3 +112,21 @@ def test_write_atomic_keeps_mode_and_leaves_no_temporary(tmp_path):
     write_atomic(target, "new")
     assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-1+2", "@SUM(A1)", "\t=1", "\r=1"])
+def test_formula_like_cells_are_neutralised_in_exports(cell):
+    assert spreadsheet_safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["-2", "+1", "0.5", "-1.5e3", "lavrov", "", 2, None])
+def test_numbers_and_plain_text_pass_unchanged(cell):
+    assert spreadsheet_safe(cell) == cell
+
+
+def test_export_csv_writes_safe_cells(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"actor_id": ["=cmd|'/C calc'!A0", "lavrov"], "stance": pd.array([-2, None], dtype="Int64")})
+    export_csv(tmp_path / "x.csv", frame)
+    assert (tmp_path / "x.csv").read_text() == "actor_id,stance\n'=cmd|'/C calc'!A0,-2\nlavrov,\n"

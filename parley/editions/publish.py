@@ -53,7 +53,7 @@ from typing import Any, Callable
 
 from parley import paths
 from parley.errors import ParleyError, RenderError
-from parley.fileio import write_atomic
+from parley.fileio import export_csv, write_atomic
 from parley.editions.spec import PREVIOUS, Briefing, expand_spec
 
 CATALOGUE_FILE = "catalogue.jsonl"
@@ -779,7 +779,7 @@ def _write_positions(job: dict, path: Path) -> int:
     matrix = stance_matrix(dossier, pd.Timestamp(job["view_as_of"]))
     frame = matrix.reindex(columns=POSITION_COLUMNS)
     frame = frame.assign(red_line=frame["red_line"].map(lambda v: "true" if bool(v) else "false"))
-    frame.to_csv(path, index=False, lineterminator="\n")
+    export_csv(path, frame)  # formula-like cells neutralised: people open it in a spreadsheet
     return len(frame)
 
 

@@ -163,3 +163,34 @@ def test_a_file_edited_after_the_crash_stops_recovery_and_keeps_the_journal(doss
     assert nxt.returncode == 2 and "Traceback" not in nxt.stderr
     assert "statements.csv: changed since an interrupted `review accept" in nxt.stderr
     assert "remove" in nxt.stderr and (dossier.folder / ".journal" / "manifest.json").is_file()
+
+
+#: Runs the parley CLI with a pause inside the dossier's lock (after the validity check), so two
+#: processes started together overlap for sure.
+SLOW = textwrap.dedent(
+    """
+    import sys, time
+    import parley.review.intake as intake
+
+    real = intake.require_valid
+    def slow(folder):
+        real(folder)
+        time.sleep(1.5)
+    intake.require_valid = slow
+    sys.argv = ["parley", *sys.argv[1:]]
+    from parley import cli
+    cli.run()
+    """
+)
+
+
+def test_two_ingests_of_the_same_bytes_at_once_register_one_source(dossier, env):
+    ingest = ["ingest", str(WIRE), "-d", "tiny", "--published", "2031-02-20", "--outlet", "Wire"]
+    both = [subprocess.Popen([sys.executable, "-c", SLOW, *ingest], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    results = [(p.wait(timeout=180), *p.communicate()) for p in both]
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+    outputs = sorted(out for _, out, _ in results)
+    assert "registered source wire_2031_02_20" in outputs[0] and "already registered" in outputs[1]
+    assert [r["source_id"] for r in dossier.rows("sources")] == ["tiny_seed", "wire_2031_02_20"]
+    assert len(list(dossier.seeds.iterdir())) == 2
+    assert validate_dossier(dossier.folder) == []
