@@ -39,6 +39,7 @@ class ActorView:
     name: str
     kind: str
     parent_id: str
+    participation: str = ""  # party | official | mediator | outside_voice | joint (empty in older dossiers)
 
 
 @dataclass(frozen=True)
@@ -144,15 +145,28 @@ class Backend:
         return sorted(rows, key=lambda r: (int(r["char_start"]), int(r["char_end"])))
 
     def actors(self) -> list[ActorView]:
-        return [ActorView(r["actor_id"], r.get("name", ""), r.get("kind", ""), r.get("parent_id", "")) for r in self._table("actors")]
+        return [ActorView(r["actor_id"], r.get("name", ""), r.get("kind", ""), r.get("parent_id", ""), r.get("participation", "")) for r in self._table("actors")]
+
+    def default_on_behalf(self, speaker_id: str, new_actor: str = "", party: str = "") -> str:
+        """Whom a statement speaks for when the reviewer says nothing: the CLI's own rule (``decisions._on_behalf``)."""
+        actors = {r["actor_id"]: r for r in self._table("actors")}
+        if new_actor:
+            return party  # a new speaker given a party is recorded as its official (``--new-actor X --on-behalf-of P``)
+        return decisions._on_behalf(decisions.Decision(), speaker_id, actors, []) if speaker_id in actors else ""
 
     def issues(self) -> list[IssueView]:
         return [IssueView(r["issue_id"], r.get("label", ""), r.get("minus2_means", ""), r.get("plus2_means", "")) for r in self._table("issues")]
 
     def statements(self) -> list[StatementView]:
+        """One view per report of an utterance (the living-dossier model's ``reports.csv``), or per
+        statement where statements hold their own span (the older model)."""
+        schema = read_schema(self.folder)
+        statements = self._table("statements")
+        spans = self._table("reports") if "reports" in schema.tables else statements
+        speakers = {r["statement_id"]: r.get("speaker_id", "") for r in statements}
         return [
-            StatementView(r["statement_id"], r["source_id"], r.get("speaker_id", ""), r.get("text", ""), int(r["char_start"]), int(r["char_end"]))
-            for r in self._table("statements")
+            StatementView(r["statement_id"], r["source_id"], speakers.get(r["statement_id"], ""), r.get("text", ""), int(r["char_start"]), int(r["char_end"]))
+            for r in spans
             if r.get("char_start", "").isdigit() and r.get("char_end", "").isdigit()
         ]
 

@@ -30,7 +30,7 @@ def actor_label(session: ReviewSession, actor_id: str) -> str:
 def marks(session: ReviewSession) -> list[dict]:
     """Every highlighted span: proposals (at their card's span while pending) and statements coded by hand."""
     found = []
-    from_queue = set()
+    queued = set()
     for cid, row in session.rows.items():
         card = session.cards.get(cid)
         start, end = (card.char_start, card.char_end) if card else (int(row["char_start"]), int(row["char_end"]))
@@ -38,10 +38,9 @@ def marks(session: ReviewSession) -> list[dict]:
         if status == "pending" and cid in session.skipped:
             status = "skipped"
         found.append({"id": cid, "start": start, "end": end, "status": status, "current": cid == session.current})
-        if row.get("statement_id"):
-            from_queue.add(row["statement_id"])
+        queued.add((int(row["char_start"]), int(row["char_end"])))
     for statement in session.statements:
-        if statement.source_id == session.source_id and statement.statement_id not in from_queue:
+        if statement.source_id == session.source_id and (statement.char_start, statement.char_end) not in queued:
             found.append({"id": statement.statement_id, "start": statement.char_start, "end": statement.char_end, "status": "coded", "current": False})
     return sorted(found, key=lambda m: (m["start"], m["end"]))
 
@@ -52,13 +51,7 @@ def card_state(session: ReviewSession) -> dict | None:
         return None
     row = session.rows[card.candidate_id]
     speaker = card.speaker_id
-    default_behalf = ""
-    actor = session.actors.get(speaker)
-    if actor is not None and actor.kind == "person":
-        parent = session.actors.get(actor.parent_id)
-        default_behalf = parent.actor_id if parent and parent.kind in ("state", "government") else ""
-    elif card.new_actor and card.new_actor_party and session.actors[card.new_actor_party].kind in ("state", "government"):
-        default_behalf = card.new_actor_party
+    default_behalf = session.backend.default_on_behalf(speaker, card.new_actor, card.new_actor_party)
     positions = []
     for position in card.positions:
         issue = session.issues.get(position.issue_id)
@@ -99,9 +92,19 @@ def card_state(session: ReviewSession) -> dict | None:
 def utterances(session: ReviewSession) -> list[dict]:
     """Statements of other sources, the choices for "another report of …" (same speaker first)."""
     speaker = session.card.speaker_id if session.card else ""
-    others = [s for s in session.statements if s.source_id != session.source_id]
-    others.sort(key=lambda s: (s.speaker_id != speaker, s.statement_id))
-    return [{"id": s.statement_id, "label": f"{s.speaker_id or '?'}: “{_short(s.text, 70)}” ({s.source_id})"} for s in others]
+    first: dict[str, object] = {}
+    for report in session.statements:  # one entry per utterance: its first report elsewhere
+        if report.source_id != session.source_id:
+            first.setdefault(report.statement_id, report)
+    others = sorted(first.values(), key=lambda s: (s.speaker_id != speaker, s.statement_id))
+    return [{"id": s.statement_id, "label": f"{s.statement_id} · {s.speaker_id or '?'}: “{_short(s.text, 60)}” ({s.source_id})"} for s in others]
+
+
+def parties(session: ReviewSession) -> list[dict]:
+    """Who a new speaker may belong to: the parties (living-dossier model), else states, governments and blocs."""
+    actors = list(session.actors.values())
+    chosen = [a for a in actors if a.participation == "party"] or [a for a in actors if a.kind in ("state", "government", "bloc", "organisation", "group")]
+    return [{"id": a.actor_id, "label": a.name} for a in chosen]
 
 
 def session_state(session: ReviewSession) -> dict:
@@ -116,7 +119,7 @@ def session_state(session: ReviewSession) -> dict:
         "card": card_state(session),
         "active_position": session.active_position,
         "actors": [{"id": a, "label": actor_label(session, a)} for a in sorted(session.actors)],
-        "parties": [{"id": a.actor_id, "label": a.name} for a in session.actors.values() if a.kind in ("state", "government", "bloc", "organisation", "group")],
+        "parties": parties(session),
         "issues": [{"id": i.issue_id, "label": i.label, "minus2": i.minus2_means, "plus2": i.plus2_means} for i in session.issues.values()],
         "utterances": utterances(session),
         "kinds": list(KINDS),

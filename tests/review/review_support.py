@@ -36,6 +36,14 @@ class ReviewDossier:
 
         return read_candidates(self.folder)
 
+    def coded(self, source_id: str | None = None) -> list[dict[str, str]]:
+        """Each span coded from a source, with its statement's fields: one row per report where the
+        dossier has ``reports.csv`` (the living-dossier model), else one per statement."""
+        statements = {s["statement_id"]: s for s in self.rows("statements")}
+        spans = self.rows("reports") if (self.folder / "reports.csv").is_file() else list(statements.values())
+        rows = [{**statements[r["statement_id"]], **{k: r[k] for k in ("source_id", "text", "char_start", "char_end")}} for r in spans]
+        return [r for r in rows if source_id is None or r["source_id"] == source_id]
+
     def candidate(self, text: str) -> dict[str, str]:
         """The queued proposal whose text is exactly ``text``."""
         (row,) = [r for r in self.queue() if r["text"] == text]

@@ -108,7 +108,7 @@ def test_kernel_killed_between_writes_is_rolled_back_and_the_session_says_so(rev
     session.dispatch({"do": "go", "to": cid})
     session.dispatch({"do": "accept"})
     assert session.message[0] == "info" and "accepted" in session.message[1], session.message
-    (statement,) = [s for s in review_dossier.rows("statements") if s["text"] == CEASEFIRE]
+    (statement,) = [s for s in review_dossier.coded() if s["text"] == CEASEFIRE]
     assert len([p for p in review_dossier.rows("positions") if p["statement_id"] == statement["statement_id"]]) == 2
     assert validate_dossier(review_dossier.folder) == []
 
@@ -122,7 +122,7 @@ def test_kernel_killed_after_commit_is_completed_by_parley_validate(review_dossi
     assert result.returncode == 0, result.stdout + result.stderr
     assert "had committed; recovery completed it" in result.stderr and "review accept" in result.stderr, result.stderr
     assert not (review_dossier.folder / ".journal").exists()
-    statements = [s for s in review_dossier.rows("statements") if s["text"] == CEASEFIRE]
+    statements = [s for s in review_dossier.coded() if s["text"] == CEASEFIRE]
     assert len(statements) == 1 and statements[0]["coder"] == "crash-test"
     assert next(r for r in review_dossier.queue() if r["text"] == CEASEFIRE)["status"] == "accepted"
     assert json.dumps(ReviewSession(review_dossier.folder, SOURCE_ID).message) == json.dumps(["info", ""]), "nothing left to recover"

@@ -195,7 +195,7 @@ def test_an_article_coded_by_keyboard_in_jupyterlab(review_lab, tmp_path: Path) 
     result = subprocess.run([sys.executable, "-m", "parley", "validate", str(dossier.folder)], capture_output=True, text=True,
                             env={k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")})
     assert result.returncode == 0, result.stdout + result.stderr
-    statements = {s["text"]: s for s in dossier.rows("statements") if s["source_id"] == dossier.source_id}
+    statements = {s["text"]: s for s in dossier.coded(dossier.source_id)}
     positions = sorted((p["statement_id"], p["issue_id"], p["actor_id"], p["stance"], p["red_line"]) for p in dossier.rows("positions"))
     truce = statements["A truce is within reach if both sides keep talking,"]
     invited = statements["Ukraine will be invited to the next round."]

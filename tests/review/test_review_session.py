@@ -25,7 +25,7 @@ def open_at(session: ReviewSession, text: str) -> str:
 
 
 def statement(dossier, text: str) -> dict[str, str]:
-    (row,) = [s for s in dossier.rows("statements") if s["text"] == text and s["source_id"] == SOURCE_ID]
+    (row,) = [s for s in dossier.coded(SOURCE_ID) if s["text"] == text]
     return row
 
 
@@ -140,7 +140,7 @@ def test_high_confidence_proposals_are_listed_then_accepted(review_dossier):
     assert review_dossier.rows("positions") == [], "opening the list decides nothing"
     session.dispatch({"do": "bulk", "step": "confirm"})
     assert session.message[0] == "info" and "accepted 2 high-confidence" in session.message[1]
-    assert {s["text"] for s in review_dossier.rows("statements") if s["source_id"] == SOURCE_ID} == {TRUCE, CEASEFIRE}
+    assert {s["text"] for s in review_dossier.coded(SOURCE_ID)} == {TRUCE, CEASEFIRE}
     assert not session.state()["bulk"]["open"]
     assert validate_dossier(review_dossier.folder) == []
 

@@ -122,8 +122,8 @@ def test_marks_are_drawn_in_place_and_the_text_is_the_source_text(page):
     assert [(s, e) for s, e, _ in segments] == [(0, quote), (quote, quote + 25), (quote + 25, TEXT.index("Peskov")), (TEXT.index("Peskov"), len(TEXT))]
     view = page.locator("[data-testid=text]")
     assert view.evaluate("v => v.textContent") == TEXT
-    assert page.locator("mark.pr-current").inner_text() == TEXT[quote:quote + 25]
-    assert page.locator("mark.pr-coded").count() == 1
+    assert page.locator("[data-testid=text] mark.pr-current").inner_text() == TEXT[quote:quote + 25]
+    assert page.locator("[data-testid=text] mark.pr-coded").count() == 1
 
 
 @pytest.mark.browser

@@ -166,14 +166,15 @@ function render({ model, el }) {
     if (!c) return h("div", { class: "pr-card pr-done", "data-testid": "card" }, h("p", {}, "Every proposal of this source is decided. Select text to add one the extractor missed."));
     const card = h("div", { class: "pr-card", "data-testid": "card", "data-id": c.id });
     const kind = h("select", { "aria-label": "kind", onchange: (e) => send({ do: "kind", value: e.target.value }) }, ...s.kinds.map((k) => h("option", { value: k, selected: k === c.kind }, k.replace("_", " "))));
-    card.append(h("div", { class: "pr-card-head" }, h("code", {}, c.id), kind, h("span", { class: "pr-confidence" }, `confidence ${c.confidence.toFixed(2)}${c.method ? " · " + c.method : ""}`)));
+    const order = s.marks.filter((m) => m.status !== "coded").map((m) => m.id);
+    card.append(h("div", { class: "pr-card-head" }, h("strong", {}, `Proposal ${order.indexOf(c.id) + 1} of ${order.length}`), h("code", {}, c.id), kind, h("span", { class: "pr-confidence" }, `confidence ${c.confidence.toFixed(2)}${c.method ? " · " + c.method : ""}`)));
     card.append(h("blockquote", { class: "pr-quote", "data-testid": "quote" }, c.text), h("div", { class: "pr-meta" }, `${c.start}..${c.end}${c.moved ? " (moved)" : ""}${c.cue ? ` · cue: “${c.cue}”` : ""}`));
     const speakerValue = c.new_actor ? `new: ${c.new_actor}` : c.speaker ? c.speaker_label : "";
     card.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "Speaker"),
       combo({ key: "speaker", placeholder: "find the speaker (f)", value: speakerValue, options: s.actors,
         newOption: (name) => `＋ new speaker “${name}”`,
         onChoose: (o, typed) => { focusNext = o.isNew ? "party" : "root"; send(o.isNew ? { do: "speaker", new: typed, party: "" } : { do: "speaker", actor: o.id }); } }),
-      c.proposed_speaker ? h("span", { class: "pr-meta" }, `proposed: ${c.proposed_speaker}${c.mention ? ` (“${c.mention}”)` : ""}`) : null));
+      h("span", { class: "pr-meta" }, `proposed: ${c.proposed_speaker || "nobody"}${c.mention ? ` (“${c.mention}”)` : ""}`)));
     if (c.new_actor) {
       card.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "Party of the new speaker"),
         h("select", { "data-focus": "party", "aria-label": "party", onchange: (e) => send({ do: "speaker", new: c.new_actor, party: e.target.value }) },
@@ -186,6 +187,7 @@ function render({ model, el }) {
         h("option", { value: "", selected: behalf === "" }, "(nobody: own view)"),
         ...s.actors.map((a) => h("option", { value: a.id, selected: behalf === a.id }, a.label)))));
     card.append(h("div", { class: "pr-positions" }, ...c.positions.map((p, i) => positionRow(s, p, i)),
+      c.positions.length ? null : h("span", { class: "pr-meta" }, c.report_of ? "An utterance already coded keeps its own positions." : "No position: the statement is kept without one. Press p to add one."),
       h("button", { onclick: () => send({ do: "add_position" }), title: "p" }, "+ position (p)")));
     card.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "Another report of"),
       combo({ key: "report", placeholder: "an utterance already coded (o)", value: c.report_of ? (s.utterances.find((u) => u.id === c.report_of) || { label: c.report_of }).label : "", options: s.utterances,
@@ -217,7 +219,9 @@ function render({ model, el }) {
     const scroll = oldText ? oldText.scrollTop : 0;
     const message = s.message && s.message.text ? h("div", { class: `pr-message pr-${s.message.level}`, role: s.message.level === "error" ? "alert" : "status", "data-testid": "message" }, s.message.text) : null;
     const keys = showKeys ? h("dl", { class: "pr-keys" }, ...KEYS.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])) : null;
-    root.replaceChildren(...[header(s), message, keys, bulkView(s)].filter(Boolean), h("div", { class: "pr-body" }, h("div", { class: "pr-left" }, textView(s), selectionBar()), cardView(s)));
+    const legend = h("div", { class: "pr-legend" }, ...[["pending", "to decide"], ["current", "open"], ["accepted", "accepted"], ["rejected", "rejected"], ["coded", "coded before"]]
+      .map(([status, label]) => h("span", {}, h("mark", { class: `pr-mark pr-${status}${status === "current" ? " pr-current" : ""}` }, label))), " · select words to make a span");
+    root.replaceChildren(...[header(s), message, keys, bulkView(s)].filter(Boolean), h("div", { class: "pr-body" }, h("div", { class: "pr-left" }, textView(s), legend, selectionBar()), cardView(s)));
     const text = root.querySelector(".pr-text");
     text.scrollTop = scroll;
     if (s.current !== lastCurrent) {
