@@ -129,6 +129,85 @@ def export_csv(path: str | os.PathLike[str], frame) -> None:
     write_atomic(path, safe.to_csv(index=False, lineterminator="\n"))
 
 
+# -- reading YAML with bounds -----------------------------------------------------------------
+
+#: Limits of :func:`load_yaml_bounded`: a spec or a parameter file is small and shallow.
+YAML_MAX_BYTES = 2_000_000
+YAML_MAX_ALIASES = 200
+YAML_MAX_DEPTH = 40
+YAML_MAX_NODES = 200_000
+
+
+def load_yaml_bounded(text: str, where: str, error: type[Exception], loader=None):
+    """Parse YAML ``text`` with a safe loader that refuses what would exhaust memory or the stack.
+
+    ``loader`` is a ``yaml.SafeLoader`` subclass (default ``yaml.SafeLoader``). Refused with
+    ``error(message)``, the message naming ``where`` and never quoting more than a short excerpt:
+    a document over :data:`YAML_MAX_BYTES`, more than :data:`YAML_MAX_ALIASES` alias uses
+    ("billion laughs"), nesting deeper than :data:`YAML_MAX_DEPTH`, or a document whose aliases
+    would expand it beyond :data:`YAML_MAX_NODES` values. YAML syntax errors become ``error`` too.
+    """
+    import yaml
+
+    from parley.errors import shorten
+
+    if len(text) > YAML_MAX_BYTES:
+        raise error(f"{where}: {len(text):,} characters of YAML; at most {YAML_MAX_BYTES:,} are read")
+    base = loader or yaml.SafeLoader
+
+    class Bounded(base):  # type: ignore[misc, valid-type]
+        aliases = 0
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                type(self).aliases += 1
+                if type(self).aliases > YAML_MAX_ALIASES:
+                    mark = self.peek_event().start_mark
+                    raise error(f"{where}, line {mark.line + 1}: more than {YAML_MAX_ALIASES} YAML aliases (*name); "
+                                "refused, as a document of nested aliases can expand beyond memory")
+            type(self).depth += 1
+            try:
+                if type(self).depth > YAML_MAX_DEPTH:
+                    mark = self.peek_event().start_mark
+                    raise error(f"{where}, line {mark.line + 1}: nested more than {YAML_MAX_DEPTH} levels deep; a spec is a few levels of mappings and lists")
+                return super().compose_node(parent, index)
+            finally:
+                type(self).depth -= 1
+
+    try:
+        value = yaml.load(text, Loader=Bounded)
+    except yaml.YAMLError as exc:
+        raise error(f"{where}: not valid YAML ({shorten(exc, 300)})") from None
+    except RecursionError:
+        raise error(f"{where}: nested too deeply to read") from None
+    if _expanded_size(value, {}) > YAML_MAX_NODES:
+        raise error(f"{where}: its aliases expand it to more than {YAML_MAX_NODES:,} values; refused (a spec lists briefings, not millions of items)")
+    return value
+
+
+def _expanded_size(value: object, memo: dict[int, int]) -> int:
+    """Number of values in ``value`` with every shared (aliased) part counted each time it occurs,
+    computed without expanding anything (each shared object is sized once)."""
+    if not isinstance(value, (list, dict)):
+        return 1
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    memo[key] = YAML_MAX_NODES + 1  # a self-reference (&a [*a]) expands forever
+    items = list(value.items()) if isinstance(value, dict) else value
+    total = 1
+    for item in items:
+        parts = item if isinstance(value, dict) else (item,)
+        for part in parts:
+            total += _expanded_size(part, memo)
+            if total > YAML_MAX_NODES:
+                memo[key] = total
+                return total
+    memo[key] = total
+    return total
+
+
 # -- the dossier lock ---------------------------------------------------------------------------
 
 

@@ -157,12 +157,12 @@ def _queue(folder: Path, values: dict) -> None:
     _write_rows(folder / "candidates.csv", [list(FIELDS), [row[name] for name in FIELDS]])
 
 
-def _outside(folder: Path, file: str, text: str = "", repeat: int = 1, mode: int | None = None) -> None:
+def _outside(folder: Path, file: str, text: str = "", repeat: int = 1, head: str = "", tail: str = "", mode: int | None = None) -> None:
     """Write a file in the case folder, <case>/<file> (the dossier is <case>/data/<name>): an article,
-    a spec, a plain file standing where a folder should be."""
+    a spec, a plain file standing where a folder should be. Its text is head + text * repeat + tail * repeat."""
     path = folder.parent.parent / file
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text * repeat, encoding="utf-8")
+    path.write_text(head + text * repeat + tail * repeat, encoding="utf-8")
     if mode is not None:
         os.chmod(path, mode)
 

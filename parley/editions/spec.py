@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from parley import paths
-from parley.errors import ParameterError, SpecError
+from parley.errors import ParameterError, SpecError, excerpt
 
 #: ``since`` value meaning "the as-of of the last published run of this briefing".
 PREVIOUS = "previous"
@@ -131,15 +131,13 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
         The file is missing, not YAML, or an entry has an unknown or mistyped field; the message
         names the entry and the field.
     """
-    import yaml
+    from parley.fileio import load_yaml_bounded
 
     spec_path = Path(path)
     if not spec_path.is_file():
         raise SpecError(f"{spec_path}: no such spec file; give the path of a briefings.yml (see README, 'Scheduled briefings')")
     try:
-        document = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=_loader())
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{spec_path.name}: not valid YAML ({exc})") from None
+        document = load_yaml_bounded(spec_path.read_text(encoding="utf-8"), spec_path.name, SpecError, _loader())
     except UnicodeDecodeError:
         raise SpecError(f"{spec_path.name}: not UTF-8 text") from None
     where = spec_path.name
@@ -147,7 +145,7 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
         raise SpecError(f"{where}: expected a mapping with a 'briefings' list at the top, got {_kind(document)}")
     _no_unknown(document, _TOP_KEYS, where, "top level")
     if document.get("version", 1) != 1:
-        raise SpecError(f"{where}, field version: {document['version']!r} is not supported; the only version is 1")
+        raise SpecError(f"{where}, field version: {excerpt(document['version'])} is not supported; the only version is 1")
     defaults = document.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise SpecError(f"{where}, field defaults: expected a mapping of {', '.join(_DEFAULT_KEYS)}, got {_kind(defaults)}")
@@ -166,7 +164,7 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
         if not isinstance(entry.get("notebook"), str) or not entry["notebook"].strip():
             raise SpecError(f"{label}, field notebook: required; a notebook name of notebooks/ ({_notebook_listing()}) or a path to an .ipynb file")
         if "name" in entry and (not isinstance(entry["name"], str) or not entry["name"].strip()):
-            raise SpecError(f"{label}, field name: expected text such as 'actor-{{actor}}', got {entry['name']!r}")
+            raise SpecError(f"{label}, field name: expected text such as 'actor-{{actor}}', got {excerpt(entry['name'])}")
         _check_scalar_fields(entry, label)
         _check_parameters(entry.get("parameters"), label)
         _check_for_each(entry.get("for_each"), label)
@@ -215,7 +213,7 @@ def expand_spec(spec: Spec | str | os.PathLike[str], *, today: dt.date | str | N
         for briefing in _expand_entry(spec, entry, defaults, label, today_date, as_of):
             if briefing.name in seen:
                 raise SpecError(
-                    f"{label}, field name: {briefing.name!r} is already the name of a briefing from {seen[briefing.name]}; "
+                    f"{label}, field name: {excerpt(briefing.name)} is already the name of a briefing from {seen[briefing.name]}; "
                     "names must be unique (give this entry its own name, e.g. with a {variable} for each for_each variable)"
                 )
             seen[briefing.name] = label
@@ -286,13 +284,13 @@ def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt
             if key not in declared:
                 if source is defaults.get("parameters"):
                     continue  # a default applies only where the notebook has the parameter
-                raise SpecError(f"{where}, field parameters.{key}: notebook {notebook.name} has no parameter {key!r}; its parameters are: {listing}")
+                raise SpecError(f"{where}, field parameters.{key}: notebook {notebook.name} has no parameter {excerpt(key)}; its parameters are: {listing}")
             parameters[key] = _check_type(value, declared[key], f"{where}, field parameters.{key}")
 
     variables = entry.get("for_each") or {}
     for variable in variables:
         if variable not in declared:
-            raise SpecError(f"{label}, field for_each.{variable}: notebook {notebook.name} has no parameter {variable!r} to expand; its parameters are: {listing}")
+            raise SpecError(f"{label}, field for_each.{variable}: notebook {notebook.name} has no parameter {excerpt(variable)} to expand; its parameters are: {listing}")
         if variable in (entry.get("parameters") or {}):
             raise SpecError(f"{label}, field for_each.{variable}: {variable} is also set under parameters; set it in one place")
     values = {variable: _expansion_values(source, variable, dossier_path, f"{label}, field for_each.{variable}")
@@ -310,7 +308,14 @@ def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt
         bound = dict(zip(values, combination))
         name = template.format(**bound)
         if not _NAME.match(name):
-            raise SpecError(f"{label}, field name: {name!r} is not a slug; use lowercase letters, digits, '_', '-' and '.', starting with a letter or digit")
+            raise SpecError(f"{label}, field name: {excerpt(name)} is not a slug; use lowercase letters, digits, '_', '-' and '.', starting with a letter or digit")
+        if len(name) > NAME_MAX:
+            raise SpecError(f"{label}, field name: {excerpt(name)} is {len(name):,} characters; a briefing name (a file name) has at most {NAME_MAX}")
+        reserved = next((suffix for suffix in RESERVED_SUFFIXES if name.endswith(suffix)), None)
+        if reserved:
+            raise SpecError(f"{label}, field name: {excerpt(name)} ends in {reserved!r}, a suffix Parley gives a briefing's own files "
+                            f"(<name>.failed.ipynb, <name>.run.json, <name>.positions.csv), so it could overwrite another briefing's record; "
+                            f"names may not end in {', '.join(RESERVED_SUFFIXES)}")
         briefings.append(Briefing(
             name=name,
             notebook=notebook,
@@ -342,7 +347,7 @@ def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str
         table, where_clause = source.get("from"), source.get("where")
     values = _table_ids(dossier_path, table, where_clause, where)
     if not values:
-        raise SpecError(f"{where}: expands to nothing (no row of {table} in {dossier_path.name} matches {where_clause!r}); fix the filter or remove the entry")
+        raise SpecError(f"{where}: expands to nothing (no row of {table} in {dossier_path.name} matches {excerpt(where_clause)}); fix the filter or remove the entry")
     return values
 
 
@@ -360,24 +365,38 @@ def _table_ids(dossier_path: Path, table: str, where_clause: dict | None, where:
     id_column = EXPANSION_TABLES[table]
     for column, wanted in (where_clause or {}).items():
         if column not in frame.columns:
-            raise SpecError(f"{where}.where.{column}: the {table} table has no column {column!r}; its columns are: {', '.join(frame.columns)}")
+            raise SpecError(f"{where}.where.{column}: the {table} table has no column {excerpt(column)}; its columns are: {', '.join(frame.columns)}")
         allowed = {str(w) for w in (wanted if isinstance(wanted, list) else [wanted])}
         frame = frame.loc[frame[column].astype(str).isin(allowed)]
     return [str(value) for value in frame[id_column] if str(value)]
 
 
+#: Endings of the files Parley writes for a briefing <name> (and of its draft and staging files):
+#: a briefing named like one of them could overwrite or delete another briefing's record.
+RESERVED_SUFFIXES = (".failed", ".run", ".positions", ".draft", ".running", ".html", ".ipynb", ".json", ".csv", ".log", ".lock")
+#: Longest briefing name (it becomes file names; most file systems stop at 255 bytes).
+NAME_MAX = 120
+
+
 def _check_template(template: str, variables: list[str], where: str) -> None:
+    if len(template) > NAME_MAX:
+        raise SpecError(f"{where}: {excerpt(template)} is {len(template):,} characters; a name has at most {NAME_MAX}")
     try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise SpecError(f"{where}: {template!r} is not a valid name template ({exc}); use {{variable}} for a for_each variable") from None
+        raise SpecError(f"{where}: {excerpt(template)} is not a valid name template ({exc}); use {{variable}} for a for_each variable") from None
+    for _, name, format_spec, conversion in parsed:
+        if name is not None and (format_spec or conversion):
+            raise SpecError(f"{where}: {excerpt(template)} formats {{{excerpt(name, 40)[1:-1]}}} with {excerpt((conversion and '!' + conversion or '') + (format_spec and ':' + format_spec or ''), 40)}; "
+                            "a name template holds plain {variable} fields only (no widths, conversions or formats)")
+    fields = {name for _, name, _, _ in parsed if name is not None}
     unknown = sorted(fields - set(variables))
     if unknown:
-        raise SpecError(f"{where}: {template!r} uses {', '.join('{' + u + '}' for u in unknown)}, which is not a for_each variable "
+        raise SpecError(f"{where}: {excerpt(template)} uses {', '.join('{' + u + '}' for u in unknown)}, which is not a for_each variable "
                         f"(variables: {', '.join(variables) or 'none'})")
     missing = [v for v in variables if v not in fields]
     if missing:
-        raise SpecError(f"{where}: {template!r} must contain {', '.join('{' + m + '}' for m in missing)} so every expansion gets its own name")
+        raise SpecError(f"{where}: {excerpt(template)} must contain {', '.join('{' + m + '}' for m in missing)} so every expansion gets its own name")
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,7 +406,7 @@ def _check_template(template: str, variables: list[str], where: str) -> None:
 def _check_scalar_fields(mapping: dict, label: str) -> None:
     for key in ("dossier", "as_of", "since"):
         if key in mapping and mapping[key] is not None and not isinstance(mapping[key], (str, dt.date)):
-            raise SpecError(f"{label}, field {key}: expected text or a date, got {_kind(mapping[key])} {mapping[key]!r}")
+            raise SpecError(f"{label}, field {key}: expected text or a date, got {_kind(mapping[key])} {excerpt(mapping[key])}")
     if "dossier" in mapping and isinstance(mapping["dossier"], dt.date):
         raise SpecError(f"{label}, field dossier: expected a dossier name or folder, got the date {mapping['dossier']}")
 
@@ -416,18 +435,18 @@ def _check_for_each(for_each: Any, label: str) -> None:
             raise SpecError(f"{where}: {variable} cannot be expanded; expand a subject parameter such as actor or issue")
         if isinstance(source, list):
             if not source or not all(isinstance(item, str) and item for item in source):
-                raise SpecError(f"{where}: expected a non-empty list of ids, got {source!r}")
+                raise SpecError(f"{where}: expected a non-empty list of ids, got {excerpt(source)}")
             continue
         if isinstance(source, str):
             if source not in EXPANSION_TABLES:
-                raise SpecError(f"{where}: {source!r} is not a table to expand over; use one of {tables}, a list of ids, or {{from: TABLE, where: {{COLUMN: VALUES}}}}")
+                raise SpecError(f"{where}: {excerpt(source)} is not a table to expand over; use one of {tables}, a list of ids, or {{from: TABLE, where: {{COLUMN: VALUES}}}}")
             continue
         if isinstance(source, dict):
             extra = sorted(set(source) - {"from", "where"})
             if extra:
                 raise SpecError(f"{where}: unknown key(s) {', '.join(extra)}; allowed: from, where")
             if source.get("from") not in EXPANSION_TABLES:
-                raise SpecError(f"{where}.from: {source.get('from')!r} is not a table to expand over; use one of {tables}")
+                raise SpecError(f"{where}.from: {excerpt(source.get('from'))} is not a table to expand over; use one of {tables}")
             if source.get("where") is not None and not isinstance(source["where"], dict):
                 raise SpecError(f"{where}.where: expected a mapping of column to value(s), e.g. {{kind: [state, bloc]}}, got {_kind(source['where'])}")
             continue
@@ -445,7 +464,7 @@ def _check_type(value: Any, declared, where: str) -> Any:
         "bool": isinstance(value, bool),
     }.get(type_name, True)
     if not ok:
-        raise SpecError(f"{where}: {value!r} is {_kind(value)}, but the notebook declares {declared.name}: {declared.type_name} (default {declared.default!r})")
+        raise SpecError(f"{where}: {excerpt(value)} is {_kind(value)}, but the notebook declares {declared.name}: {declared.type_name} (default {excerpt(declared.default)})")
     return value
 
 
@@ -474,7 +493,7 @@ def _resolve_dossier(value: Any, folder: Path, where: str) -> str:
         resolved, ref = paths.dossier_dir(text), text
     if not (resolved / "datapackage.json").is_file():
         available = sorted(p.name for p in paths.data_dir().glob("*") if (p / "datapackage.json").is_file())
-        raise SpecError(f"{where}: no dossier {text!r} (no {resolved / 'datapackage.json'}); dossiers under {paths.data_dir()}: "
+        raise SpecError(f"{where}: no dossier {excerpt(text)} (no {resolved / 'datapackage.json'}); dossiers under {paths.data_dir()}: "
                         f"{', '.join(available) or 'none'}; or give a path to a dossier folder")
     return ref
 
@@ -512,10 +531,10 @@ def _resolve_date(value: Any, today: dt.date, as_of: str | None, where: str, all
         try:
             return dt.date.fromisoformat(text).isoformat()
         except ValueError:
-            raise SpecError(f"{where}: {text!r} is not a calendar date; expected {allowed}") from None
+            raise SpecError(f"{where}: {excerpt(text)} is not a calendar date; expected {allowed}") from None
     match = _RELATIVE.match(text.lower())
     if not match or (match.group(1) == "as_of" and not allow_as_of_base):
-        raise SpecError(f"{where}: {text!r} is not a date; expected {allowed}")
+        raise SpecError(f"{where}: {excerpt(text)} is not a date; expected {allowed}")
     base_name, sign, amount, unit = match.groups()
     base = {"today": today, "yesterday": today - dt.timedelta(days=1)}.get(base_name) or dt.date.fromisoformat(as_of)
     if amount:
@@ -534,7 +553,7 @@ def _today(today: dt.date | str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(str(today)[:10])
     except ValueError:
-        raise SpecError(f"today={today!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise SpecError(f"today={excerpt(today)} is not an ISO date (YYYY-MM-DD)") from None
 
 
 def _date_text(value: Any) -> str:

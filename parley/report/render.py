@@ -38,7 +38,7 @@ from typing import Any
 import nbformat
 
 from parley import paths
-from parley.errors import ParameterError, RenderError
+from parley.errors import ParameterError, RenderError, excerpt
 from parley.fileio import make_folder, write_atomic
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -152,7 +152,7 @@ def resolve_notebook(notebook: str | os.PathLike[str]) -> Path:
     if not path.is_file():
         available = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
         listing = ", ".join(available) if available else "none yet"
-        raise ParameterError(f"no notebook {str(notebook)!r} (looked for {path}); notebooks by name: {listing}; or give a path to an .ipynb file")
+        raise ParameterError(f"no notebook {excerpt(str(notebook))} (looked for {path}); notebooks by name: {listing}; or give a path to an .ipynb file")
     return path
 
 
@@ -164,7 +164,7 @@ def check_iso_date(name: str, value: Any) -> str:
             raise ValueError
         dt.date.fromisoformat(text)
     except ValueError:
-        raise ParameterError(f"parameter {name}: {text!r} is not an ISO date; expected YYYY-MM-DD, e.g. 2025-02-18") from None
+        raise ParameterError(f"parameter {name}: {excerpt(text)} is not an ISO date; expected YYYY-MM-DD, e.g. 2025-02-18") from None
     return text
 
 
@@ -237,7 +237,7 @@ def render_briefing(
     for name, explicit in (("dossier", dossier), ("as_of", as_of)):
         if explicit is not None and name not in declared:
             raise ParameterError(
-                f"{source_path.name} has no {name} parameter, so {name}={explicit!r} would not reach it; "
+                f"{source_path.name} has no {name} parameter, so {name}={excerpt(explicit)} would not reach it; "
                 f"its parameters are: {describe_parameters(declared)}"
             )
     if "dossier" in declared:
@@ -338,14 +338,14 @@ def describe_parameters(declared: dict[str, Parameter]) -> str:
     """``name (type, default …)`` for each declared parameter, comma-separated."""
     if not declared:
         return "none (it has no cell tagged 'parameters')"
-    return ", ".join(f"{p.name} ({p.type_name}, default {p.default!r})" for p in declared.values())
+    return ", ".join(f"{p.name} ({p.type_name}, default {excerpt(p.default)})" for p in declared.values())
 
 
 def _pick(name: str, explicit: Any, values: dict[str, Any], declared: Parameter | None, fallback: Any) -> Any:
     """Explicit keyword > parameters dict > notebook default (``declared``) > ``fallback``."""
     given = values.get(name)
     if explicit is not None and given is not None and str(explicit) != str(given):
-        raise ParameterError(f"{name} given twice with different values: {explicit!r} and parameters[{name!r}] = {given!r}")
+        raise ParameterError(f"{name} given twice with different values: {excerpt(explicit)} and parameters[{excerpt(name)}] = {excerpt(given)}")
     if explicit not in (None, ""):
         return explicit
     if given not in (None, ""):
@@ -380,19 +380,15 @@ def coerce_parameter(name: str, text: str, declared: dict[str, Parameter]) -> An
                 return False
             raise ValueError(text)
     except ValueError:
-        raise ParameterError(f"parameter {name}: {text!r} is not a valid {type_name}") from None
+        raise ParameterError(f"parameter {name}: {excerpt(text)} is not a valid {type_name}") from None
     return load_yaml(text, where=f"parameter {name}")
 
 
 def load_yaml(text: str, where: str) -> Any:
     """YAML text as Python values; dates stay ISO strings (as papermill's ``-y`` keeps them)."""
-    import yaml
+    from parley.fileio import load_yaml_bounded
 
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{where}: not valid YAML ({exc})") from None
-    return _dates_to_text(value)
+    return _dates_to_text(load_yaml_bounded(text, where, ParameterError))
 
 
 def _dates_to_text(value: Any) -> Any:
@@ -416,13 +412,13 @@ def _check_kernel(kernel: str) -> None:
     try:
         spec = KernelSpecManager().get_kernel_spec(kernel)
     except NoSuchKernel:
-        raise RenderError(f"no Jupyter kernel {kernel!r}; run `make setup` (it installs one into .venv)") from None
+        raise RenderError(f"no Jupyter kernel {excerpt(kernel)}; run `make setup` (it installs one into .venv)") from None
     program = spec.argv[0] if spec.argv else ""
     if program in {"python", f"python{sys.version_info[0]}", "python%d.%d" % sys.version_info[:2]}:
         return  # jupyter_client runs sys.executable for these
     if Path(program).absolute().parent != Path(sys.executable).absolute().parent:
         raise RenderError(
-            f"kernel {kernel!r} ({spec.resource_dir}) runs {program}, not this environment's {sys.executable}; "
+            f"kernel {excerpt(kernel)} ({spec.resource_dir}) runs {program}, not this environment's {sys.executable}; "
             "run `make setup` to install the environment's kernel, or pass a kernel name explicitly"
         )
 
@@ -502,7 +498,7 @@ def _describe_cell(cell, code_index: int) -> str:
     if len(first_line) > 60:
         first_line = first_line[:59] + "…"
     ident = f", id {cell.id}" if cell.get("id") else ""
-    return f"code cell {code_index}{ident} ({first_line!r})"
+    return f"code cell {code_index}{ident} ({excerpt(first_line)})"
 
 
 def _check_complete(nb, source_path: Path) -> None:
@@ -522,7 +518,7 @@ def _check_complete(nb, source_path: Path) -> None:
             raise RenderError(f"{source_path.name}: {where} raised {errors[0].get('ename')}: {errors[0].get('evalue')}")
         status = (cell.metadata.get("papermill") or {}).get("status", "completed")
         if cell.get("execution_count") is None or status != "completed":
-            raise RenderError(f"{source_path.name}: {where} never ran (the run stopped early; status {status!r})")
+            raise RenderError(f"{source_path.name}: {where} never ran (the run stopped early; status {excerpt(status)})")
 
 
 def _count_charts(nb) -> int:
