@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parley.report.display import HTMLBlock, Table, bullets, esc, one_line
+from parley.report.display import HTMLBlock, Table, bullets, esc, one_line, plural, plural_phrase
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -40,8 +40,8 @@ def test_table_keeps_only_named_columns_in_order_without_index(frame):
     assert list(table.frame.columns) == ["Stance", "Actor"]
     html = table._repr_html_()
     assert "hidden" not in html and ">x<" not in html
-    assert html.index("<th>Stance</th>") < html.index("<th>Actor</th>")
-    assert "<th></th>" not in html  # no index column
+    assert html.index(">Stance</th>") < html.index(">Actor</th>")
+    assert html.count("<th ") == 2  # no index column
 
 
 def test_table_formats_cells_for_people(frame):
@@ -135,6 +135,46 @@ def test_a_paragraph_break_inside_a_quotation_shows_as_a_break_never_as_backslas
     quote = 'We are not a bargaining chip.\n"Our partners know this <b>,'  # SYNTHETIC, stored verbatim
     table = Table(pd.DataFrame({"text": [quote]}), {"text": "Quote"})
     html = table._repr_html_()
-    assert "chip.<br>\"Our partners" in html and "&lt;b&gt;" in html and "\\n" not in html
+    assert "chip.<br>&quot;Our partners" in html and "&lt;b&gt;" in html and "\\n" not in html
     assert "chip. ¶ \"Our partners" in repr(table)
     assert esc(quote).count("<br>") == 1 and one_line("a\r\n\r\nb") == "a ¶ b"
+
+
+def test_table_sits_in_a_named_keyboard_reachable_scroll_region(frame):
+    html = Table(frame, COLUMNS, caption="Positions <now>")._repr_html_()
+    assert '<div class="parley-scroll" role="region" tabindex="0" aria-label="Positions &lt;now&gt;">' in html
+    assert '<th scope="col" class="parley-text">Actor</th>' in html
+    bare = Table(frame, COLUMNS)._repr_html_()
+    assert 'aria-label="Table: Actor, Stance, Score, Red line, Date"' in bare
+
+
+def test_cells_carry_their_kind_so_they_wrap_or_stay_whole(frame):
+    tokens = frame.assign(url=["https://example.org/a/very/long/path/without/spaces", None, "x"])
+    html = Table(tokens, {**COLUMNS, "url": "URL"})._repr_html_()
+    assert '<td class="parley-num">2</td>' in html  # stance: right-aligned, one line
+    assert '<td class="parley-date">2025-03-03</td>' in html
+    assert '<td class="parley-token">https://example.org/a/very/long/path/without/spaces</td>' in html
+    assert '<td class="parley-text">Northland</td>' in html
+
+
+def test_hover_keeps_an_id_one_hover_away(frame):
+    html = Table(frame, COLUMNS, hover={"actor": "hidden"})._repr_html_()
+    assert '<td class="parley-text" title="x">Northland</td>' in html
+    assert ">x<" not in html  # the id is not a column
+
+
+@pytest.mark.parametrize(("count", "noun", "text"), [
+    (1, "source", "1 source"), (0, "source", "0 sources"), (3, "red line", "3 red lines"), (2, "party", "2 parties"),
+    (2, "day", "2 days"), (1204, "statement", "1,204 statements"), (2, "box", "2 boxes"),
+])
+def test_plural(count, noun, text):
+    assert plural(count, noun) == text
+
+
+def test_plural_irregular_and_phrases():
+    assert plural(2, "person", "people") == "2 people"
+    assert plural_phrase(3, "red line added") == "3 red lines added"
+    assert plural_phrase(1, "red line dropped") == "1 red line dropped"
+    assert plural_phrase(2, "position withdrawn") == "2 positions withdrawn"
+    assert plural_phrase(0, "stance shift") == "0 stance shifts"
+    assert plural_phrase(2, "new statement") == "2 new statements"

@@ -273,4 +273,4 @@ def test_each_subject_gets_its_own_page(tmp_path, monkeypatch):
     other = render_briefing("actor_profile", {"actor": "lavrov"}, progress=False)
     assert default.html.name == "actor_profile-russia.html" and other.html.name == "actor_profile-lavrov.html"
     assert default.html.exists() and other.html.exists()
-    assert "Actor profile: lavrov" in other.html.read_text(encoding="utf-8")
+    assert "<title>Actor profile: Sergei Lavrov</title>" in other.html.read_text(encoding="utf-8")  # the display name, not the id

@@ -29,6 +29,7 @@ def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png
     """Execute NOTEBOOK (briefing, actor_profile, issue_brief, dataset_qa, or a path) and write its HTML."""
     from parley.errors import ParameterError
     from parley.report.render import check_iso_date, coerce_parameter, load_yaml, notebook_parameters, render_briefing, resolve_notebook
+    from parley.words import plural
 
     source = resolve_notebook(notebook)
     declared = notebook_parameters(source)
@@ -49,7 +50,7 @@ def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png
 
     rendered = render_briefing(source, values, out_dir=out_dir, dossier=dossier, as_of=as_of, progress=not quiet)
     click.echo(
-        f"{source.stem}: {rendered.n_charts} chart(s), dossier {rendered.dossier} as of {rendered.as_of}, "
+        f"{source.stem}: {plural(rendered.n_charts, 'chart')}, dossier {rendered.dossier} as of {rendered.as_of}, "
         f"data {rendered.version}, {rendered.seconds:.1f} s; run record {rendered.ipynb}",
         err=True,
     )

@@ -426,6 +426,9 @@ def render_catalogue(entries: list[dict], reports: Path) -> str:
     }
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR)), autoescape=True,
                                      keep_trailing_newline=True)
+    from parley.words import plural
+
+    environment.filters["plural"] = plural
     css_path = paths.TEMPLATES_DIR / "parley" / "static" / "parley.css"
     css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
     from parley import __version__

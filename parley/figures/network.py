@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from parley.figures import theme
 from parley.figures._common import empty_figure, label, require_columns
+from parley.words import plural
 
 COLUMNS = ["actor_a", "actor_b", "name_a", "name_b", "shared", "agreements", "conflicts", "score", "issues_agreed", "issues_opposed"]
 
@@ -51,7 +52,7 @@ def create_alignment_network(edges: pd.DataFrame, *, max_edges: int = 60, title:
             mid_x.append((x0 + x1) / 2)
             mid_y.append((y0 + y1) / 2)
             mid_text.append(
-                f"<b>{label(row.name_a)} – {label(row.name_b)}</b><br>score {row.score:+.2f} over {row.shared} shared issue(s)"
+                f"<b>{label(row.name_a)} – {label(row.name_b)}</b><br>score {row.score:+.2f} over {plural(row.shared, 'shared issue')}"
                 + (f"<br>agree on: {label(row.issues_agreed, 200)}" if row.issues_agreed else "")
                 + (f"<br>opposed on: {label(row.issues_opposed, 200)}" if row.issues_opposed else "")
             )

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from parley.words import plural, plural_phrase  # noqa: F401  (re-exported: sections count with them)
+
 
 class HTMLBlock:
     """A block of trusted markup built from escaped data, with a plain-text twin."""
@@ -62,37 +64,84 @@ def _cell(value: object) -> object:
     return value
 
 
+def _kind(series: pd.Series) -> str:
+    """How a column's cells sit: ``num`` (right-aligned, one line), ``date`` (one line), ``token`` (breaks anywhere) or ``text`` (wraps at words)."""
+    if pd.api.types.is_bool_dtype(series):
+        return "text"
+    if pd.api.types.is_numeric_dtype(series):
+        return "num"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "date"
+    values = series.dropna().astype(str)
+    if len(values) and not values.str.contains(r"\s").any() and values.str.len().max() > TOKEN_CHARS:
+        return "token"  # ids, URLs, hashes: break anywhere rather than widen the table
+    return "text"
+
+
+#: A column whose values hold no space and run longer than this is a column of tokens (ids, URLs, hashes).
+TOKEN_CHARS = 16
+
+
 class Table(HTMLBlock):
-    """A DataFrame shown as an escaped HTML table (no index, no random ids).
+    """A DataFrame shown as an escaped HTML table (no index, no random ids) that fits its column.
+
+    The table sits in a scroll region (``role="region"``, ``tabindex="0"``, named by its caption)
+    that the stylesheet lets wrap long text and break unbroken tokens, so it fits the column;
+    if it still cannot, the region scrolls with a visible scrollbar and keyboard focus reaches it.
 
     Parameters
     ----------
     frame
         The rows to show.
     columns
-        Column → header text, in display order (columns not named are dropped).
+        Column → header text, in display order (columns not named are dropped). Choose the
+        columns a reader needs (outlet and date rather than ids); ids go in ``hover``.
     caption
-        Shown above the table.
+        Shown above the table; also names its scroll region for screen readers.
     empty
         Sentence shown instead of an empty table.
     max_rows
         Rows beyond this are cut, and the caption says how many were left out.
+    hover
+        Shown column → column of ``frame`` whose value is the cell's tooltip (``title``), e.g.
+        ``{"outlet": "statement_id"}``: the id stays one hover away.
     """
 
-    def __init__(self, frame: pd.DataFrame, columns: Mapping[str, str], caption: str = "", empty: str = "Nothing to show.", max_rows: int = 50):
-        shown = frame.loc[:, list(columns)].head(max_rows).rename(columns=dict(columns))
+    def __init__(self, frame: pd.DataFrame, columns: Mapping[str, str], caption: str = "", empty: str = "Nothing to show.", max_rows: int = 50,
+                 hover: Mapping[str, str] | None = None):
+        hover = dict(hover or {})
+        head = frame.head(max_rows)
+        shown = head.loc[:, list(columns)].rename(columns=dict(columns))
+        kinds = [_kind(frame[c]) for c in columns]
         shown = shown.astype(object).apply(lambda column: column.map(_cell)) if len(shown) else shown
         left_out = len(frame) - len(shown)
-        note = f" ({left_out} more {'row' if left_out == 1 else 'rows'} not shown)" if left_out > 0 else ""
+        note = f" ({plural(left_out, 'more row')} not shown)" if left_out > 0 else ""
         self.frame = shown
         if frame.empty:
             super().__init__(f'<p class="parley-empty">{esc(caption + ": " if caption else "")}{esc(empty)}</p>', f"{caption}: {empty}" if caption else empty)
             return
-        body = shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="parley-table", justify="left").replace(_BREAK, "<br>")
+        tips = {columns[c]: head[source].map(lambda v: "" if _cell(v) == "—" else str(_cell(v))).tolist() for c, source in hover.items() if c in columns}
+        body = _table_html(shown, kinds, tips)
         cap = f'<p class="parley-caption">{esc(caption + note)}</p>' if caption or note else ""
+        name = f' aria-label="{esc(caption or "Table: " + ", ".join(map(str, shown.columns)))}"'
         with pd.option_context("display.max_colwidth", 80, "display.width", 200):
             text = shown.to_string(index=False, na_rep="—").replace(_BREAK, " ¶ ")
-        super().__init__(f'<div class="parley-table-wrap">{cap}{body}</div>', f"{caption}{note}\n{text}" if caption or note else text)
+        super().__init__(f'<div class="parley-table-wrap">{cap}<div class="parley-scroll" role="region" tabindex="0"{name}>{body}</div></div>',
+                         f"{caption}{note}\n{text}" if caption or note else text)
+
+
+def _table_html(shown: pd.DataFrame, kinds: list[str], tips: dict[str, list[str]]) -> str:
+    """``<table>`` with ``scope="col"`` headers and a class per cell kind (num, date, token, text)."""
+    header = "".join(f'<th scope="col" class="parley-{kind}">{esc(name)}</th>' for name, kind in zip(shown.columns, kinds))
+    rows = []
+    for i, record in enumerate(shown.itertuples(index=False, name=None)):
+        cells = []
+        for name, kind, value in zip(shown.columns, kinds, record):
+            tip = tips.get(name, [None] * (i + 1))[i]
+            title = f' title="{esc(tip)}"' if tip else ""
+            cells.append(f'<td class="parley-{kind}"{title}>{esc(value).replace(_BREAK, "<br>")}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="dataframe parley-table"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def bullets(items: list[str], title: str = "") -> HTMLBlock:

@@ -56,7 +56,8 @@ _ALLOWED_TAGS = frozenset(
     table tbody td tfoot th thead time tr u ul var""".split()
 )
 _ALLOWED_ATTRIBUTES = {
-    "*": ["class", "id", "title", "lang", "dir"],
+    # role and aria-* are inert words for assistive technology; tabindex="0" lets a scroll region take focus.
+    "*": ["class", "id", "title", "lang", "dir", "role", "aria-label", "aria-labelledby", "aria-describedby", "tabindex"],
     "a": ["href"],
     "td": ["colspan", "rowspan", "headers"],
     "th": ["colspan", "rowspan", "headers", "scope"],
@@ -78,13 +79,20 @@ _ANCHOR_LINK = re.compile(r"<a class=\"anchor-link\"[^>]*>.*?</a>", flags=re.DOT
 _H1_LINE = re.compile(r"\A\s*#\s+(.+?)\s*#*\s*$", flags=re.MULTILINE)
 
 
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """The allow-list above; ``tabindex`` only as ``0`` (reachable in reading order) or ``-1``."""
+    if name not in _ALLOWED_ATTRIBUTES.get("*", []) and name not in _ALLOWED_ATTRIBUTES.get(tag, []):
+        return False
+    return name != "tabindex" or value in {"0", "-1"}
+
+
 @lru_cache(maxsize=1)
 def _cleaner():
     import bleach  # nbconvert's own sanitiser dependency
 
     return bleach.Cleaner(
         tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
+        attributes=_allowed_attribute,
         protocols=["http", "https", "mailto"],
         strip=True,
         strip_comments=True,

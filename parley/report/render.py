@@ -275,7 +275,7 @@ def render_briefing(
         n_charts = _check_charts(executed, source_nb, source_path)
         title = source_nb.metadata.get("title") or _first_h1(source_nb) or source_path.stem
         if subject:
-            title = f"{title}: {subject}"
+            title = f"{title}: {_subject_name(schema, subjects, subject)}"
         parley_meta = {
             **(source_nb.metadata.get("parley") or {}),
             "title": title,
@@ -291,6 +291,8 @@ def render_briefing(
         _normalise(executed, source_path, ipynb_path, parley_meta)
         page_nb = copy.deepcopy(executed)
         page_nb.metadata["parley"]["generated_at"] = _now()
+        # The page names files as a reader can find them, never by a path of the machine that rendered it.
+        page_nb.metadata["parley"]["parameters"] = {k: _shown_value(v) for k, v in ordered.items()}
         try:
             from parley.report.export import export_html
 
@@ -584,11 +586,38 @@ def _normalise(nb, source_path: Path, ipynb_path: Path, parley_meta: dict) -> No
 
 
 def _display_path(path: Path) -> str:
+    """A path as the page and run record show it: relative to the project, the reports or the data
+    folder (``reports/riyadh_2025/runs/briefing/3/briefing.positions.csv``), else its file name."""
     path = Path(path).resolve()
-    try:
-        return path.relative_to(paths.PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
+    for root, prefix in ((paths.PROJECT_ROOT, ""), (paths.reports_dir(), "reports/"), (paths.data_dir(), "data/")):
+        try:
+            return prefix + path.relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def _shown_value(value: Any) -> Any:
+    """A parameter value for the page: an absolute path becomes :func:`_display_path`, the rest is as given."""
+    if isinstance(value, str) and value and os.path.isabs(value):
+        return _display_path(Path(value))
+    return value
+
+
+def _subject_name(schema, subjects: list, subject: str) -> str:
+    """Display name of a page's subject (actor name, issue label) from the dossier, else its id."""
+    from parley.data.tables import read_raw_table
+
+    table, column = ("actors", "name") if subjects[0] and str(subjects[0]).strip() == subject else ("issues", "label")
+    key = "actor_id" if table == "actors" else "issue_id"
+    if table not in schema.tables:
+        return subject
+    frame, _problems = read_raw_table(schema, schema.tables[table])
+    if frame is None or key not in frame.columns or column not in frame.columns:
+        return subject
+    names = dict(zip(frame[key].astype(str), frame[column]))
+    name = names.get(subject)
+    return str(name) if name is not None and str(name).strip() and str(name) != "nan" else subject
 
 
 def _first_h1(nb) -> str | None:

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley import analysis, figures
-from parley.report.display import HTMLBlock, Table, bullets, esc, one_line
+from parley.report.display import HTMLBlock, Table, bullets, esc, one_line, plural, plural_phrase
 from parley.figures.theme import stance_label
 
 if TYPE_CHECKING:  # the view imports this module (its repr is the header section)
@@ -69,7 +69,7 @@ def header(b: BriefingView) -> HTMLBlock:
         ("As of", f"{b.as_of:%Y-%m-%d}"),
         ("Compared with", f"{b.since:%Y-%m-%d}" if b.since is not None else ("previous run" if b.baseline is not None else "—")),
         ("Data version", b.dossier.version),
-        ("Holds", f"{counts['statements']} statements, {counts['positions']} positions, {counts['actors']} actors, {counts['issues']} issues, {counts['events']} events, {counts['sources']} sources"),
+        ("Holds", ", ".join(plural(counts[table], table[:-1]) for table in ("statements", "positions", "actors", "issues", "events", "sources"))),
     ]
     if b.actor:
         facts.insert(1, ("Actor", f"{b.name_of(b.actor)} ({b.actor})"))
@@ -109,15 +109,15 @@ def bluf(b: BriefingView) -> HTMLBlock:
                      + (f"; <strong>{esc(_names(b, b.parties['excluded']))}</strong> were left out." if b.parties["excluded"] else "."))
     lines = analysis.red_lines(b.matrix)
     if len(lines):
-        sample = "; ".join(f"{r.actor} on {r.issue}" for r in lines.head(3).itertuples())
-        items.append(f"<strong>{len(lines)} red line(s)</strong> on the record: {esc(sample)}.")
+        items.append(f"<strong>{plural(len(lines), 'red line')}</strong> on the record: {esc(_red_line_summary(lines))}.")
     if len(b.blockers):
         top = b.blockers.iloc[0]
-        items.append(f"<strong>{len(b.blockers)} deal blocker(s)</strong>; the widest: {esc(top['holder'])}'s red line on {esc(top['issue'])} "
+        items.append(f"<strong>{plural(len(b.blockers), 'deal blocker')}</strong>; the widest: {esc(top['holder'])}'s red line on {esc(top['issue'])} "
                      f"({esc(stance_label(top['holder_stance']))}) against {esc(top['demander'])} ({esc(stance_label(top['demander_stance']))}).")
     watch = analysis.watch_list(b.dossier, b.as_of)
     if len(watch):
-        items.append(f"<strong>Watch:</strong> {esc('; '.join(watch['title'].head(4)))}.")
+        more = f"; and {plural(len(watch) - WATCH_NAMED, 'more planned event')} in the watch list" if len(watch) > WATCH_NAMED else ""
+        items.append(f"<strong>Watch:</strong> {esc('; '.join(watch['title'].head(WATCH_NAMED)) + more)}.")
     judgments = _judgments(b).sort_values("rank")
     if len(judgments):
         top_judgment = judgments.iloc[0]
@@ -125,6 +125,35 @@ def bluf(b: BriefingView) -> HTMLBlock:
     if not items:
         items.append("The dossier holds no events, positions or judgments as of this date.")
     return bullets(items)
+
+
+#: The bottom line names every red line up to this many; beyond, it counts them by actor.
+RED_LINES_NAMED = 8
+#: Planned events the bottom line names before it counts the rest.
+WATCH_NAMED = 4
+#: Actors the bottom line names with their count of red lines before it sums up the others.
+RED_LINE_HOLDERS_NAMED = 4
+
+
+def _red_line_summary(lines: pd.DataFrame) -> str:
+    """Every red line, grouped by actor ("Russia on A and B; Ukraine on C"), or, when there are
+    many, counts per actor that add up to the total ("Russia 12, Ukraine 9 and 35 other actors 184")."""
+    groups = lines.groupby("actor", sort=False)["issue"].agg(list)
+    if len(lines) <= RED_LINES_NAMED:
+        return "; ".join(f"{actor} on {_and(issues)}" for actor, issues in groups.items())
+    counts = groups.map(len).sort_values(ascending=False, kind="stable")
+    named = counts.head(RED_LINE_HOLDERS_NAMED)
+    parts = [f"{actor} {n}" for actor, n in named.items()]
+    rest = counts.iloc[RED_LINE_HOLDERS_NAMED:]
+    if len(rest):
+        parts.append(f"{plural(len(rest), 'other actor')} {int(rest.sum())}")
+    return f"held by {plural(len(counts), 'actor')}: {_and(parts)}"
+
+
+def _and(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def key_judgments(b: BriefingView) -> Table:
@@ -150,10 +179,17 @@ def stance_heatmap(b: BriefingView) -> go.Figure:
 
 def stance_table(b: BriefingView) -> Table:
     """The numbers behind the heatmap: every actor × issue stance with its evidence."""
-    frame = b.matrix.sort_values(["issue", "actor"]).assign(stance_text=lambda f: f["stance"].map(stance_label))
-    return Table(frame, {"issue": "Issue", "actor": "Actor", "stance": "Stance", "stance_text": "Meaning", "red_line": "Red line",
-                         "condition": "Condition", "speaker": "Speaker", "date": "Date", "statement_id": "Statement"},
-                 caption="Latest stance of each actor on each issue", empty="No positions as of this date.", max_rows=200)
+    frame = b.matrix.sort_values(["issue", "actor"]).assign(stance_text=lambda f: f["stance"].map(stance_label), outlet=lambda f: _outlets(b, f))
+    return Table(frame, {"issue": "Issue", "actor": "Actor", "stance_text": "Stance", "red_line": "Red line",
+                         "condition": "Condition", "speaker": "Speaker", "outlet": "Reported by", "date": "Date"},
+                 caption="Latest stance of each actor on each issue", empty="No positions as of this date.", max_rows=200,
+                 hover={"outlet": "statement_id", "stance_text": "statement_id"})
+
+
+def _outlets(b: BriefingView, frame: pd.DataFrame) -> pd.Series:
+    """The outlet that reported each row's statement (``source_id`` column), for tables a reader scans."""
+    outlets = dict(zip(b.dossier.sources["source_id"], b.dossier.sources["outlet"].fillna("unknown outlet")))
+    return frame["source_id"].map(outlets).fillna("unknown outlet")
 
 
 def bargaining_chart(b: BriefingView) -> go.Figure:
@@ -238,7 +274,7 @@ def key_quotes(b: BriefingView) -> HTMLBlock:
         cards.append(
             f'<figure class="parley-quote"><blockquote>“{esc(q.text)}”</blockquote><figcaption>— <strong>{esc(q.speaker)}</strong>'
             f'{"" if q.actor == q.speaker else " for " + esc(q.actor)}, {esc(q.date)} · on {esc(q.issues)} ({esc(stance_label(q.stance))}){mark}'
-            f'<br><small>{esc(q.source)} · characters {int(where["char_start"])}–{int(where["char_end"])} · {esc(q.statement_id)}</small></figcaption></figure>'
+            f'<br><small title="{esc(q.statement_id)}">{esc(q.source)} · characters {int(where["char_start"])}–{int(where["char_end"])}</small></figcaption></figure>'
         )
         plain.append(f"“{one_line(q.text)}” — {q.speaker}, {q.date:%Y-%m-%d} [{q.issues}; {stance_label(q.stance)}{'; red line' if q.red_line else ''}]")
     return HTMLBlock('<div class="parley-quotes">' + "".join(cards) + "</div>", "\n".join(plain))
@@ -272,9 +308,9 @@ def what_changed(b: BriefingView) -> HTMLBlock:
     counts = changes["change"].value_counts()
     statements = analysis.new_statements(b.dossier, b.since, b.as_of)
     events = analysis.event_changes(b.dossier, b.since, b.as_of)
-    items = [f"{int(counts.get(kind, 0))} {kind}(s)" for kind in analysis.changes.CHANGE_ORDER]
-    items += [f"{len(statements)} new statement(s)", f"{int((events['change'] == 'new event').sum())} new event(s)",
-              f"{int((events['change'] == 'cancelled').sum())} cancelled event(s)"]
+    items = [plural_phrase(int(counts.get(kind, 0)), kind) for kind in analysis.changes.CHANGE_ORDER]
+    items += [plural(len(statements), "new statement"), plural(int((events["change"] == "new event").sum()), "new event"),
+              plural(int((events["change"] == "cancelled").sum()), "cancelled event")]
     return bullets([esc(i) for i in items], title=text)
 
 
@@ -297,9 +333,9 @@ def sources_appendix(b: BriefingView) -> Table:
     """Every source with its origin, hash and how many of its quotes verify."""
     sources = analysis.source_coverage(b.dossier).merge(b.dossier.sources[["source_id", "author", "url", "language", "sha256"]], on="source_id")
     sources = sources.assign(sha=sources["sha256"].str[:12], author=sources["author"].fillna("unknown"), url=sources["url"].fillna("unknown"))
-    return Table(sources, {"source_id": "Source", "outlet": "Outlet", "title": "Title", "published": "Published", "author": "Author", "url": "URL",
+    return Table(sources, {"outlet": "Outlet", "title": "Title", "published": "Published", "author": "Author", "url": "URL",
                            "language": "Language", "sha": "SHA-256 (first 12)", "statements": "Statements", "verified": "Verified quotes"},
-                 caption="Sources", empty="No sources.")
+                 caption="Sources", empty="No sources.", hover={"title": "source_id", "outlet": "source_id"})
 
 
 # --- actor profile ---------------------------------------------------------------------------
@@ -312,7 +348,7 @@ def actor_card(b: BriefingView) -> HTMLBlock:
     facts = [("Name", actor["name"]), ("Kind", actor["kind"]), ("Part of", b.name_of(actor["parent_id"]) if pd.notna(actor["parent_id"]) else "—"),
              ("Also called", (actor["aliases"] or "—").replace("|", ", ") if pd.notna(actor["aliases"]) else "—"),
              ("Roles", actor["roles"].replace("|", ", ") if pd.notna(actor["roles"]) else "—"),
-             ("On the record", f"{spoke} statement(s) as speaker; positions on {held} issue(s)")]
+             ("On the record", f"{plural(spoke, 'statement')} as speaker; positions on {plural(held, 'issue')}")]
     markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
     return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
 
@@ -357,7 +393,7 @@ def issue_card(b: BriefingView) -> HTMLBlock:
     """What the issue covers and what each end of its stance scale means."""
     issue = b.dossier.issues.set_index("issue_id").loc[b.issue]
     facts = [("Issue", issue["label"]), ("Covers", issue["description"]), ("−2 means", issue["minus2_means"]), ("+2 means", issue["plus2_means"]),
-             ("Positions", f"{int((b.matrix['issue_id'] == b.issue).sum())} actor(s) on the record")]
+             ("Positions", f"{plural(int((b.matrix['issue_id'] == b.issue).sum()), 'actor')} on the record")]
     markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
     return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
 
