@@ -47,6 +47,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,92 @@ def _expanded_size(value: object, memo: dict[int, int]) -> int:
                 return total
     memo[key] = total
     return total
+
+
+# -- claims on outputs: many outputs, one file descriptor --------------------------------------
+
+
+class OutputsBusy(Exception):
+    """Another live process claims one of the outputs (``.output``, ``.lock``: what and where)."""
+
+    def __init__(self, output: str, lock: Path):
+        super().__init__(f"{output} is claimed by another process (lock {lock})")
+        self.output, self.lock = output, lock
+
+
+@contextlib.contextmanager
+def claim_outputs(folder: str | os.PathLike[str], outputs: list[str] | set[str], wait: float = 0.0) -> Iterator[None]:
+    """Claim ``outputs`` (names such as ``riyadh_2025/2025-02-18/briefing``) for this process.
+
+    One registry in ``folder``: a short-held ``registry.lock``; per claiming process a
+    ``<claim>.json`` (what it claims) and a ``<claim>.lock`` it holds while alive. Claiming 1,500
+    outputs holds ONE file descriptor, not 1,500; a claim whose process died (even by SIGKILL:
+    its ``.lock`` is free again) is swept by the next claimer. Overlapping claims wait up to
+    ``wait`` seconds, then :class:`OutputsBusy`. All or nothing: on failure nothing is claimed.
+    """
+    from filelock import FileLock, Timeout
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = set(outputs)
+    claim = f"claim-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
+    own = FileLock(str(folder / f"{claim}.lock"))
+    own.acquire(timeout=0)
+    deadline = time.monotonic() + max(0.0, wait)
+    try:
+        while True:
+            with FileLock(str(folder / "registry.lock"), timeout=max(10.0, wait)):
+                busy = _live_overlap(folder, wanted, claim)
+                if busy is None:
+                    write_atomic(folder / f"{claim}.json", json.dumps(sorted(wanted)))
+                    break
+            if time.monotonic() >= deadline:
+                raise OutputsBusy(*busy)
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+    except BaseException:
+        own.release()
+        _unlink(folder / f"{claim}.lock")
+        raise
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Timeout, OSError):
+            with FileLock(str(folder / "registry.lock"), timeout=30):
+                _unlink(folder / f"{claim}.json")
+        own.release()
+        _unlink(folder / f"{claim}.lock")
+
+
+def _live_overlap(folder: Path, wanted: set[str], mine: str) -> tuple[str, Path] | None:
+    """The first output of ``wanted`` a live claim holds; dead claims are removed on the way."""
+    from filelock import FileLock, Timeout
+
+    for record in sorted(folder.glob("claim-*.json")):
+        name = record.stem
+        if name == mine:
+            continue
+        lock_path = folder / f"{name}.lock"
+        probe = FileLock(str(lock_path))
+        try:
+            probe.acquire(timeout=0)
+        except Timeout:  # alive: its outputs are taken
+            try:
+                held = set(json.loads(record.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                held = set()
+            overlap = sorted(held & wanted)
+            if overlap:
+                return overlap[0], lock_path
+            continue
+        probe.release()  # dead (killed): sweep its claim
+        _unlink(record)
+        _unlink(lock_path)
+    return None
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
 
 
 # -- the dossier lock ---------------------------------------------------------------------------

@@ -342,11 +342,10 @@ def test_clean_staging_keeps_the_folder_of_a_live_run(env):
 # --- locks -----------------------------------------------------------------------------------
 
 def test_a_second_run_on_the_same_outputs_exits_with_a_clear_message(env, tmp_path):
-    from filelock import FileLock
+    from parley.fileio import claim_outputs
 
     spec = quick_spec(tmp_path, ["a", "b"])
-    (env / ".locks").mkdir(parents=True)
-    with FileLock(str(env / ".locks" / f"tiny--{AS_OF}--quick-b.lock")):
+    with claim_outputs(env / ".locks", {f"tiny/{AS_OF}/quick-b"}):  # what another run holds
         with pytest.raises(RunLocked, match=r"another parley run is writing tiny/2025-03-03/quick-b .*this run wrote nothing.*--wait"):
             run_spec(spec, workers=1, progress=False)
         result = run_cli(str(spec), "--quiet")
@@ -358,18 +357,26 @@ def test_a_second_run_on_the_same_outputs_exits_with_a_clear_message(env, tmp_pa
 
 @pytest.mark.slow
 def test_a_second_run_can_wait_for_the_first(env, tmp_path):
-    from filelock import FileLock
+    from parley.fileio import claim_outputs
 
     spec = quick_spec(tmp_path, ["a"])
-    (env / ".locks").mkdir(parents=True)
-    lock = FileLock(str(env / ".locks" / f"tiny--{AS_OF}--quick-a.lock"), thread_local=False)
-    lock.acquire()
-    releaser = threading.Timer(1.0, lock.release)
-    releaser.start()
+    claimed, release = threading.Event(), threading.Event()
+
+    def first_run():  # holds quick-a's output for a second, as a running batch would
+        with claim_outputs(env / ".locks", {f"tiny/{AS_OF}/quick-a"}):
+            claimed.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=first_run)
+    holder.start()
+    claimed.wait(10)
+    threading.Timer(1.0, release.set).start()
+    started = time.monotonic()
     try:
         result = run_spec(spec, workers=1, wait=60, progress=False)
     finally:
-        releaser.join()
+        holder.join()
+    assert time.monotonic() - started >= 0.9  # it did wait
     assert [o.status for o in result.outcomes] == ["published"]
 
 

@@ -23,8 +23,8 @@ then for every briefing
        reports/index.html                               the catalogue page
 
 A failed briefing keeps its executed notebook as ``<name>.failed.ipynb`` beside the page and its
-log under ``reports/logs/``; the last good page stays untouched. A lock per output
-(``reports/.locks/``) keeps two runs from writing the same briefing. SIGTERM or Ctrl-C stops
+log under ``reports/logs/``; the last good page stays untouched. A claim on the
+outputs (``reports/.locks/``, :func:`parley.fileio.claim_outputs`: one descriptor per run) keeps two runs from writing the same briefing. SIGTERM or Ctrl-C stops
 the workers and their kernels and removes the staging folder; after a SIGKILL the workers stop
 themselves (parent-death signal) and the next run removes what was staged.
 
@@ -35,6 +35,7 @@ point of the Airflow DAG (``dags/parley_briefings.py``), one task per briefing.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -53,7 +54,7 @@ from typing import Any, Callable
 
 from parley import paths
 from parley.errors import ParleyError, RenderError
-from parley.fileio import export_csv, write_atomic
+from parley.fileio import OutputsBusy, claim_outputs, export_csv, write_atomic
 from parley.editions.spec import PREVIOUS, Briefing, expand_spec
 
 CATALOGUE_FILE = "catalogue.jsonl"
@@ -1010,32 +1011,25 @@ def _reconcile(reports: Path) -> None:
 # locks and staging
 
 
-def _lock_path(reports: Path, briefing: Briefing) -> Path:
-    return reports / LOCKS_DIR / f"{briefing.dossier_id}--{briefing.as_of}--{briefing.name}.lock"
+def output_name(briefing: Briefing) -> str:
+    """What a run (or ``parley render``) claims for a briefing: ``<dossier>/<as_of>/<name>``."""
+    return f"{briefing.dossier_id}/{briefing.as_of}/{briefing.name}"
 
 
 def _acquire_locks(reports: Path, briefings: list[Briefing], wait: float) -> list:
-    """Lock every output of the batch (in a fixed order, so two runs cannot deadlock)."""
-    from filelock import FileLock, Timeout
-
-    (reports / LOCKS_DIR).mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + max(0.0, wait)
-    held = []
-    for path in sorted({_lock_path(reports, b) for b in briefings}):
-        lock = FileLock(str(path))
-        try:
-            lock.acquire(timeout=max(0.0, deadline - time.monotonic()), poll_interval=0.1)
-        except Timeout:
-            for other in reversed(held):
-                other.release()
-            output = path.stem.replace("--", "/")
-            waited = f" after waiting {wait:g} s" if wait > 0 else ""
-            raise RunLocked(
-                f"another parley run is writing {output} (lock {path} is held){waited}; this run wrote nothing. "
-                "Let it finish, or pass --wait SECONDS to queue behind it"
-            ) from None
-        held.append(lock)
-    return held
+    """Claim every output of the batch at once (all or nothing), holding one file descriptor
+    however many briefings there are (:func:`parley.fileio.claim_outputs`)."""
+    claim = contextlib.ExitStack()
+    try:
+        claim.enter_context(claim_outputs(reports / LOCKS_DIR, {output_name(b) for b in briefings}, wait))
+    except OutputsBusy as busy:
+        waited = f" after waiting {wait:g} s" if wait > 0 else ""
+        raise RunLocked(
+            f"another parley run is writing {busy.output} (lock {busy.lock} is held){waited}; this run wrote nothing. "
+            "Let it finish, or pass --wait SECONDS to queue behind it"
+        ) from None
+    claim.release = claim.close  # the callers release what they hold
+    return [claim]
 
 
 def _open_staging(reports: Path):
