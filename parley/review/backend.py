@@ -213,9 +213,42 @@ class Backend:
     def reject(self, candidate_id: str, note: str = "") -> None:
         decisions.reject(self.dossier, [candidate_id], note)
 
+    def enums(self) -> dict[str, list[str]]:
+        """Allowed values of the fields the add forms offer as lists, read from datapackage.json (the one declaration)."""
+        schema = read_schema(self.folder)
+        wanted = {"actor_kind": ("actors", "kind"), "participation": ("actors", "participation"), "event_kind": ("events", "kind"),
+                  "event_status": ("events", "status")}
+        found = {}
+        for key, (table, name) in wanted.items():
+            field_ = schema.tables[table].by_name.get(name) if table in schema.tables else None
+            found[key] = list(field_.enum or []) if field_ is not None else []
+        return found
+
+    def add(self, what: str, fields: dict[str, str], source_id: str, words: str) -> str:
+        """Add an actor, issue or event through the dossier's own add function (evidence by exact words)."""
+        function = _add_function(what)
+        if function is None:
+            raise IngestError(f"adding an {what} from the notebook needs the dossier's add functions (the living-dossier issue), "
+                              f"which this Parley does not have yet; add the row to {what}s.csv by hand and run `parley validate`")
+        return function(self.dossier, fields, source_id=source_id, evidence=words)
+
     def add_candidate(self, source_id: str, char_start: int, char_end: int) -> str:
         """Queue a span the analyst selected that no proposal covers; returns its candidate id."""
         return intake.add_candidate(self.dossier, source_id, char_start, char_end)
+
+
+def _add_function(what: str):
+    """``add_<what>`` of the dossier's add service, when this Parley has one."""
+    import importlib
+
+    for module in ("parley.review.additions", "parley.review.add", "parley.data.add"):
+        try:
+            found = getattr(importlib.import_module(module), f"add_{what}", None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found
+    return None
 
 
 def _positions(card: Card) -> dict:

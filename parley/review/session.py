@@ -17,6 +17,7 @@ from parley.errors import IngestError, ParleyError
 from parley.review.backend import Backend, Card, PositionDraft, card_from_row
 
 STANCES = (-2, -1, 0, 1, 2)
+ADDABLE = ("actor", "issue", "event")
 DEFAULT_HIGH_CONFIDENCE = 0.8
 SHORT = 90
 
@@ -69,6 +70,7 @@ class ReviewSession:
         self.actors = {a.actor_id: a for a in self.backend.actors()}
         self.issues = {i.issue_id: i for i in self.backend.issues()}
         self.statements = self.backend.statements()
+        self.enums = self.backend.enums()
 
     def pending(self) -> list[str]:
         """Ids still to decide, in text order (skipped ones included: skipping is not deciding)."""
@@ -266,6 +268,22 @@ class ReviewSession:
             raise IngestError(f"statement {statement!r} is not in the dossier")
         card.report_of = statement
 
+    def add(self, action: dict) -> None:
+        """``{"do": "add", "what": "actor"|"issue"|"event", "fields": {...}, "evidence": {"start", "end"}}``."""
+        what = str(action.get("what", ""))
+        if what not in ADDABLE:
+            raise IngestError(f"cannot add {what!r}; add one of {', '.join(ADDABLE)}")
+        fields = {str(k): str(v).strip() for k, v in (action.get("fields") or {}).items() if str(v).strip()}
+        words = ""
+        if action.get("evidence"):
+            start, end = int(action["evidence"]["start"]), int(action["evidence"]["end"])
+            if not 0 <= start < end <= len(self.source.text):
+                raise IngestError(f"evidence offsets {start}..{end} are outside source {self.source_id}")
+            words = self.source.text[start:end]
+        new_id = self.backend.add(what, fields, self.source_id, words)
+        self.reload()
+        self.message = ("info", f"added {what} {new_id}" + (f" (evidence: “{_short(words, 60)}”)" if words else ""))
+
     def note(self, action: dict) -> None:
         self._need_card().note = str(action.get("text", ""))
 
@@ -299,4 +317,5 @@ ACTIONS: dict[str, Callable[[ReviewSession, dict], None]] = {
     "position": ReviewSession.position,
     "report_of": ReviewSession.report_of,
     "note": ReviewSession.note,
+    "add": ReviewSession.add,
 }

@@ -123,6 +123,7 @@ def session_state(session: ReviewSession) -> dict:
         "issues": [{"id": i.issue_id, "label": i.label, "minus2": i.minus2_means, "plus2": i.plus2_means} for i in session.issues.values()],
         "utterances": utterances(session),
         "kinds": list(KINDS),
+        "enums": session.enums,
         "counts": {"total": len(statuses), "left": statuses.count("pending"), "accepted": statuses.count("accepted"),
                    "rejected": statuses.count("rejected"), "skipped": len(session.skipped & set(session.pending()))},
         "bulk": {"open": session.bulk_open, "threshold": session.high_confidence,

@@ -151,3 +151,14 @@ def test_bad_threshold_is_refused(review_dossier, threshold):
 
     with pytest.raises(IngestError, match="high_confidence"):
         ReviewSession(review_dossier.folder, high_confidence=threshold)
+
+
+def test_adding_from_the_notebook_goes_to_the_dossiers_add_service(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    assert session.state()["enums"]["event_status"], "the add form's lists come from datapackage.json"
+    before = review_dossier.tiny.snapshot()
+    session.dispatch({"do": "add", "what": "treaty", "fields": {}})
+    assert session.message == ("error", "cannot add 'treaty'; add one of actor, issue, event")
+    session.dispatch({"do": "add", "what": "event", "fields": {"title": "Vienna talks"}, "evidence": {"start": 10, "end": 5}})
+    assert session.message[0] == "error" and "outside source" in session.message[1]
+    assert review_dossier.tiny.snapshot() == before

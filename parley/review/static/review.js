@@ -11,7 +11,7 @@ export const KEYS = [
   ["x", "remove the active position"], ["[ / ]", "previous / next position"], ["f", "find the speaker"],
   ["b", "on behalf of"], ["i", "issue of the active position"], ["c", "condition"], ["o", "another report of …"],
   ["e", "selected text becomes the span"], ["n", "selected text becomes a new proposal"],
-  ["h", "accept the high-confidence proposals (shows the list first)"], ["Enter / Esc", "in a field: choose / leave"], ["?", "these keys"],
+  ["h", "accept the high-confidence proposals (shows the list first)"], ["+", "add an actor, issue or event (the selected words are its evidence)"], ["Enter / Esc", "in a field: choose / leave"], ["?", "these keys"],
 ];
 
 /** Code-point offset of (node, offset) from the start of container's text. */
@@ -91,6 +91,7 @@ function combo({ key, placeholder, value, options, onChoose, newOption }) {
 function render({ model, el }) {
   const root = h("div", { class: "parley-review", tabindex: "0", "data-focus": "root" });
   el.append(root);
+  let addOpen = null; // "actor" | "issue" | "event" while the add form is open
   let selection = null, showKeys = false, focusNext = null, lastCurrent = null, sent = (model.get("state") || {}).ack || 0;
   // data-busy: actions sent and not yet answered (the state echoes the last action's seq as "ack").
   const markBusy = () => { root.dataset.busy = String(Math.max(0, sent - ((model.get("state") || {}).ack || 0))); };
@@ -105,6 +106,7 @@ function render({ model, el }) {
       h("div", { class: "pr-source" }, h("strong", {}, s.source.title || s.source.id), ` · ${s.source.outlet || "outlet unknown"} · ${s.source.published || "date unknown"} · `, h("code", {}, s.source.id)),
       h("div", { class: "pr-counts", "data-testid": "counts" }, h("strong", {}, `${c.left} left`), ` of ${c.total} · ${c.accepted} accepted · ${c.rejected} rejected${c.skipped ? ` · ${c.skipped} skipped` : ""}`),
       h("button", { class: "pr-bulk", disabled: !(s.bulk.ready || []).length, onclick: () => send({ do: "bulk", step: "open" }), title: "h" }, `Accept high-confidence (${(s.bulk.ready || []).length})…`),
+      h("button", { class: "pr-add", onclick: () => { addOpen = addOpen ? null : "actor"; focusNext = "add-0"; draw(); }, title: "+" }, "+ Actor / issue / event"),
       h("button", { class: "pr-help", onclick: () => { showKeys = !showKeys; draw(); }, title: "?" }, "Keys ?"));
   }
 
@@ -210,6 +212,37 @@ function render({ model, el }) {
       h("button", { onclick: () => send({ do: "bulk", step: "cancel" }) }, "Cancel (Esc)"));
   }
 
+  // Fields of the add forms: [name, placeholder, options from datapackage.json or null].
+  const ADD_FIELDS = (s) => ({
+    actor: [["name", "name, as the article gives it"], ["kind", "kind", s.enums.actor_kind], ["participation", "participation", s.enums.participation],
+            ["parent_id", "party or parent (actor id)"], ["aliases", "other names, | between them"], ["roles", "roles, | between them"]],
+    issue: [["label", "label"], ["description", "what the issue is"], ["minus2_means", "what −2 means"], ["plus2_means", "what +2 means"],
+            ["keywords", "keywords, | between them"]],
+    event: [["title", "title"], ["date", "date YYYY-MM-DD (empty when unknown)"], ["kind", "kind", s.enums.event_kind],
+            ["status", "status", s.enums.event_status], ["place", "place"], ["parties", "parties (actor ids, | between them)"]],
+  });
+
+  function addView(s) {
+    if (!addOpen) return null;
+    const panel = h("div", { class: "pr-add-panel", "data-testid": "add" });
+    const tabs = h("div", { class: "pr-row" }, h("strong", {}, "Add to the dossier: "),
+      ...["actor", "issue", "event"].map((what) => h("button", { class: what === addOpen ? "pr-chosen-tab" : "", onclick: () => { addOpen = what; focusNext = "add-0"; draw(); } }, what)));
+    const inputs = ADD_FIELDS(s)[addOpen].map(([name, placeholder, options], index) => options && options.length
+      ? h("select", { "data-add": name, "data-focus": `add-${index}`, "aria-label": placeholder }, h("option", { value: "" }, `${placeholder}…`), ...options.map((o) => h("option", { value: o }, o)))
+      : h("input", { type: "text", "data-add": name, "data-focus": `add-${index}`, placeholder, "aria-label": placeholder }));
+    const submit = () => {
+      const fields = Object.fromEntries([...panel.querySelectorAll("[data-add]")].map((node) => [node.dataset.add, node.value]));
+      focusNext = "root";
+      send({ do: "add", what: addOpen, fields, evidence: selection ? { start: selection.start, end: selection.end } : null });
+    };
+    panel.addEventListener("keydown", (e) => { if (e.key === "Enter" && e.target.tagName === "INPUT") { e.preventDefault(); submit(); } });
+    const words = selection ? Array.from(s.text).slice(selection.start, selection.end).join("") : "";
+    panel.append(tabs, h("div", { class: "pr-add-fields" }, ...inputs),
+      h("div", { class: "pr-meta" }, words ? `evidence: “${words.length > 80 ? words.slice(0, 79) + "…" : words}” (the selected words)` : "evidence: select the words of the article that show it, before adding"),
+      h("div", { class: "pr-row" }, h("button", { class: "pr-accept", onclick: submit }, `Add the ${addOpen} (Enter)`), h("button", { onclick: () => { addOpen = null; draw(); } }, "Close (Esc)")));
+    return panel;
+  }
+
   function draw() {
     const s = state();
     markBusy();
@@ -221,7 +254,8 @@ function render({ model, el }) {
     const keys = showKeys ? h("dl", { class: "pr-keys" }, ...KEYS.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])) : null;
     const legend = h("div", { class: "pr-legend" }, ...[["pending", "to decide"], ["current", "open"], ["accepted", "accepted"], ["rejected", "rejected"], ["coded", "coded before"]]
       .map(([status, label]) => h("span", {}, h("mark", { class: `pr-mark pr-${status}${status === "current" ? " pr-current" : ""}` }, label))), " · select words to make a span");
-    root.replaceChildren(...[header(s), message, keys, bulkView(s)].filter(Boolean), h("div", { class: "pr-body" }, h("div", { class: "pr-left" }, textView(s), legend, selectionBar()), cardView(s)));
+    if (s.message && s.message.level === "info" && /^added /.test(s.message.text)) addOpen = null;
+    root.replaceChildren(...[header(s), message, keys, bulkView(s), addView(s)].filter(Boolean), h("div", { class: "pr-body" }, h("div", { class: "pr-left" }, textView(s), legend, selectionBar()), cardView(s)));
     const text = root.querySelector(".pr-text");
     text.scrollTop = scroll;
     if (s.current !== lastCurrent) {
@@ -238,7 +272,10 @@ function render({ model, el }) {
     if (e.ctrlKey || e.metaKey || e.altKey) return; // Lab's own shortcuts (save, …) keep working
     const inField = e.target !== root && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(e.target.tagName);
     e.stopPropagation(); // inside the review, keys are the review's, never the notebook's
-    if (e.key === "Escape") { root.focus(); if (state().bulk.open) send({ do: "bulk", step: "cancel" }); e.preventDefault(); return; }
+    if (e.key === "Escape") {
+      if (addOpen && (e.target === root || root.querySelector(".pr-add-panel")?.contains(e.target))) { addOpen = null; draw(); }
+      root.focus(); if (state().bulk.open) send({ do: "bulk", step: "cancel" }); e.preventDefault(); return;
+    }
     if (inField && !(e.target.tagName === "BUTTON" && e.key !== "Enter" && e.key !== " ")) return;
     if (state().bulk.open && e.key === "Enter") { send({ do: "bulk", step: "confirm" }); e.preventDefault(); return; }
     const s = state();
@@ -255,6 +292,7 @@ function render({ model, el }) {
       f: () => focusKey("speaker"), b: () => focusKey("behalf"), i: () => focusKey(`issue-${index}`) || (focusNext = "issue-0", send({ do: "add_position" })),
       c: () => focusKey(`condition-${index}`), o: () => focusKey("report"),
       e: () => useSelection(false), n: () => useSelection(true), h: () => send({ do: "bulk", step: "open" }),
+      "+": () => { addOpen = addOpen || "actor"; focusNext = "add-0"; draw(); },
       "?": () => { showKeys = !showKeys; draw(); },
     };
     if (e.key in STANCE_KEYS) { send({ do: "position", position: index, stance: STANCE_KEYS[e.key] }); e.preventDefault(); return; }
