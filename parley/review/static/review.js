@@ -269,7 +269,7 @@ function render({ model, el }) {
   }
 
   root.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return; // Lab's own shortcuts (save, …) keep working
+    if (e.ctrlKey || e.metaKey || e.altKey || (e.shiftKey && e.key === "Enter")) return; // Lab's own shortcuts (save, run cell, …) keep working
     const inField = e.target !== root && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(e.target.tagName);
     e.stopPropagation(); // inside the review, keys are the review's, never the notebook's
     if (e.key === "Escape") {
