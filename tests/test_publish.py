@@ -468,3 +468,18 @@ def test_a_run_killed_between_publishing_steps_is_reconciled_by_the_next(env, tm
     assert [o.status for o in again.outcomes] == ["unchanged"]
     assert [e["seq"] for e in read_catalogue(env)] == [record["seq"]]
     assert not torn.exists() and history.is_dir()
+
+
+# --- determinism of the run record -----------------------------------------------------------
+
+@pytest.mark.slow
+def test_two_runs_of_the_same_inputs_publish_the_same_run_record(env, tmp_path):
+    spec = quick_spec(tmp_path, ["a"])
+    notebooks = []
+    for _ in range(2):  # two processes, two pids, two staging folders
+        result = run_cli(str(spec), "--quiet", "--force", "-j", "1")
+        assert result.returncode == 0, result.stderr[-2000:]
+        notebooks.append((folder_of(env) / "quick-a.ipynb").read_text(encoding="utf-8"))
+    assert ".staging" not in notebooks[0] and "run-" not in json.loads(notebooks[0])["metadata"]["papermill"]["output_path"]
+    assert json.loads(notebooks[0])["metadata"]["papermill"]["output_path"] == f"reports/tiny/{AS_OF}/quick-a.ipynb"
+    assert notebooks[0] == notebooks[1]

@@ -891,6 +891,7 @@ def _publish(job: _Job, result: dict, reports: Path, n_charts: int, seconds: flo
             "log": _relative(_log_path(job, reports), reports),
         }
         text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
+        _point_record_at(ipynb, reports / record["ipynb"])  # not at the staging folder (it names this run's pid)
         # 1. the history record, complete, then renamed into place (a directory rename is atomic)
         history = job.stage / "history"
         history.mkdir()
@@ -910,6 +911,20 @@ def _publish(job: _Job, result: dict, reports: Path, n_charts: int, seconds: flo
         # 3. the catalogue line
         _append_catalogue(reports, record)
     return record
+
+
+def _point_record_at(ipynb: Path, published: Path) -> None:
+    """Make the run record name where it is published (``papermill.output_path``), not the
+    staging folder it was rendered in, so two runs of the same inputs give the same notebook."""
+    import nbformat
+
+    from parley.report.render import _display_path
+
+    nb = nbformat.read(ipynb, as_version=4)
+    papermill_meta = nb.metadata.get("papermill")
+    if papermill_meta is not None and "output_path" in papermill_meta:
+        papermill_meta["output_path"] = _display_path(published)
+        write_atomic(ipynb, nbformat.writes(nb) + "\n")
 
 
 def _record_failure(job: _Job, result: dict, reports: Path, seconds: float) -> Outcome:
