@@ -87,6 +87,7 @@ def os_error_message(exc: OSError) -> str:
         "ENOSPC": "; free some disk space and run it again (nothing half-written was published)",
         "EROFS": "; the file system is read-only",
         "EACCES": "; check the folder's permissions",
+        "EPERM": "; writing there is not permitted (a read-only or protected folder); give Parley a folder it can write",
         "ENOTDIR": "; a part of this path is a file, not a folder",
     }.get(errno.errorcode.get(exc.errno or 0, ""), "")
     return f"{where}: {reason}{hint}"

@@ -171,3 +171,20 @@ MUTATIONS.update({
     "queue": lambda folder, arg: _queue(folder, arg),
     "outside": lambda folder, arg: _outside(folder, **arg),
 })
+
+
+def _immutable(folder: Path, path: str) -> None:
+    """Make <case>/<path> a folder nobody may write, not even root (``chattr +i``; ext4 and the like).
+    tests/test_bad_inputs.py undoes it afterwards."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    target = folder.parent.parent / path
+    target.mkdir(parents=True, exist_ok=True)
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode != 0:
+        pytest.skip("this file system cannot make a folder read-only for root (chattr +i)")
+
+
+MUTATIONS["immutable"] = _immutable

@@ -78,9 +78,13 @@ def test_every_dossier_defect_through_the_real_cli(case, tmp_path):
 
 @pytest.mark.parametrize("case", COMMAND_CASES, ids=[c["id"] for c in COMMAND_CASES])
 def test_every_bad_command_input_through_the_real_cli(case, tmp_path):
-    dossier = _case_folder(tmp_path, case)
-    argv = [arg.replace("{dossier}", str(dossier)).replace("{case}", str(tmp_path)) for arg in case["argv"]]
-    result = _run(argv, tmp_path)
+    try:
+        dossier = _case_folder(tmp_path, case)
+        argv = [arg.replace("{dossier}", str(dossier)).replace("{case}", str(tmp_path)) for arg in case["argv"]]
+        result = _run(argv, tmp_path)
+    finally:
+        if any("immutable" in mutation for mutation in case.get("mutate", [])):
+            subprocess.run(["chattr", "-R", "-i", str(tmp_path)], capture_output=True)
     expect = case["expect"]
     _assert_hostile_input_handled(result, expect.get("exit", 2), expect["names"], case.get("absent", []))
     for fragment in expect["stderr"]:

@@ -483,3 +483,33 @@ def test_two_runs_of_the_same_inputs_publish_the_same_run_record(env, tmp_path):
     assert ".staging" not in notebooks[0] and "run-" not in json.loads(notebooks[0])["metadata"]["papermill"]["output_path"]
     assert json.loads(notebooks[0])["metadata"]["papermill"]["output_path"] == f"reports/tiny/{AS_OF}/quick-a.ipynb"
     assert notebooks[0] == notebooks[1]
+
+
+#: `parley run` with a disk that is full for the logs folder (write_atomic refuses with ENOSPC there).
+FULL_DISK_FOR_LOGS = textwrap.dedent(
+    """
+    import errno, os, sys
+    import parley.editions.publish as publish
+
+    real = publish.write_atomic
+    def write_atomic(path, data):
+        if f"{os.sep}logs{os.sep}" in str(path):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, data)
+    publish.write_atomic = write_atomic
+    sys.argv = ["parley", *sys.argv[1:]]
+    from parley import cli
+    cli.run()
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_full_disk_while_writing_a_log_exits_2_naming_the_log(env, tmp_path):
+    spec = quick_spec(tmp_path, ["a"])
+    result = subprocess.run([sys.executable, "-c", FULL_DISK_FOR_LOGS, "run", str(spec), "--quiet", "-j", "1"],
+                            capture_output=True, text=True, timeout=600)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert f"tiny/{AS_OF}/quick-a.log: No space left on device; the log of quick-a (published) was not kept" in result.stderr
+    assert (folder_of(env) / "quick-a.html").is_file()  # the briefing itself is published, whole

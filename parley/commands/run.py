@@ -49,5 +49,7 @@ def command(spec, workers, only, as_of, today, force, wait, list_only, quiet):
     if result.index is not None:
         click.echo(f"catalogue: {result.index}")
     sys.stdout.flush()
+    for problem in result.problems[:20]:
+        click.echo(f"error: {problem}", err=True)
     if result.exit_code:
         sys.exit(result.exit_code)

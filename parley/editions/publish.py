@@ -112,15 +112,20 @@ class BatchResult:
     cancelled_by: int | None = None
     index: Path | None = None
     seconds: float = 0.0
+    #: What the machine refused besides the briefings themselves (a log the full disk did not take):
+    #: each names the file; any makes the exit status 2.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.cancelled_by is None and all(o.ok for o in self.outcomes)
+        return self.cancelled_by is None and not self.problems and all(o.ok for o in self.outcomes)
 
     @property
     def exit_code(self) -> int:
         if self.cancelled_by is not None:
             return 128 + self.cancelled_by
+        if self.problems:
+            return 2
         return 0 if self.ok else 1
 
 
@@ -221,7 +226,7 @@ def run_briefings(briefings: list[Briefing], *, workers: int | None = None, forc
         _run_jobs(todo, stage_root, reports, min(workers, max(len(todo), 1)), cancel, outcomes, progress, echo)
         index = write_catalogue(reports) if todo or not (reports / INDEX_FILE).exists() else reports / INDEX_FILE
         result = BatchResult([outcomes[b.name] for b in briefings if b.name in outcomes], cancel.signum, index,
-                             time.perf_counter() - started)
+                             time.perf_counter() - started, [job.extra["log_problem"] for job in todo if "log_problem" in job.extra])
         if cancel.signum is not None:
             # briefings never started are reported as cancelled too
             done = {o.briefing.name for o in result.outcomes}
@@ -972,10 +977,14 @@ def _keep_log(job: _Job, reports: Path, status: str) -> Path | None:
         job.log_handle = None
     staged = job.stage / "worker.log" if job.stage else None
     target = _log_path(job, reports)
-    target.parent.mkdir(parents=True, exist_ok=True)
     text = staged.read_text(encoding="utf-8", errors="replace") if staged and staged.is_file() else ""
     text += f"[parley] {job.name}: {status}\n"
-    write_atomic(target, text)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text)
+    except OSError as exc:  # a full disk or a read-only logs folder: the briefing's own outcome stands
+        job.extra["log_problem"] = f"{exc.filename or target}: {exc.strerror or exc}; the log of {job.name} ({status.split(':')[0]}) was not kept"
+        return None
     return target
 
 
