@@ -699,3 +699,19 @@ def _fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def read_json(path: str | os.PathLike[str]) -> dict | None:
+    """A JSON file's content, or ``None`` when it is missing or not JSON (a torn or absent record)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def remove(path: str | os.PathLike[str]) -> None:
+    """Delete a file if it is there."""
+    try:
+        Path(path).unlink()
+    except FileNotFoundError:
+        pass

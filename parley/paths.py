@@ -12,6 +12,7 @@ through the current directory.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,3 +46,141 @@ def notebook_path(name: str) -> Path:
     if candidate.suffix == ".ipynb":
         return candidate.resolve()
     return NOTEBOOKS_DIR / f"{name}.ipynb"
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """The files a run of the briefing ``name`` leaves in ``folder``.
+
+    ``reports/<dossier>/<as_of>/`` holds, per briefing: the page, the executed notebook (its run
+    record), the stance matrix it showed, what ran when from which data, and the notebook of a
+    failed run. The same names serve the staging folder a worker renders into.
+    """
+
+    folder: Path
+    name: str
+
+    @property
+    def html(self) -> Path:
+        return self.folder / f"{self.name}.html"
+
+    @property
+    def ipynb(self) -> Path:
+        return self.folder / f"{self.name}.ipynb"
+
+    @property
+    def positions(self) -> Path:
+        return self.folder / f"{self.name}.positions.csv"
+
+    @property
+    def run_json(self) -> Path:
+        return self.folder / f"{self.name}.run.json"
+
+    @property
+    def failed_ipynb(self) -> Path:
+        return self.folder / f"{self.name}.failed.ipynb"
+
+    def running_ipynb(self, unique: str) -> Path:
+        """The notebook while papermill writes it (hidden, one per process and thread)."""
+        return self.folder / f".{self.name}.{unique}.running.ipynb"
+
+    @property
+    def published(self) -> tuple[Path, ...]:
+        """What a published run of a batch leaves: page, run record, positions, record of the run."""
+        return (self.html, self.ipynb, self.positions, self.run_json)
+
+
+@dataclass(frozen=True)
+class HistoryFiles:
+    """One kept run of a briefing: ``reports/<dossier>/runs/<name>/<seq>/`` (``seq`` 5 digits)."""
+
+    folder: Path
+    name: str
+
+    @property
+    def ipynb(self) -> Path:
+        return self.folder / f"{self.name}.ipynb"
+
+    @property
+    def positions(self) -> Path:
+        return self.folder / POSITIONS_FILE
+
+    @property
+    def run_json(self) -> Path:
+        return self.folder / RUN_FILE
+
+
+#: File names inside a kept run's folder (:class:`HistoryFiles`).
+POSITIONS_FILE = "positions.csv"
+RUN_FILE = "run.json"
+
+
+@dataclass(frozen=True)
+class ReportsLayout:
+    """Where everything lives under the reports folder ``root``::
+
+        <root>/<dossier>/<as_of>/<name>.html|.ipynb|.positions.csv|.run.json|.failed.ipynb
+        <root>/<dossier>/runs/<name>/<seq>/                 every published run, kept
+        <root>/logs/<dossier>/<as_of>/<name>.log           the log of the last attempt
+        <root>/catalogue.jsonl, <root>/index.html          every run, and the page that lists them
+        <root>/.locks/, <root>/.staging/                   locks per output; renders in progress
+    """
+
+    root: Path
+
+    CATALOGUE = "catalogue.jsonl"
+    INDEX = "index.html"
+    RUNS = "runs"
+    LOGS = "logs"
+    LOCKS = ".locks"
+    STAGING = ".staging"
+
+    def folder(self, dossier_id: str, as_of: str) -> Path:
+        """The folder of one view: ``<root>/<dossier>/<as_of>``."""
+        return self.root / dossier_id / as_of
+
+    def files(self, dossier_id: str, as_of: str, name: str) -> RunFiles:
+        return RunFiles(self.folder(dossier_id, as_of), name)
+
+    def history_root(self, dossier_id: str, name: str) -> Path:
+        return self.root / dossier_id / self.RUNS / name
+
+    def history(self, dossier_id: str, name: str, seq: int) -> HistoryFiles:
+        return HistoryFiles(self.history_root(dossier_id, name) / f"{seq:05d}", name)
+
+    def history_records(self) -> list[Path]:
+        """Every kept run's ``run.json``, whatever dossier and briefing."""
+        return sorted(self.root.glob(f"*/{self.RUNS}/*/*/{RUN_FILE}"))
+
+    def log(self, dossier_id: str, as_of: str, name: str) -> Path:
+        return self.root / self.LOGS / dossier_id / as_of / f"{name}.log"
+
+    @property
+    def catalogue(self) -> Path:
+        return self.root / self.CATALOGUE
+
+    @property
+    def index(self) -> Path:
+        return self.root / self.INDEX
+
+    @property
+    def locks(self) -> Path:
+        return self.root / self.LOCKS
+
+    @property
+    def staging(self) -> Path:
+        return self.root / self.STAGING
+
+    def relative(self, path: Path | None) -> str:
+        """``path`` relative to the root, as the catalogue and run records write it (``""`` for none)."""
+        if path is None:
+            return ""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def reports_layout(root: Path | None = None) -> ReportsLayout:
+    """The layout of ``root``, default :func:`reports_dir`."""
+    return ReportsLayout(Path(root) if root is not None else reports_dir())

@@ -143,7 +143,7 @@ def test_a_section_without_its_output_is_not_whole_unless_tagged(rendered, tmp_p
         cells[-1].outputs = []
 
     files = mutated(rendered, tmp_path, change_notebook=silence_last)
-    with pytest.raises(IncompleteBriefing, match=r"code cell 9 \('None if fault == \"silent\".*produced no output"):
+    with pytest.raises(IncompleteBriefing, match=r"code cell 9, id sched-12 \('None if fault == \"silent\".*produced no output"):
         check_whole(*files)
 
     def silence_and_allow(cells):

@@ -18,13 +18,9 @@ import pytest
 from parley import cli
 from parley.data.dossier import dataset_version
 from parley.errors import ParameterError, RenderError
-from parley.report.render import (
-    Parameter,
-    _check_kernel,
-    coerce_parameter,
-    notebook_parameters,
-    render_briefing,
-)
+from parley.report.execute import check_kernel
+from parley.report.parameters import Parameter, coerce_parameter, notebook_parameters
+from parley.report.render import render_briefing
 from parley.data.schema import read_schema
 
 HERE = Path(__file__).resolve().parent
@@ -214,12 +210,12 @@ def test_kernel_of_another_python_is_refused(tmp_path, monkeypatch):
     spec = {"argv": ["/opt/other-python/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Other", "language": "python"}
     (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     with pytest.raises(RenderError, match="runs /opt/other-python/bin/python, not this environment's"):
-        _check_kernel("python3")
+        check_kernel("python3")
 
 
 def test_this_environments_kernel_is_accepted(tmp_path, monkeypatch):
     isolate(monkeypatch, tmp_path)
-    _check_kernel("python3")  # raises when the venv's kernelspec is missing or foreign
+    check_kernel("python3")  # raises when the venv's kernelspec is missing or foreign
 
 
 def test_coerce_parameter_follows_the_declared_type():

@@ -28,7 +28,8 @@ import click
 def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, quiet):
     """Execute NOTEBOOK (briefing, actor_profile, issue_brief, dataset_qa, or a path) and write its HTML."""
     from parley.errors import ParameterError
-    from parley.report.render import check_iso_date, coerce_parameter, load_yaml, notebook_parameters, render_briefing, resolve_notebook
+    from parley.report.parameters import check_iso_date, coerce_parameter, load_yaml, notebook_parameters, resolve_notebook
+    from parley.report.render import render_briefing
     from parley.words import plural
 
     source = resolve_notebook(notebook)

@@ -34,7 +34,6 @@ point of the Airflow DAG (``dags/parley_briefings.py``), one task per briefing.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import datetime as dt
 import hashlib
@@ -56,6 +55,7 @@ from parley import paths
 from parley.errors import ParleyError, RenderError
 from parley.fileio import OutputsBusy, claim_outputs, export_csv, write_atomic
 from parley.editions.spec import PREVIOUS, Briefing, expand_spec
+from parley.report.whole import ALLOW_EMPTY_TAG, IncompleteBriefing, check_whole  # noqa: F401 (part of this module's API until it splits)
 
 CATALOGUE_FILE = "catalogue.jsonl"
 INDEX_FILE = "index.html"
@@ -63,9 +63,6 @@ STAGING_DIR = ".staging"
 LOCKS_DIR = ".locks"
 LOGS_DIR = "logs"
 RUNS_DIR = "runs"
-#: Tag of a code cell allowed to show nothing although its last line is an expression.
-ALLOW_EMPTY_TAG = "parley-allow-empty"
-PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 POSITION_COLUMNS = ["actor_id", "issue_id", "stance", "red_line", "actor", "issue", "statement_id"]
 #: Seconds a worker gets to stop its kernel after SIGTERM before it is killed.
 STOP_GRACE = 10.0
@@ -75,10 +72,6 @@ class RunLocked(ParleyError):
     """Another run holds the lock of an output this run would write."""
 
     exit_code = 3
-
-
-class IncompleteBriefing(RenderError):
-    """A rendered briefing is not whole (a section without output, charts missing); not published."""
 
 
 @dataclass
@@ -294,58 +287,6 @@ def run_briefing(spec: str | os.PathLike[str], name: str, *, today: dt.date | st
             _close_staging(staging_lock, reports)
         for lock in reversed(locks):
             lock.release()
-
-
-def check_whole(ipynb: str | os.PathLike[str], html: str | os.PathLike[str]) -> int:
-    """Check an executed notebook and its page are whole; return the number of charts.
-
-    Whole means: every code cell after the parameters ran without an error, every cell whose
-    last line is an expression shows something (unless tagged ``parley-allow-empty`` or ended
-    with ``;``), and the page is complete and holds one chart div and one figure block per
-    Plotly output of the notebook, with the script that draws them.
-
-    Raises
-    ------
-    IncompleteBriefing
-        Listing every problem found.
-    """
-    import nbformat
-
-    nb = nbformat.read(Path(ipynb), as_version=4)
-    page = Path(html).read_text(encoding="utf-8")
-    problems = []
-    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
-    start = next((i + 1 for i, cell in enumerate(code_cells) if "parameters" in cell.metadata.get("tags", [])), 0)
-    n_charts = 0
-    number = 0  # counted as parley.report.render counts: the injected parameters cell is not a cell of the notebook
-    for position, cell in enumerate(code_cells, start=1):
-        outputs = cell.get("outputs", [])
-        n_charts += sum(1 for output in outputs if PLOTLY_MIMETYPE in output.get("data", {}))
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags:
-            continue
-        number += 1
-        if position <= start or not cell.source.strip():
-            continue
-        where = f"code cell {number} ({_first_line(cell.source)!r})"
-        errors = [output for output in outputs if output.get("output_type") == "error"]
-        if errors:
-            problems.append(f"{where} raised {errors[0].get('ename')}: {errors[0].get('evalue')}")
-        elif cell.get("execution_count") is None:
-            problems.append(f"{where} never ran")
-        elif not outputs and ALLOW_EMPTY_TAG not in tags and _shows_something(cell.source):
-            problems.append(f"{where} produced no output (tag it {ALLOW_EMPTY_TAG!r} if that is expected)")
-    divs = page.count('<div class="parley-plot"')
-    blocks = page.count('class="parley-figure"')
-    if divs != n_charts or blocks != n_charts:
-        problems.append(f"the notebook made {n_charts} chart(s) but the page holds {divs} chart div(s) and {blocks} figure block(s)")
-    if n_charts and "Plotly.newPlot" not in page:
-        problems.append("the page has charts but not the script that draws them")
-    if not page.rstrip().endswith("</html>"):
-        problems.append("the page is truncated (it does not end with </html>)")
-    if problems:
-        raise IncompleteBriefing(f"{Path(html).name} is not whole: " + "; ".join(problems))
-    return n_charts
 
 
 def read_catalogue(reports: Path | None = None) -> list[dict]:
@@ -1079,24 +1020,6 @@ def _close_staging(lock, reports: Path) -> None:
 
 # --------------------------------------------------------------------------------------------
 # small helpers
-
-
-def _shows_something(source: str) -> bool:
-    """True when a cell's last statement is an expression whose value Jupyter displays."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:  # IPython magics and the like: cannot tell
-        return False
-    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
-        return False
-    code_lines = [line.split("#", 1)[0].rstrip() for line in source.rstrip().splitlines()]
-    code_lines = [line for line in code_lines if line]
-    return not (code_lines and code_lines[-1].endswith(";"))
-
-
-def _first_line(source: str) -> str:
-    line = next((line for line in source.splitlines() if line.strip()), "").strip()
-    return line if len(line) <= 60 else line[:59] + "…"
 
 
 def _read_json(path: Path) -> dict | None:

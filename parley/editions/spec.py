@@ -131,13 +131,13 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
         The file is missing, not YAML, or an entry has an unknown or mistyped field; the message
         names the entry and the field.
     """
-    from parley.fileio import load_yaml_bounded
+    from parley.report.parameters import load_yaml
 
     spec_path = Path(path)
     if not spec_path.is_file():
         raise SpecError(f"{spec_path}: no such spec file; give the path of a briefings.yml (see README, 'Scheduled briefings')")
     try:
-        document = load_yaml_bounded(spec_path.read_text(encoding="utf-8"), spec_path.name, SpecError, _loader())
+        document = load_yaml(spec_path.read_text(encoding="utf-8"), spec_path.name, error=SpecError)
     except UnicodeDecodeError:
         raise SpecError(f"{spec_path.name}: not UTF-8 text") from None
     where = spec_path.name
@@ -231,7 +231,7 @@ def expand_spec(spec: Spec | str | os.PathLike[str], *, today: dt.date | str | N
 
 
 def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt.date, as_of_override: str | None) -> list[Briefing]:
-    from parley.report.render import describe_parameters, notebook_parameters
+    from parley.report.parameters import describe_parameters, notebook_parameters
 
     notebook = _resolve_notebook(entry["notebook"], spec.folder, label)
     try:
@@ -456,20 +456,15 @@ def _check_for_each(for_each: Any, label: str) -> None:
 def _check_type(value: Any, declared, where: str) -> Any:
     """A spec value checked against the type the notebook declares (dates become ISO text)."""
     value = _date_text(value) if isinstance(value, dt.date) else value
-    type_name = (declared.type_name or "").lower()
-    ok = {
-        "str": isinstance(value, str),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
-        "bool": isinstance(value, bool),
-    }.get(type_name, True)
-    if not ok:
+    from parley.report.parameters import matches_type
+
+    if not matches_type(value, declared.type_name):
         raise SpecError(f"{where}: {excerpt(value)} is {_kind(value)}, but the notebook declares {declared.name}: {declared.type_name} (default {excerpt(declared.default)})")
     return value
 
 
 def _resolve_notebook(value: str, folder: Path, label: str) -> Path:
-    from parley.report.render import resolve_notebook
+    from parley.report.parameters import resolve_notebook
 
     text = value.strip()
     candidate = Path(text)
@@ -558,20 +553,6 @@ def _today(today: dt.date | str | None) -> dt.date:
 
 def _date_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else ("" if value is None else str(value))
-
-
-def _loader():
-    """YAML's safe loader, except that dates stay text (so ``2025-02-30`` gets our message)."""
-    import yaml
-
-    class SpecLoader(yaml.SafeLoader):
-        pass
-
-    SpecLoader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return SpecLoader
 
 
 # --------------------------------------------------------------------------------------------

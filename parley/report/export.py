@@ -36,8 +36,8 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 
 from parley import paths
+from parley.report.whole import PLOTLY_MIMETYPE
 
-PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 TEMPLATE_NAME = "parley"
 TEMPLATE_DIR = paths.TEMPLATES_DIR / TEMPLATE_NAME
 CHART_SCRIPT = TEMPLATE_DIR / "static" / "parley.js"
@@ -186,8 +186,6 @@ class BriefingPreprocessor(Preprocessor):
     """
 
     def preprocess(self, nb, resources):
-        from parley.report.assets import choose_bundle
-
         title = page_title(nb, resources)
         self._drop_title_heading(nb, title)
         toc: list[dict[str, Any]] = []
@@ -201,61 +199,12 @@ class BriefingPreprocessor(Preprocessor):
                 continue
             kept = []
             for output_index, output in enumerate(cell.get("outputs", [])):
-                if output.output_type == "stream" and output.get("name") != "stdout":
-                    continue
-                if output.output_type in ("display_data", "execute_result"):
-                    data = output.get("data", {})
-                    figure = data.get(PLOTLY_MIMETYPE)
-                    if isinstance(figure, dict):
-                        output.data = {PLOTLY_MIMETYPE: figure}
-                        output.metadata["parley"] = {
-                            "div_id": chart_div_id(cell, cell_index, output_index),
-                            "figure_json": script_safe_json(figure),
-                        }
-                        types |= trace_types(figure)
-                        n_charts += 1
-                        kept.append(output)
-                        continue
-                    data.pop(PLOTLY_MIMETYPE, None)
-                    for mimetype in DROPPED_MIMETYPES:
-                        data.pop(mimetype, None)
-                    if "text/html" in data:
-                        data["text/html"] = sanitize_html(_text(data["text/html"]))
-                        toc.extend(headings(data["text/html"]))
-                    elif "text/markdown" in data:
-                        rendered = sanitize_html(markdown_to_html(_text(data.pop("text/markdown"))))
-                        data["text/html"] = rendered
-                        toc.extend(headings(rendered))
-                    if not data:
-                        continue
-                kept.append(output)
+                kind = _prepare_output(output, cell, cell_index, output_index, toc, types)
+                if kind is not None:
+                    kept.append(output)
+                    n_charts += kind == "chart"
             cell.outputs = kept
-
-        chart_js = CHART_SCRIPT.read_text(encoding="utf-8") if n_charts else ""
-        bundle = choose_bundle(types) if n_charts else None
-        plotly_js = bundle.text if bundle else ""
-        scripts = [csp_hash(text) for text in (plotly_js, chart_js) if text]
-        csp = "; ".join(
-            [
-                "default-src 'none'",
-                "script-src " + (" ".join(scripts) if scripts else "'none'"),
-                "style-src 'unsafe-inline'",
-                "img-src data: blob:",
-                "font-src data:",
-                "base-uri 'none'",
-                "form-action 'none'",
-            ]
-        )
-        resources["parley"] = {
-            "title": title,
-            "toc": toc,
-            "n_charts": n_charts,
-            "trace_types": sorted(types),
-            "bundle": bundle.name if bundle else None,
-            "plotly_js": plotly_js,
-            "chart_js": chart_js,
-            "csp": csp,
-        }
+        resources["parley"] = {"title": title, "toc": toc, "n_charts": n_charts, "trace_types": sorted(types), **_page_scripts(n_charts, types)}
         return nb, resources
 
     @staticmethod
@@ -269,6 +218,60 @@ class BriefingPreprocessor(Preprocessor):
                 if match.group(1).strip() == title:
                     cell.source = (cell.source[: match.start()] + cell.source[match.end() :]).strip("\n")
                 return
+
+
+def _prepare_output(output, cell, cell_index: int, output_index: int, toc: list, types: set) -> str | None:
+    """Ready one output for the page: ``"chart"`` (a Plotly figure, given its div id and escaped
+    JSON), ``"keep"`` (sanitised HTML, headings added to ``toc``) or ``None`` (dropped: stderr,
+    or nothing the page can show)."""
+    if output.output_type == "stream" and output.get("name") != "stdout":
+        return None
+    if output.output_type not in ("display_data", "execute_result"):
+        return "keep"
+    data = output.get("data", {})
+    figure = data.get(PLOTLY_MIMETYPE)
+    if isinstance(figure, dict):
+        output.data = {PLOTLY_MIMETYPE: figure}
+        output.metadata["parley"] = {
+            "div_id": chart_div_id(cell, cell_index, output_index),
+            "figure_json": script_safe_json(figure),
+        }
+        types |= trace_types(figure)
+        return "chart"
+    data.pop(PLOTLY_MIMETYPE, None)
+    for mimetype in DROPPED_MIMETYPES:
+        data.pop(mimetype, None)
+    if "text/html" in data:
+        data["text/html"] = sanitize_html(_text(data["text/html"]))
+        toc.extend(headings(data["text/html"]))
+    elif "text/markdown" in data:
+        rendered = sanitize_html(markdown_to_html(_text(data.pop("text/markdown"))))
+        data["text/html"] = rendered
+        toc.extend(headings(rendered))
+    return "keep" if data else None
+
+
+def _page_scripts(n_charts: int, types: set[str]) -> dict[str, Any]:
+    """The scripts a page inlines (plotly.js, the smallest bundle holding its traces, and the
+    chart loader) and the Content-Security-Policy that allows exactly them."""
+    from parley.report.assets import choose_bundle
+
+    chart_js = CHART_SCRIPT.read_text(encoding="utf-8") if n_charts else ""
+    bundle = choose_bundle(types) if n_charts else None
+    plotly_js = bundle.text if bundle else ""
+    scripts = [csp_hash(text) for text in (plotly_js, chart_js) if text]
+    csp = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + (" ".join(scripts) if scripts else "'none'"),
+            "style-src 'unsafe-inline'",
+            "img-src data: blob:",
+            "font-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    return {"bundle": bundle.name if bundle else None, "plotly_js": plotly_js, "chart_js": chart_js, "csp": csp}
 
 
 def _text(value) -> str:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from parley import paths
+from parley.report.whole import INJECTED_CELL_ID
 
 #: Notebook name → what it is for (the notebooks shipped in notebooks/).
 NOTEBOOKS: dict[str, str] = {
@@ -26,17 +27,39 @@ WORKBENCHES: dict[str, str] = {
     "review": "Code an article: its proposals highlighted in the text, one card each, decided by keyboard.",
 }
 
-#: Cell and notebook metadata that records when or how long, not what: dropped before saving.
-VOLATILE_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+#: Cell metadata that records when, how long or how the editor showed it, not what: always dropped.
+VOLATILE_METADATA = ("execution", "ExecuteTime", "collapsed", "scrolled")
+#: Papermill's timings, in the notebook's and each cell's ``papermill`` metadata.
+TIMING_KEYS = ("start_time", "end_time", "duration")
 
 
-def normalise(nb) -> None:
-    """Strip run-specific metadata (timestamps, durations, papermill bookkeeping) in place."""
-    for key in ("papermill", "widgets"):  # widgets: the saved widget state, with random model ids
-        nb.metadata.pop(key, None)
+def normalise(nb, *, run_record: bool = False) -> None:
+    """Make a notebook a function of its inputs, in place: no timestamps, durations or random ids.
+
+    One rule for both kinds of stored notebook: volatile cell metadata, papermill's timings and
+    saved widget state (random model ids) always go, and the injected parameters cell gets a
+    fixed id. A notebook stored in ``notebooks/`` for nbval (``run_record=False``) also drops
+    papermill's bookkeeping entirely; a run record keeps it (the parameters and status of the
+    run), minus the timings.
+    """
+    nb.metadata.pop("widgets", None)
+    papermill_meta = nb.metadata.get("papermill")
+    if papermill_meta is not None:
+        for key in TIMING_KEYS:
+            papermill_meta.pop(key, None)
+        if not run_record:
+            nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         for key in VOLATILE_METADATA:
             cell.metadata.pop(key, None)
+        cell_papermill = cell.metadata.get("papermill")
+        if cell_papermill is not None:
+            for key in TIMING_KEYS:
+                cell_papermill.pop(key, None)
+            if not run_record:
+                cell.metadata.pop("papermill", None)
+        if INJECTED_CELL_ID in cell.metadata.get("tags", []):
+            cell.id = INJECTED_CELL_ID
 
 
 def refresh(names: list[str] | None = None, kernel_name: str = "python3") -> list[Path]:

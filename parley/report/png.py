@@ -14,7 +14,8 @@ from pathlib import Path
 
 import nbformat
 
-PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+from parley.report.whole import PLOTLY_MIMETYPE
+
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", flags=re.MULTILINE)
 _TAG = re.compile(r"<[^>]+>")
 
