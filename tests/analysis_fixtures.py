@@ -72,7 +72,8 @@ def span(fragment: str, text: str = TINY_TEXT) -> dict:
 
 def statement(statement_id: str, fragment: str, *, speaker_id: str = "", on_behalf_of_id: str = "", kind: str = "direct_quote",
               said: str = "2025-03-03", reported: str = "2025-03-03", status: str = "accepted", source_id: str = TINY_SOURCE) -> dict:
-    """A statements.csv row cut from a synthetic source text."""
+    """A statement (an utterance) with its one report cut from a synthetic source text: the columns of
+    statements.csv and reports.csv in one dict (:func:`set_statements` splits them)."""
     text = SECOND_TEXT if source_id == SECOND_SOURCE else TINY_TEXT
     return {
         "statement_id": statement_id, "source_id": source_id, "speaker_id": speaker_id, "on_behalf_of_id": on_behalf_of_id,
@@ -87,9 +88,23 @@ def position(position_id: str, statement_id: str, issue_id: str, actor_id: str, 
             "stance": str(stance), "red_line": "true" if red_line else "false", "condition": condition, "notes": ""}
 
 
-def set_statements(folder: Path, statements: list[dict], positions: list[dict]) -> None:
-    """Replace every statement and position (and drop judgment support that no longer points anywhere)."""
+def report_row(row: dict, report_id: str | None = None) -> dict:
+    """The reports.csv row of a :func:`statement` dict (or of another report of it)."""
+    kind = row.get("kind", "direct_quote")
+    return {"report_id": report_id or row.get("report_id") or f"r_{row['statement_id']}", "statement_id": row["statement_id"],
+            "source_id": row["source_id"], "text": row["text"], "char_start": row["char_start"], "char_end": row["char_end"],
+            "attribution_cue": row.get("attribution_cue", ""), "date_reported": row["date_reported"],
+            "completeness": row.get("completeness") or ("verbatim" if kind == "direct_quote" else "paraphrase"), "coder": "test author", "notes": ""}
+
+
+def set_statements(folder: Path, statements: list[dict], positions: list[dict], reports: list[dict] | None = None) -> None:
+    """Replace every statement, report and position (and drop judgment support that no longer points anywhere).
+
+    Each statement dict gives its statement row and its first report; ``reports`` adds further
+    reports (rows of :func:`report_row`).
+    """
     write_table(folder, "statements", statements)
+    write_table(folder, "reports", [report_row(row) for row in statements] + list(reports or []))
     write_table(folder, "positions", positions)
     ids = {s["statement_id"] for s in statements}
     support = read_table(folder, "judgment_support")
@@ -101,7 +116,7 @@ def add_second_source(folder: Path, published: str = "2025-03-10") -> None:
     (folder / "seeds" / "tiny_002.txt").write_text(SECOND_TEXT, encoding="utf-8")
     add_rows(folder, "sources", [{
         "source_id": SECOND_SOURCE, "seed_file": "tiny_002.txt", "sha256": hashlib.sha256(SECOND_TEXT.encode("utf-8")).hexdigest(),
-        "title": "Lakeside round set for 20 March", "outlet": "Synthetic Gazette (fictional)", "published": published,
+        "title": "Lakeside round set for 20 March", "outlet": "Synthetic Gazette (fictional)", "kind": "article", "published": published,
         "language": "en", "notes": "Synthetic text written for Parley's tests; every name in it is invented.",
     }])
 

@@ -28,7 +28,8 @@ def table_dossier(tiny_copy):
     trade          northland +1
     ============== ======================================= ============== ===========
     """
-    add_rows(tiny_copy, "actors", [{"actor_id": "westland", "name": "Westland", "kind": "state", "aliases": "Westland"}])
+    add_rows(tiny_copy, "actors", [{"actor_id": "westland", "name": "Westland", "kind": "state", "participation": "party", "aliases": "Westland"},
+                                   {"actor_id": "osei", "name": "Kofi Osei (synthetic analyst)", "kind": "person", "participation": "outside_voice"}])
     add_rows(tiny_copy, "issues", [
         {"issue_id": "prisoners", "label": "Prisoners", "description": "Prisoner exchange.", "minus2_means": "No exchange", "plus2_means": "Full exchange"},
         {"issue_id": "trade", "label": "Trade", "description": "Reopening trade.", "minus2_means": "Closed", "plus2_means": "Open"},
@@ -40,7 +41,7 @@ def table_dossier(tiny_copy):
         ("border_line", "westland", -1, False), ("border_line", "midland", 0, False),
         ("further_talks", "northland", 1, False), ("further_talks", "southland", 2, False), ("further_talks", "westland", -2, True),
         ("prisoners", "northland", -2, False), ("prisoners", "southland", -1, False), ("prisoners", "westland", 1, False),
-        ("trade", "northland", 1, False),
+        ("trade", "northland", 1, False), ("further_talks", "osei", 2, False),
     ]
     statements, positions = [], []
     for issue_id, actor_id, stance, red_line in cells:
@@ -131,22 +132,32 @@ def test_deal_blockers_need_opposite_signs_and_different_parties(table_dossier):
     found = list(zip(blockers["issue_id"], blockers["holder_id"], blockers["demander_id"], blockers["distance"]))
     # Sorted by distance (widest first), then issue, holder, demander.
     assert found == [
-        ("border_line", "southland", "hollis", 4),
         ("further_talks", "westland", "southland", 4),
         ("further_talks", "westland", "northland", 3),
     ]
-    # Varga (+1) opposes Southland's red line (-2) but speaks for Southland: not a blocker.
-    assert "varga" not in set(blockers["demander_id"])
+    # Hollis (+2) and Varga (+1) oppose Southland's red line (-2), but a position held by an official
+    # (not coded for their party) is their own view, and the analyst Osei (+2 against Westland's
+    # red line) is an outside voice: none of them blocks a deal.
+    assert not {"hollis", "varga", "osei"} & (set(blockers["demander_id"]) | set(blockers["holder_id"]))
     # Westland's -1 on the border has the red line's sign; Midland's 0 demands nothing.
     assert not {"westland", "midland"} & set(blockers.loc[blockers["issue_id"] == "border_line", "demander_id"])
 
 
 def test_deal_blocker_rows_carry_both_quotes_and_stances(table_dossier):
     top = deal_blockers(stance_matrix(table_dossier), table_dossier.actors).iloc[0]
-    assert (top["holder"], top["holder_stance"], top["holder_statement_id"]) == ("Southland", -2, "s_border_line_southland")
-    assert (top["demander"], top["demander_stance"], top["demander_statement_id"]) == ("Piet Hollis", 2, "s_border_line_hollis")
+    assert (top["holder"], top["holder_stance"], top["holder_statement_id"]) == ("Westland", -2, "s_further_talks_westland")
+    assert (top["demander"], top["demander_stance"], top["demander_statement_id"]) == ("Southland", 2, "s_further_talks_southland")
     assert top["holder_quote"] == MET and top["demander_quote"] == MET
-    assert top["issue"] == "Border line"
+    assert top["issue"] == "Further talks"
+
+
+def test_a_party_under_another_party_does_not_block_its_own_side(table_dossier, tiny_copy):
+    add_rows(tiny_copy, "actors", [{"actor_id": "south_army", "name": "Southland army", "kind": "organisation", "participation": "party",
+                                    "parent_id": "southland"}])
+    add_rows(tiny_copy, "positions", [position("p_army", "s_border_line_southland", "border_line", "south_army", 2)])
+    dossier = load(tiny_copy)
+    blockers = deal_blockers(stance_matrix(dossier), dossier.actors)
+    assert "south_army" not in set(blockers["demander_id"])  # same top-level party as the red line's holder
 
 
 def test_no_red_line_means_no_blocker(tiny_copy):
@@ -165,8 +176,11 @@ def test_seed_blockers_and_red_lines(seed):
     assert blockers["distance"].is_monotonic_decreasing
     signs = blockers["holder_stance"].astype(int) * blockers["demander_stance"].astype(int)
     assert (signs < 0).all()
-    # Russia's red line on European troops against Ogryzko's call for them is the widest.
-    assert tuple(blockers.iloc[0][["issue_id", "holder_id", "demander_id", "distance"]]) == ("peacekeeping_troops", "russia", "ogryzko", 4)
+    # Ogryzko (a researcher) calls for European troops against Russia's red line: an outside voice, never a blocker.
+    assert "ogryzko" not in set(blockers["demander_id"]) | set(blockers["holder_id"])
+    assert set(blockers["holder_id"]) | set(blockers["demander_id"]) <= {"usa", "russia", "ukraine", "eu", "europe", "nato"}
+    # Ukraine's red line on Europe at the table against Russia's -1 is the widest.
+    assert tuple(blockers.iloc[0][["issue_id", "holder_id", "demander_id", "distance"]]) == ("european_participation", "ukraine", "russia", 3)
     lines = red_lines(matrix)
     assert set(zip(lines["actor_id"], lines["issue_id"])) == {
         ("russia", "peacekeeping_troops"), ("ukraine", "occupied_territories"), ("ukraine", "european_participation")}

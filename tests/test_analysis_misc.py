@@ -13,6 +13,7 @@ from parley.analysis import (
     verify_statements, watch_list,
 )
 from parley.analysis.evidence import EVIDENCE_COLUMNS
+from parley.analysis.quotes import QUOTE_COLUMNS
 from parley.errors import ParameterError
 
 BORDER = "The border is not for sale, not now and not ever,"
@@ -114,18 +115,18 @@ def test_coverage_top_n_larger_than_speakers_has_no_others(chatty):
 
 def test_verify_statements_passes_on_the_fixture(tiny_dir):
     checked = verify_statements(load(tiny_dir))
-    assert list(checked.columns) == ["statement_id", "source_id", "verified"]
+    assert list(checked.columns) == ["report_id", "statement_id", "source_id", "verified"]
     assert checked["verified"].all() and len(checked) == 3
 
 
 def test_verify_statements_detects_a_tampered_text(tiny_copy):
-    set_cells(tiny_copy, "statements", "statement_id", "s2", text="a line that reflects the facts on the ground!")
+    set_cells(tiny_copy, "reports", "statement_id", "s2", text="a line that reflects the facts on the ground!")
     checked = verify_statements(load(tiny_copy)).set_index("statement_id")["verified"]
     assert checked.to_dict() == {"s1": True, "s2": False, "s3": True}
 
 
 def test_verify_statements_detects_shifted_offsets(tiny_copy):
-    set_cells(tiny_copy, "statements", "statement_id", "s1", char_start="279", char_end="328")
+    set_cells(tiny_copy, "reports", "statement_id", "s1", char_start="279", char_end="328")
     checked = verify_statements(load(tiny_copy)).set_index("statement_id")["verified"]
     assert not checked["s1"] and checked["s2"]
 
@@ -136,7 +137,7 @@ def test_verify_statements_on_the_seed(seed):
 
 def test_source_coverage_counts_per_source(tiny_copy):
     add_second_source(tiny_copy)
-    set_cells(tiny_copy, "statements", "statement_id", "s2", text="tampered")
+    set_cells(tiny_copy, "reports", "statement_id", "s2", text="tampered")
     row = source_coverage(load(tiny_copy)).set_index("source_id")
     assert row.loc["tiny_001", ["statements", "positions", "events", "verified"]].tolist() == [3, 3, 2, 2]
     assert row.loc[SECOND_SOURCE, ["statements", "positions", "events", "verified"]].tolist() == [0, 0, 0, 0]
@@ -179,7 +180,8 @@ def quotable(tiny_copy):
 def test_key_quotes_order_red_line_then_strength_then_recency(quotable):
     quotes = key_quotes(quotable)
     assert list(quotes["statement_id"]) == ["red_mild", "strong_late", "strong_early", "two_issues", "mild_early"]
-    assert list(quotes.columns) == ["statement_id", "speaker", "actor", "date", "text", "issues", "stance", "red_line", "source"]
+    assert list(quotes.columns) == QUOTE_COLUMNS
+    assert quotes.set_index("statement_id").loc["red_mild", "outlets"] == "Synthetic Gazette (fictional)"
 
 
 def test_key_quotes_are_direct_quotes_each_once_with_all_their_issues(quotable):
@@ -241,7 +243,7 @@ def test_default_as_of_is_the_declared_date(tiny_copy):
 
 def test_default_as_of_falls_back_to_the_latest_report(tiny_copy):
     set_as_of(tiny_copy, None)
-    set_cells(tiny_copy, "statements", "statement_id", "s2", date_reported="2025-03-07")
+    set_cells(tiny_copy, "reports", "statement_id", "s2", date_reported="2025-03-07")
     assert default_as_of(load(tiny_copy)) == pd.Timestamp("2025-03-07")
 
 

@@ -24,11 +24,11 @@ IMG = "<img src=x onerror=alert(2)>"
 #: Section calls of each notebook, in order (notebooks/*.ipynb).
 PLAIN = ["header", "bluf", "key_judgments", "seat_chart", "stance_heatmap", "stance_table", "bargaining_chart", "bargaining_table",
          "red_lines_table", "deal_blockers_table", "alignment_chart", "alignment_table", "timeline_chart", "watch_list", "key_quotes",
-         "quote_board", "what_changed", "stance_shift_chart", "changes_table", "sources_appendix"]
+         "quote_board", "outside_views", "what_changed", "stance_shift_chart", "changes_table", "sources_appendix"]
 ACTOR = ["header", "actor_card", "actor_issue_chart", "actor_positions", "red_lines_table", "deal_blockers_table", "alignment_chart",
          "alignment_table", "timeline_chart", "actor_events", "key_quotes", "quote_board", "what_changed", "stance_shift_chart", "changes_table"]
 ISSUE = ["header", "issue_card", "bargaining_chart", "bargaining_table", "issue_positions", "red_lines_table", "deal_blockers_table",
-         "issue_judgments", "key_quotes", "quote_board", "what_changed", "stance_shift_chart", "changes_table"]
+         "issue_judgments", "key_quotes", "quote_board", "outside_views", "what_changed", "stance_shift_chart", "changes_table"]
 QA = ["header", "table_counts", "coverage_chart", "verification", "sources_appendix", "review_status", "gaps", "new_statements_table"]
 
 RETURNS = {"HTMLBlock": HTMLBlock, "Table": Table, "go.Figure": go.Figure}
@@ -156,7 +156,7 @@ def test_header_names_the_view_and_the_data_version(plain, russia, troops):
     text = repr(pb.header(plain))
     assert "As of: 2025-02-18" in text
     assert f"Data version: {plain.dossier.version}" in text
-    assert "Holds: 35 statements, 41 positions, 21 actors, 13 issues, 7 events, 1 source" in text
+    assert "Holds: 35 statements (utterances) in 35 reports, 41 positions, 21 actors, 13 issues, 7 events, 1 source" in text
     assert "Compared with: —" in text
     assert "Actor: Russia (russia)" in repr(pb.header(russia))
     assert "Issue: European/NATO troops in Ukraine (peacekeeping_troops)" in repr(pb.header(troops))
@@ -168,22 +168,30 @@ def test_bluf_says_who_met_and_who_was_left_out(plain):
     assert lines[0] == ("- United States (Marco Rubio), Russia (Sergei Lavrov) met at US–Russia talks in Riyadh on 2025-02-18, "
                         "hosted by Saudi Arabia; European Union, European states, Ukraine were left out.")
     assert lines[1] == "- 3 red lines on the record: Ukraine on Europe at the table and Occupied territories; Russia on European/NATO troops in Ukraine."
-    assert lines[2].startswith("- 3 deal blockers; the widest: Russia's red line on European/NATO troops in Ukraine")
+    # Parties only: Ogryzko's call for European troops (an outside voice) no longer counts against Russia's red line.
+    assert lines[2].startswith("- 2 deal blockers; the widest: Ukraine's red line on Europe at the table (+2 (strongly for)) against Russia")
     assert lines[3].startswith("- Watch: ")
     assert lines[4].startswith("- Key judgment: ")
 
 
-def test_stance_table_holds_the_whole_matrix(plain):
+def test_stance_table_holds_the_parties_with_outlets_and_dates(plain):
     table = pb.stance_table(plain)
-    assert len(table.frame) == len(analysis.stance_matrix(plain.dossier, plain.as_of)) == 30
-    assert "Latest stance of each actor on each issue" in repr(table)
+    matrix = analysis.stance_matrix(plain.dossier, plain.as_of)
+    assert len(matrix) == 30 and len(table.frame) == 22  # 8 positions of outside voices left for "Outside views"
+    assert set(table.frame["Party"]) == {"United States", "Russia", "Ukraine"}
+    assert set(table.frame["Reported by"]) == {"ARA"} and "Statement" not in table.frame.columns
+    assert "Latest stance of each party on each issue" in repr(table)
+    outside = pb.outside_views(plain).frame
+    assert len(outside) == 8 and set(outside["Voice"]) == {"Lesia Ogryzko", "Kirill Shamiev"}
+    assert set(outside["Takes part as"]) == {"outside voice"}
+    assert set(outside["Reported by"]) == {"reported by ARA — 1 outlet, 1 independent origin"}
 
 
 def test_actor_profile_keeps_to_the_actor(russia):
     lines = pb.red_lines_table(russia).frame
     assert list(lines["Actor"]) == ["Russia"]
     blockers = pb.deal_blockers_table(russia).frame
-    assert len(blockers) == 2
+    assert len(blockers) == 1
     assert ((blockers["Red line held by"] == "Russia") | (blockers["Against"] == "Russia")).all()
     assert len(pb.actor_positions(russia).frame) == 9
     assert "On the record: 2 statements as speaker; positions on 9 issues" in repr(pb.actor_card(russia))
@@ -197,26 +205,28 @@ def test_issue_brief_keeps_to_the_issue(troops):
     space = pb.bargaining_table(troops).frame
     assert list(space["Issue"]) == ["European/NATO troops in Ukraine"]
     positions = pb.issue_positions(troops).frame
-    assert list(zip(positions["Actor"], positions["Stance"])) == [("Russia", -2), ("Lesia Ogryzko", 2)]
-    assert list(positions["Side"]) == ["at the table", "others"]
+    assert list(zip(positions["Actor"], positions["Stance"])) == [("Russia", -2)]  # the researcher is an outside view
+    assert list(positions["Side"]) == ["at the table"]
+    assert list(pb.outside_views(troops).frame["Voice"]) == ["Lesia Ogryzko"]
     chart = pb.bargaining_chart(troops)
-    assert {t.name for t in chart.data} == {"at the table", "others"}
+    assert {t.name for t in chart.data} == {"at the table"}
     assert "−2 means: No European or NATO troops in Ukraine in any form" in repr(pb.issue_card(troops))
 
 
 def test_key_quotes_are_verbatim_with_their_offsets(troops):
     block = pb.key_quotes(troops)
-    quotes = analysis.key_quotes(troops.dossier, troops.as_of, top_n=troops.top_n, issues=["peacekeeping_troops"])
-    statements = troops.dossier.statements.set_index("statement_id")
-    assert len(quotes) == 3
+    quotes = analysis.key_quotes(troops.dossier, troops.as_of, top_n=troops.top_n, issues=["peacekeeping_troops"], participation=("party",))
+    reports = troops.dossier.reports.set_index("report_id")
+    assert len(quotes) == 1
     html = _html(block)
     for q in quotes.itertuples():
-        row = statements.loc[q.statement_id]
+        row = reports.loc[q.report_id]
         source = troops.dossier.source_text(row["source_id"])
         assert source[row["char_start"]:row["char_end"]] == q.text
-        assert f"characters {row['char_start']}–{row['char_end']}</small>" in html
+        assert f"characters {row['char_start']}–{row['char_end']} of ARA</small>" in html
         assert f'<small title="{q.statement_id}">' in html  # the id one hover away, not in the reader's way
         assert f"“{q.text}”" in repr(block)
+        assert "reported by ARA — 1 outlet, 1 independent origin" in repr(block)
     assert html.count("parley-redline") == 1  # Lavrov's red line
 
 
@@ -265,19 +275,20 @@ def test_judgments_made_after_the_as_of_date_stay_out(tiny_dir):
 
 
 def test_dataset_qa_sections(plain):
-    assert "All 35 statements verify" in repr(pb.verification(plain))
+    assert "All 35 reports of 35 statements verify" in repr(pb.verification(plain))
     counts = pb.table_counts(plain).frame
     assert dict(zip(counts["Table"], counts["Rows"])) == plain.dossier.counts()
     sources = pb.sources_appendix(plain).frame
-    assert list(sources["Verified quotes"]) == [35] and list(sources["Author"]) == ["unknown"]
+    assert list(sources["Verified reports"]) == [35] and list(sources["Author"]) == ["unknown"]
+    assert list(sources["Origin"]) == ["own reporting"] and list(sources["Reliability (A–F)"]) == ["not graded"]
     assert len(pb.new_statements_table(plain).frame) == 35
 
 
 def test_verification_names_the_statements_that_fail(tiny_copy):
-    set_cells(tiny_copy, "statements", "statement_id", "s2", text="a line that reflects the facts on the ground!")
+    set_cells(tiny_copy, "reports", "statement_id", "s2", text="a line that reflects the facts on the ground!")
     dossier = load(tiny_copy)  # the validator would refuse this copy: build the briefing by hand
     block = pb.verification(pb.BriefingView(dossier, pd.Timestamp("2025-03-03")))
-    assert repr(block) == "1 of 3 statements do not match their source: s2"
+    assert repr(block) == "1 of 3 reports do not match their source: r2_tiny"
     assert 'class="parley-alert"' in _html(block)
 
 
@@ -293,7 +304,7 @@ def hostile(tiny_copy):
     """The tiny dossier with markup in a quote, a name, a label, an event title and a judgment.
 
     The quote no longer matches its source, so this copy is loaded without the validator."""
-    set_cells(tiny_copy, "statements", "statement_id", "s1", text=SCRIPT)
+    set_cells(tiny_copy, "reports", "statement_id", "s1", text=SCRIPT)
     set_cells(tiny_copy, "actors", "actor_id", "southland", name=IMG)
     set_cells(tiny_copy, "issues", "issue_id", "border_line", label="<b>Border</b>")
     set_cells(tiny_copy, "events", "event_id", "midtown_talks", title=SCRIPT)

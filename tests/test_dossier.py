@@ -24,21 +24,24 @@ def tiny():
 def test_load_gives_one_typed_frame_per_table(tiny):
     assert isinstance(tiny, Dossier)
     assert (tiny.id, tiny.title) == ("tiny", "Tiny synthetic dossier for Parley's tests")
-    assert tiny.counts() == {"sources": 1, "actors": 5, "issues": 2, "statements": 3, "positions": 3, "events": 2, "event_parties": 5, "judgments": 1, "judgment_support": 2}
+    assert tiny.counts() == {"sources": 1, "actors": 5, "actor_members": 0, "issues": 2, "statements": 3, "reports": 3, "positions": 3, "events": 2,
+                             "event_updates": 0, "event_parties": 5, "judgments": 1, "judgment_support": 2}
     for name in TABLES:
         assert list(tiny.table(name).columns) == tiny.schema.tables[name].field_names
     assert str(tiny.positions["stance"].dtype) == "Int64"
     assert tiny.positions["stance"].tolist() == [-2, 2, 1]
     assert tiny.positions["red_line"].tolist() == [True, False, False]
-    assert tiny.statements["date_reported"].iloc[0] == pd.Timestamp("2025-03-03")
+    assert tiny.reports["date_reported"].iloc[0] == pd.Timestamp("2025-03-03")
+    assert tiny.actors.set_index("actor_id")["participation"].to_dict() == {
+        "northland": "party", "southland": "party", "midland": "mediator", "varga": "official", "hollis": "official"}
     assert pd.isna(tiny.events.set_index("event_id").loc["lakeside_talks", "date"])  # unknown stays empty
     assert pd.isna(tiny.statements["speaker_id"].iloc[2])
 
 
-def test_source_text_matches_every_statement(tiny):
+def test_source_text_matches_every_report(tiny):
     text = tiny.source_text("tiny_001")
     assert text.startswith("SYNTHETIC TEST TEXT")
-    for row in tiny.statements.itertuples():
+    for row in tiny.reports.itertuples():
         assert text[row.char_start:row.char_end] == row.text
     assert tiny.source_path("tiny_001") == tiny.path / "seeds" / "tiny_001.txt"
     with pytest.raises(KeyError, match="no source 'nope'"):
@@ -82,11 +85,12 @@ def test_missing_dossier(tmp_path):
 
 def test_read_raw_table_keeps_strings_and_empty_cells(tiny_dir):
     schema = read_schema(tiny_dir)
-    frame, problems = read_raw_table(schema, schema.tables["statements"])
+    frame, problems = read_raw_table(schema, schema.tables["reports"])
     assert problems == []
     assert set(frame.dtypes.astype(str)) <= {"str", "object", "string"}
     assert frame["char_start"].tolist() == ["278", "448", "495"]
-    assert frame["speaker_id"].tolist() == ["varga", "hollis", ""]
+    statements, _ = read_raw_table(schema, schema.tables["statements"])
+    assert statements["speaker_id"].tolist() == ["varga", "hollis", ""]
 
 
 @pytest.mark.parametrize(

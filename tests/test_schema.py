@@ -22,10 +22,16 @@ def test_read_schema_parses_tables_keys_and_constraints(tiny_dir):
     assert statements.path == "statements.csv"
     assert statements.primary_key == ("statement_id",)
     assert [(fk.fields, fk.resource, fk.reference_fields) for fk in statements.foreign_keys] == [
-        (("source_id",), "sources", ("source_id",)),
         (("speaker_id",), "actors", ("actor_id",)),
         (("on_behalf_of_id",), "actors", ("actor_id",)),
     ]
+    reports = schema.tables["reports"]
+    assert [(fk.fields, fk.resource) for fk in reports.foreign_keys] == [(("statement_id",), "statements"), (("source_id",), "sources")]
+    assert reports.by_name["completeness"].enum == ["verbatim", "translation", "partial", "truncated", "paraphrase"]
+    assert schema.tables["actors"].by_name["participation"].enum == ["party", "official", "mediator", "outside_voice", "joint"]
+    assert schema.tables["actor_members"].primary_key == ("group_id", "member_id")
+    assert schema.tables["sources"].by_name["reliability"].enum == list("ABCDEF")
+    assert "postponed" in schema.tables["event_updates"].by_name["status"].enum
     assert schema.tables["event_parties"].primary_key == ("event_id", "actor_id")
     stance = schema.tables["positions"].by_name["stance"]
     assert (stance.type, stance.required, stance.constraints["minimum"], stance.constraints["maximum"]) == ("integer", True, -2, 2)
@@ -90,3 +96,11 @@ def test_frictionless_check_can_fail(tiny_copy):
     report = frictionless.validate(str(tiny_copy / PACKAGE_FILE))
     assert not report.valid
     assert report.flatten(["rowNumber", "type"]) == [[2, "foreign-key"]]
+
+
+def test_every_table_and_field_is_documented():
+    descriptor = read_schema(SEED_DOSSIER).descriptor
+    for resource in descriptor["resources"]:
+        assert resource.get("description"), resource["name"]
+        for spec in resource["schema"]["fields"]:
+            assert spec.get("description", "").strip(), f"{resource['name']}.{spec['name']}"

@@ -61,15 +61,21 @@ def test_source_hash_matches_seed_file(dossier):
     assert pd.isna(row["author"]) and pd.isna(row["url"]), "author and url are unknown: keep them empty"
 
 
-def test_every_statement_text_equals_seed_at_its_offsets(dossier, seed_text):
-    for row in dossier.statements.itertuples():
-        assert row.char_end == row.char_start + len(row.text), row.statement_id
-        assert seed_text[row.char_start : row.char_end] == row.text, row.statement_id
+def test_every_report_text_equals_seed_at_its_offsets(dossier, seed_text):
+    for row in dossier.reports.itertuples():
+        assert row.char_end == row.char_start + len(row.text), row.report_id
+        assert seed_text[row.char_start : row.char_end] == row.text, row.report_id
+
+
+def test_every_statement_has_its_one_report_in_the_seed(dossier):
+    # One article: each utterance is reported once, and counted once.
+    assert dossier.reports["statement_id"].value_counts().eq(1).all()
+    assert set(dossier.reports["statement_id"]) == set(dossier.statements["statement_id"])
 
 
 def test_attribution_cues_are_verbatim(dossier, seed_text):
-    for row in dossier.statements.dropna(subset=["attribution_cue"]).itertuples():
-        assert row.attribution_cue in seed_text, row.statement_id
+    for row in dossier.reports.dropna(subset=["attribution_cue"]).itertuples():
+        assert row.attribution_cue in seed_text, row.report_id
 
 
 def test_gold_file_is_the_annotation_it_claims(gold, seed_text):
@@ -81,7 +87,7 @@ def test_gold_file_is_the_annotation_it_claims(gold, seed_text):
 
 
 def test_every_gold_quote_is_a_statement_at_the_gold_offsets(dossier, gold):
-    by_span = {(row.text, row.char_start): row for row in dossier.statements.itertuples()}
+    by_span = {(row.text, row.char_start): row for row in dossier.utterances.itertuples()}
     missing = [g["quote_text"][:40] for g in gold if (g["quote_text"], int(g["char_start"])) not in by_span]
     assert not missing
     for g in gold:
@@ -107,7 +113,10 @@ def test_foreign_keys_resolve(dossier):
         (_filled(dossier.actors["parent_id"]), actors),
         (_filled(dossier.statements["speaker_id"]), actors),
         (_filled(dossier.statements["on_behalf_of_id"]), actors),
-        (dossier.statements["source_id"], set(dossier.sources["source_id"])),
+        (dossier.reports["source_id"], set(dossier.sources["source_id"])),
+        (dossier.reports["statement_id"], statements),
+        (dossier.actor_members["group_id"], actors),
+        (dossier.actor_members["member_id"], actors),
         (dossier.positions["statement_id"], statements),
         (dossier.positions["issue_id"], issues),
         (dossier.positions["actor_id"], actors),
@@ -171,3 +180,38 @@ def test_red_lines_stand_against_opposed_demands_on_both_sides(dossier):
         if not opposed.empty:
             holders.add(line.actor_id)
     assert {"russia", "ukraine"} <= holders
+
+
+# ---------------------------------------------------------------- who takes part how
+
+
+def test_participation_is_classified_from_the_seed_text(dossier):
+    participation = dossier.actors.set_index("actor_id")["participation"]
+    assert set(participation[participation == "party"].index) == {"usa", "russia", "ukraine", "eu", "europe", "nato"}
+    # "Lesia Ogryzko, a Ukrainian researcher at the European Council on Foreign Relations";
+    # "Russian political scientist Kirill Shamiev": outside voices, as is the think tank.
+    assert set(participation[participation == "outside_voice"].index) == {"ogryzko", "shamiev", "ecfr"}
+    assert set(participation[participation == "mediator"].index) == {"saudi_arabia", "turkey"}  # hosts
+    assert participation["us_russia_talks"] == "joint"
+    officials = dossier.actors.loc[dossier.actors["participation"] == "official"]
+    parents = officials["parent_id"].map(participation)
+    assert parents.isin(["party", "mediator"]).all(), officials.loc[~parents.isin(["party", "mediator"]), "actor_id"].tolist()
+
+
+def test_joint_speaker_codes_its_positions_for_each_member(dossier):
+    assert sorted(dossier.actor_members.loc[dossier.actor_members["group_id"] == "us_russia_talks", "member_id"]) == ["russia", "usa"]
+    joint = dossier.statements.loc[dossier.statements["speaker_id"] == "us_russia_talks", "statement_id"]
+    holders = dossier.positions.loc[dossier.positions["statement_id"].isin(joint)].groupby("statement_id")["actor_id"].agg(frozenset)
+    assert len(holders) == 4
+    assert all(h == frozenset({"usa", "russia"}) for h in holders)
+    assert "us_russia_talks" not in set(dossier.positions["actor_id"])
+
+
+def test_officials_speak_for_their_party(dossier):
+    from parley.data.model import speaks_for
+
+    spoken = dict(zip(dossier.statements["statement_id"], speaks_for(dossier.statements, dossier.actors)))
+    assert spoken["s01_lavrov_heard_each_other"] == "russia"
+    assert spoken["s24_rubio_eu_table"] == "usa"
+    assert spoken["s13_ogryzko_tragedy"] == "ogryzko"  # an outside voice speaks for herself
+    assert spoken["s22_biden_pariah"] == "usa"  # an official with no on_behalf_of_id: their party

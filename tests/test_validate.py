@@ -129,7 +129,7 @@ def test_rows_wider_than_the_header_are_reported_once_each(tiny_copy):
 
 
 def test_empty_text_is_reported_once(tiny_copy):
-    _set(tiny_copy, "statements.csv", 2, "text", "")
+    _set(tiny_copy, "reports.csv", 2, "text", "")
     assert [(p.row, p.field, p.code) for p in validate_dossier(tiny_copy)] == [(2, "text", "required")]
 
 
@@ -170,7 +170,8 @@ def test_empty_optional_foreign_key_is_allowed(tiny_copy):
 def test_check_dossier_counts_and_version(tiny_dir):
     result = check_dossier(tiny_dir)
     assert result.ok and result.name == "tiny"
-    assert result.counts == {"sources": 1, "actors": 5, "issues": 2, "statements": 3, "positions": 3, "events": 2, "event_parties": 5, "judgments": 1, "judgment_support": 2}
+    assert result.counts == {"sources": 1, "actors": 5, "actor_members": 0, "issues": 2, "statements": 3, "reports": 3, "positions": 3, "events": 2,
+                             "event_updates": 0, "event_parties": 5, "judgments": 1, "judgment_support": 2}
     assert len(result.version) == 12
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from parley.analysis.seats import party_of
+from parley.data.model import negotiating
 
 SIDES = ("at the table", "left out", "others")
 
@@ -70,7 +71,9 @@ def deal_blockers(matrix: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     """One actor's red line against another's demand on the same issue.
 
     A blocker is a pair (red-line holder, demander) on one issue where the holder's stance and the
-    demander's stance have opposite signs and the two belong to different top-level parties.
+    demander's stance have opposite signs and the two belong to different top-level parties. Only
+    parties block a deal: rows whose ``participation`` is not a negotiating one (an analyst's
+    view, a mediator's) are left out, whatever the matrix holds.
 
     Returns
     -------
@@ -82,6 +85,7 @@ def deal_blockers(matrix: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     columns = ["issue_id", "issue", "holder_id", "holder", "holder_stance", "holder_quote", "holder_statement_id",
                "demander_id", "demander", "demander_stance", "demander_quote", "demander_statement_id", "distance"]
     keep = ["issue_id", "issue", "actor_id", "actor", "stance", "text", "statement_id"]
+    matrix = matrix.loc[negotiating(matrix, actors)]
     holders = matrix.loc[matrix["red_line"].astype(bool) & matrix["stance"].ne(0), keep]
     if holders.empty:
         return pd.DataFrame(columns=columns)

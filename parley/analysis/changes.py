@@ -61,10 +61,16 @@ def new_statements(dossier: Dossier, since: pd.Timestamp | None, as_of: pd.Times
 
 
 def event_changes(dossier: Dossier, since: pd.Timestamp | None, as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """Events first reported after ``since``: ``change`` is "new event" or "cancelled"."""
+    """Events first reported after ``since`` ("new event", or "cancelled" when first reported so),
+    and events whose status an update reported after ``since`` changed ("now held", "now
+    postponed", "now cancelled", "now planned")."""
     now = known_events(dossier, as_of)
-    if since is not None:
-        published = now["source_id"].map(pd.Series(dossier.sources["published"].to_numpy(), index=dossier.sources["source_id"].to_numpy()))
-        now = now.loc[published.isna() | (published > since)]
-    change = now["status"].map({"cancelled": "cancelled"}).fillna("new event")
-    return now.assign(change=change)[["change", "event_id", "title", "date", "status", "place"]].reset_index(drop=True)
+    published = now["source_id"].map(pd.Series(dossier.sources["published"].to_numpy(), index=dossier.sources["source_id"].to_numpy()))
+    new = published.isna() | (published > since) if since is not None else pd.Series(True, index=now.index)
+    updated = now["updated"].notna() & ((now["updated"] > since) if since is not None else True)
+    change = pd.Series(pd.NA, index=now.index, dtype="string")
+    change[updated.to_numpy(dtype=bool)] = "now " + now.loc[updated.to_numpy(dtype=bool), "status"].astype(str)
+    first = new.to_numpy(dtype=bool)
+    change[first] = now.loc[first, "status"].map({"cancelled": "cancelled"}).fillna("new event").to_numpy()
+    keep = change.notna().to_numpy()
+    return now.assign(change=change)[keep][["change", "event_id", "title", "date", "status", "place"]].reset_index(drop=True)

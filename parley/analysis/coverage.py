@@ -30,13 +30,15 @@ def coverage(dossier: Dossier, top_n: int = 15) -> pd.DataFrame:
 
 
 def source_coverage(dossier: Dossier) -> pd.DataFrame:
-    """Per source: statements, positions, events, and how many quotes verify against its text."""
+    """Per source: its outlet and origin, the reports it carries (``statements``: utterances it
+    reports), the positions they express, its events, and how many of its reports verify."""
     verified = verify_statements(dossier)
-    statements = dossier.statements.groupby("source_id").size().rename("statements")
+    reports = dossier.reports
+    statements = reports.groupby("source_id")["statement_id"].nunique().rename("statements")
     ok = verified.groupby("source_id")["verified"].sum().rename("verified")
-    positions = dossier.positions.merge(dossier.statements[["statement_id", "source_id"]], on="statement_id").groupby("source_id").size().rename("positions")
+    positions = dossier.positions.merge(reports[["statement_id", "source_id"]].drop_duplicates(), on="statement_id").groupby("source_id").size().rename("positions")
     events = dossier.events.groupby("source_id").size().rename("events")
-    out = dossier.sources[["source_id", "outlet", "title", "published"]].set_index("source_id")
+    out = dossier.sources[["source_id", "outlet", "origin", "title", "published"]].set_index("source_id")
     out = out.join([statements, positions, events, ok]).fillna({"statements": 0, "positions": 0, "events": 0, "verified": 0})
     for column in ("statements", "positions", "events", "verified"):
         out[column] = out[column].astype("int64")
@@ -44,21 +46,21 @@ def source_coverage(dossier: Dossier) -> pd.DataFrame:
 
 
 def verify_statements(dossier: Dossier) -> pd.DataFrame:
-    """Check every statement's text against its source at its offsets.
+    """Check every report's text against its source at its offsets.
 
     Returns
     -------
     DataFrame
-        ``statement_id, source_id, verified`` (True when ``text == source[char_start:char_end]``).
+        ``report_id, statement_id, source_id, verified`` (True when ``text == source[char_start:char_end]``).
     """
-    statements = dossier.statements
-    verified = np.zeros(len(statements), dtype=bool)
-    starts, ends, texts = statements["char_start"].tolist(), statements["char_end"].tolist(), statements["text"].tolist()
-    for source_id, rows in statements.groupby("source_id", sort=False).indices.items():  # positions, one array per source
+    reports = dossier.reports
+    verified = np.zeros(len(reports), dtype=bool)
+    starts, ends, texts = reports["char_start"].tolist(), reports["char_end"].tolist(), reports["text"].tolist()
+    for source_id, rows in reports.groupby("source_id", sort=False).indices.items():  # positions, one array per source
         source = dossier.source_text(source_id)
         verified[rows] = [source[starts[i]:ends[i]] == texts[i] for i in rows]
-    return pd.DataFrame({"statement_id": statements["statement_id"], "source_id": statements["source_id"],
-                         "verified": pd.Series(verified, index=statements.index)})
+    return pd.DataFrame({"report_id": reports["report_id"], "statement_id": reports["statement_id"], "source_id": reports["source_id"],
+                         "verified": pd.Series(verified, index=reports.index)})
 
 
 def review_status(dossier: Dossier) -> pd.DataFrame:

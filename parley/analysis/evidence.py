@@ -1,9 +1,10 @@
 """Positions joined to their evidence, and the as-of rules every analysis shares.
 
-As-of rule: a statement is *known* at a date when the report carrying it was published on or
-before that date (``date_reported <= as_of``); among known statements, order follows the date it
-was said (``date_said``, falling back to ``date_reported``) and then its place in the source.
-Only statements whose review status is ``accepted`` count in briefings.
+As-of rule: a statement (an utterance) is *known* at a date when one of its reports is dated on or
+before it (``date_reported <= as_of``), and only those reports count towards its outlets and
+origins; among known statements, order follows the date it was said (``date_said``, falling back
+to its earliest report) and then the place of its best report in that report's source. Only
+statements whose review status is ``accepted`` count in briefings.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ import pandas as pd
 
 from parley.data.dossier import Dossier
 from parley.errors import ParameterError
+from parley.data.model import outlet_name
 
 #: Columns of :func:`positions_with_evidence`, in order.
 EVIDENCE_COLUMNS = [
-    "position_id", "actor_id", "actor", "issue_id", "issue", "stance", "red_line", "condition",
-    "statement_id", "kind", "text", "speaker_id", "speaker", "source_id", "source", "date",
-    "date_reported", "char_start",
+    "position_id", "actor_id", "actor", "participation", "issue_id", "issue", "stance", "red_line", "condition",
+    "statement_id", "kind", "text", "speaker_id", "speaker", "source_id", "source", "outlet", "date",
+    "date_reported", "char_start", "report_id", "completeness", "outlets", "n_outlets", "n_origins",
 ]
+
+#: Columns of an utterance a position takes with it.
+_UTTERANCE = ["statement_id", "kind", "text", "speaker_id", "source_id", "date", "date_reported", "char_start", "report_id",
+              "completeness", "outlets", "n_outlets", "n_origins"]
 
 
 def parse_date(value: str | pd.Timestamp | None, name: str) -> pd.Timestamp | None:
@@ -44,22 +50,21 @@ def default_as_of(dossier: Dossier) -> pd.Timestamp:
     declared = dossier.schema.options.get("as_of")
     if declared:
         return parse_date(declared, "datapackage.json parley.as_of")
-    dates = dossier.statements["date_reported"].dropna()
+    dates = dossier.reports["date_reported"].dropna()
     return dates.max() if len(dates) else pd.Timestamp("1970-01-01")
 
 
 def statement_dates(statements: pd.DataFrame) -> pd.Series:
-    """When each statement was said: ``date_said``, else ``date_reported``."""
+    """When each utterance was said: ``date_said``, else the date of its earliest report."""
     return statements["date_said"].fillna(statements["date_reported"])
 
 
 def known_statements(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """Accepted statements reported on or before ``as_of`` (all accepted ones when ``None``)."""
-    statements = dossier.statements
+    """Accepted utterances with a report on or before ``as_of`` (all accepted ones when ``None``):
+    the rows of :attr:`parley.data.dossier.Dossier.utterances` as known then, plus ``date``."""
+    statements = dossier.utterances_at(as_of)
     mask = statements["review_status"] == "accepted"
-    if as_of is not None:
-        mask &= statements["date_reported"] <= as_of
-    out = statements.loc[mask.fillna(False)].copy()
+    out = statements.loc[mask.fillna(False).to_numpy(dtype=bool)].copy()
     out["date"] = statement_dates(out)
     return out
 
@@ -69,22 +74,21 @@ def _names(frame: pd.DataFrame, id_column: str, name_column: str) -> pd.Series:
 
 
 def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Every known position with the statement that expresses it.
+    """Every known position with the utterance that expresses it and that utterance's best report.
 
     Returns
     -------
     DataFrame
-        One row per position, columns :data:`EVIDENCE_COLUMNS`, sorted by date, then place in the
-        source, then position id (a stable order).
+        One row per position, columns :data:`EVIDENCE_COLUMNS` (``participation`` is the holder's;
+        ``text``, ``source_id``, ``outlet`` and ``char_start`` come from the best report;
+        ``outlets``, ``n_outlets``, ``n_origins`` count every report known at ``as_of``), sorted
+        by date, then place in the source, then position id (a stable order).
     """
     statements = known_statements(dossier, as_of)
-    joined = dossier.positions.merge(
-        statements[["statement_id", "kind", "text", "speaker_id", "source_id", "date", "date_reported", "char_start"]],
-        on="statement_id",
-        how="inner",
-    )
+    joined = dossier.positions.merge(statements[_UTTERANCE], on="statement_id", how="inner")
     actor_names = _names(dossier.actors, "actor_id", "name")
     joined["actor"] = joined["actor_id"].map(actor_names)
+    joined["participation"] = joined["actor_id"].map(_names(dossier.actors, "actor_id", "participation"))
     joined["speaker"] = joined["speaker_id"].map(actor_names).fillna("unattributed")
     joined["issue"] = joined["issue_id"].map(_names(dossier.issues, "issue_id", "label"))
     sources = dossier.sources
@@ -92,5 +96,6 @@ def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None)
         (sources["outlet"].fillna("unknown outlet") + ": " + sources["title"]).to_numpy(), index=sources["source_id"].to_numpy()
     )
     joined["source"] = joined["source_id"].map(source_names)
+    joined["outlet"] = joined["source_id"].map(outlet_name(sources))
     joined = joined.sort_values(["date", "source_id", "char_start", "position_id"], kind="stable")
     return joined[EVIDENCE_COLUMNS].reset_index(drop=True)

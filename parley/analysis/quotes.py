@@ -7,17 +7,25 @@ import pandas as pd
 from parley.analysis.evidence import positions_with_evidence
 from parley.data.dossier import Dossier
 
+#: Columns of :func:`key_quotes`.
+QUOTE_COLUMNS = ["statement_id", "speaker", "actor", "participation", "date", "text", "issues", "stance", "red_line", "source",
+                 "report_id", "completeness", "outlets", "n_outlets", "n_origins"]
 
-def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int = 8, actors: list[str] | None = None, issues: list[str] | None = None) -> pd.DataFrame:
-    """Direct quotes ranked by weight: red lines first, then stronger stances, then recency.
 
-    Each quote appears once, with the issues it bears on. ``actors``/``issues`` restrict the
-    selection to positions of those actors or on those issues.
+def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int = 8, actors: list[str] | None = None, issues: list[str] | None = None,
+               participation: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Direct quotes ranked by weight: red lines first, then stronger stances, then corroboration
+    (independent origins reporting the utterance), then recency.
+
+    Each utterance appears once (however many outlets reported it), in the words of its best
+    report, with the issues it bears on and its outlets. ``actors``/``issues`` restrict the
+    selection to positions of those actors or on those issues, ``participation`` to holders
+    taking part that way (``("party",)`` for the negotiation).
 
     Returns
     -------
     DataFrame
-        ``statement_id, speaker, actor, date, text, issues, stance, red_line, source`` (``top_n`` rows).
+        :data:`QUOTE_COLUMNS` (``top_n`` rows).
     """
     evidence = positions_with_evidence(dossier, as_of)
     evidence = evidence.loc[evidence["kind"] == "direct_quote"]
@@ -25,19 +33,24 @@ def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int =
         evidence = evidence.loc[evidence["actor_id"].isin(actors)]
     if issues:
         evidence = evidence.loc[evidence["issue_id"].isin(issues)]
+    if participation:
+        evidence = evidence.loc[evidence["participation"].isin(participation)]
     if evidence.empty:
-        return pd.DataFrame(columns=["statement_id", "speaker", "actor", "date", "text", "issues", "stance", "red_line", "source"])
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
     evidence = evidence.assign(weight=evidence["red_line"].astype("int64") * 10 + evidence["stance"].abs().astype("int64"))
-    order = ["weight", "date", "char_start", "statement_id"]
-    ascending = [False, False, True, True]
+    order = ["weight", "n_origins", "date", "char_start", "statement_id"]
+    ascending = [False, False, False, True, True]
     # Rank with built-in aggregations first; the slower per-group join of issues runs only for the quotes kept.
-    ranks = evidence.groupby("statement_id", sort=False).agg(weight=("weight", "max"), date=("date", "first"), char_start=("char_start", "first"))
+    ranks = evidence.groupby("statement_id", sort=False).agg(weight=("weight", "max"), n_origins=("n_origins", "first"), date=("date", "first"),
+                                                             char_start=("char_start", "first"))
     kept = ranks.reset_index().sort_values(order, ascending=ascending, kind="stable").head(top_n)["statement_id"]
     evidence = evidence.loc[evidence["statement_id"].isin(kept)]
     grouped = evidence.groupby("statement_id", sort=False).agg(
-        speaker=("speaker", "first"), actor=("actor", "first"), date=("date", "first"), text=("text", "first"),
+        speaker=("speaker", "first"), actor=("actor", "first"), participation=("participation", "first"), date=("date", "first"), text=("text", "first"),
         issues=("issue", lambda s: ", ".join(dict.fromkeys(s))), stance=("stance", "first"),
         red_line=("red_line", "max"), source=("source", "first"), weight=("weight", "max"), char_start=("char_start", "first"),
+        report_id=("report_id", "first"), completeness=("completeness", "first"), outlets=("outlets", "first"),
+        n_outlets=("n_outlets", "first"), n_origins=("n_origins", "first"),
     )
     grouped = grouped.reset_index().sort_values(order, ascending=ascending, kind="stable")
-    return grouped.head(top_n).drop(columns=["weight", "char_start"]).reset_index(drop=True)
+    return grouped.head(top_n)[QUOTE_COLUMNS].reset_index(drop=True)

@@ -5,29 +5,38 @@ from __future__ import annotations
 import pandas as pd
 
 from parley.data.dossier import Dossier
+from parley.data.model import party_of
+
+__all__ = ["known_events", "party_of", "seats", "table_event", "table_parties"]
 
 ROLE_ORDER = {"participant": 0, "host": 1, "excluded": 2}
 
 
 def known_events(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Events reported by a source published on or before ``as_of`` (unknown publication dates count)."""
+    """Events reported by a source published on or before ``as_of`` (unknown publication dates
+    count), each with the status and date of its latest update known by then.
+
+    ``status_source_id`` names the source of the status shown (the event's own source until an
+    update in ``event_updates`` changes it) and ``updated`` the date of that update (empty when
+    none).
+    """
     events = dossier.events.merge(dossier.sources[["source_id", "published"]], on="source_id", how="left")
     if as_of is not None:
         events = events.loc[events["published"].isna() | (events["published"] <= as_of)]
-    return events.drop(columns=["published"]).sort_values(["date", "event_id"], kind="stable", na_position="last").reset_index(drop=True)
-
-
-def party_of(actors: pd.DataFrame, max_depth: int = 8) -> pd.Series:
-    """Top-level actor each actor belongs to (a minister -> his state), indexed by actor id."""
-    parent = pd.Series(actors["parent_id"].to_numpy(), index=actors["actor_id"].to_numpy())
-    party = pd.Series(actors["actor_id"].to_numpy(), index=actors["actor_id"].to_numpy())
-    for _ in range(max_depth):
-        up = party.map(parent)
-        moved = up.notna()
-        if not moved.any():
-            break
-        party = party.where(~moved, up)
-    return party
+    events = events.drop(columns=["published"]).assign(status_source_id=lambda f: f["source_id"], updated=pd.NaT)
+    updates = dossier.event_updates
+    if as_of is not None:
+        updates = updates.loc[(updates["date_reported"] <= as_of).fillna(False).to_numpy(dtype=bool)]
+    if len(updates):
+        latest = updates.sort_values(["event_id", "date_reported", "update_id"], kind="stable").groupby("event_id").tail(1).set_index("event_id")
+        hit = events["event_id"].isin(latest.index).to_numpy()
+        keys = events.loc[hit, "event_id"]
+        events.loc[hit, "status"] = keys.map(latest["status"]).to_numpy()
+        new_dates = keys.map(latest["date"])
+        events.loc[hit, "date"] = new_dates.fillna(events.loc[hit, "date"]).to_numpy()
+        events.loc[hit, "status_source_id"] = keys.map(latest["source_id"]).to_numpy()
+        events.loc[hit, "updated"] = keys.map(latest["date_reported"]).to_numpy()
+    return events.sort_values(["date", "event_id"], kind="stable", na_position="last").reset_index(drop=True)
 
 
 def seats(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:

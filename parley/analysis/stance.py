@@ -12,14 +12,14 @@ def latest_positions(evidence: pd.DataFrame) -> pd.DataFrame:
     """Reduce positions with evidence to one row per actor × issue.
 
     The latest statement wins. Several positions of one actor on one issue on the same day are
-    resolved in favour of a red line, then the stronger stance, then the later place in the
-    source. ``n_statements`` counts every position the pair had up to then, and
+    resolved in favour of a red line, then the stronger stance, then the better corroborated
+    utterance (more independent origins), then the later place in the source. ``n_statements`` counts every position the pair had up to then, and
     ``red_line_ever`` whether any of them was a red line.
     """
     if evidence.empty:
         return evidence.assign(n_statements=pd.Series(dtype="int64"), red_line_ever=pd.Series(dtype=bool))
     ranked = evidence.assign(_abs=evidence["stance"].abs(), _day=evidence["date"].dt.normalize())
-    ranked = ranked.sort_values(["actor_id", "issue_id", "_day", "red_line", "_abs", "char_start", "position_id"], kind="stable")
+    ranked = ranked.sort_values(["actor_id", "issue_id", "_day", "red_line", "_abs", "n_origins", "char_start", "position_id"], kind="stable")
     groups = ranked.groupby(["actor_id", "issue_id"], sort=False)
     latest = groups.tail(1).copy()
     counts = groups.size().rename("n_statements")

@@ -20,10 +20,14 @@ from parley.errors import IngestError
 @click.option("--author", help="Author as printed; left empty when not given.")
 @click.option("--source-id", help="Id of the new source (default <outlet>_<yyyy_mm_dd> or source_<sha8>).")
 @click.option("--headlines", is_flag=True, help="Also propose what headlines quote or report (by default a headline is not a statement).")
+@click.option("--kind", "source_kind", type=click.Choice(["article", "live_blog", "wire", "press_release", "transcript", "other"]), default="article",
+              show_default=True, help="What sort of text: a live_blog's entries may be dated after its publication date.")
+@click.option("--origin", help="Wire or outlet this text republishes (SpaceWar carrying AFP: AFP); empty for the outlet's own reporting.")
+@click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Admiralty reliability grade of the source, A (completely reliable) to F (cannot be judged).")
 @click.option("--allow-no-quotes", is_flag=True, hidden=True, help="No longer needed: an article without quotations is ingested for its reported speech.")
 @click.option("--skip-unbalanced", is_flag=True, hidden=True, help="No longer needed: a quotation left open is proposed and flagged truncated.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def command(articles, dossier, title, outlet, published, url, author, source_id, headlines, allow_no_quotes, skip_unbalanced, as_json) -> None:
+def command(articles, dossier, title, outlet, published, url, author, source_id, headlines, source_kind, origin, reliability, allow_no_quotes, skip_unbalanced, as_json) -> None:
     """Copy ARTICLE into the seeds, register its source and propose its statements.
 
     Every direct quotation and reported statement is proposed with its offsets, a speaker from
@@ -60,6 +64,9 @@ def command(articles, dossier, title, outlet, published, url, author, source_id,
             author=author,
             source_id=source_id,
             headlines=headlines,
+            kind=source_kind,
+            origin=origin,
+            reliability=reliability,
         )
         results.append((article, result))
         if not as_json:

@@ -74,20 +74,38 @@ def show_command(dossier: str, candidate_id: str) -> None:
 @click.option("--speaker", help="Actor id of the speaker (overrides the proposal; '' for none).")
 @click.option("--new-actor", help="Name of a new actor to add as the speaker.")
 @click.option("--actor-kind", type=click.Choice(["state", "government", "person", "organisation", "bloc", "group"]), help="Kind of the new actor (default person).")
-@click.option("--on-behalf-of", help="Actor the speaker speaks for (default: the speaker's parent state, if any).")
-@click.option("--issue", "issues", multiple=True, help="Issue id (repeatable); overrides the suggested issues.")
+@click.option("--participation", type=click.Choice(["party", "official", "mediator", "outside_voice", "joint"]),
+              help="How the new actor takes part (default: official with --on-behalf-of, party for a state/bloc/government, else outside_voice).")
+@click.option("--on-behalf-of", help="Party the speaker speaks for (default: an official's party); with --new-actor it becomes the new actor's parent.")
+@click.option("--position", "positions", multiple=True, metavar="ISSUE:STANCE[:redline][:condition]",
+              help="One position (repeatable), each with its own issue, stance, red line and condition: --position sanctions_relief:-2:redline "
+                   "--position ukraine_participation:2. Replaces --issue/--stance.")
+@click.option("--issue", "issues", multiple=True, help="Issue id (repeatable); overrides the suggested issues (one stance for all: use --position for several).")
 @click.option("--stance", type=click.IntRange(-2, 2), help="Stance -2..+2 on the issues; overrides the suggestion.")
 @click.option("--red-line/--no-red-line", default=None, help="Whether the position is a red line.")
 @click.option("--condition", default="", help="Condition attached to the position, in your words.")
+@click.option("--report-of", metavar="STATEMENT_ID", help="The candidate is another report of this statement (same utterance, another outlet's words): no new statement.")
+@click.option("--completeness", type=click.Choice(["verbatim", "translation", "partial", "truncated", "paraphrase"]),
+              help="How much of the utterance this report gives (default: verbatim quote, translation in a translated source, paraphrase for reported speech).")
 @click.option("--date-said", metavar="YYYY-MM-DD", help="When it was said, if the source says.")
 @click.option("--date-reported", metavar="YYYY-MM-DD", help="Needed only when the source has no publication date.")
 @click.option("--coder", default="parley-review", show_default=True, help="Who coded it (you).")
 @click.option("--note", default="", help="Reviewer's note, kept with the statement.")
-def accept_command(dossier, candidate_ids, speaker, new_actor, actor_kind, on_behalf_of, issues, stance, red_line, condition, date_said, date_reported, coder, note) -> None:
-    """Accept candidates into statements.csv and positions.csv (validated; all or nothing)."""
-    from parley.review.decisions import Decision, accept
+def accept_command(dossier, candidate_ids, speaker, new_actor, actor_kind, participation, on_behalf_of, positions, issues, stance, red_line, condition,
+                   report_of, completeness, date_said, date_reported, coder, note) -> None:
+    """Accept candidates into statements.csv, reports.csv and positions.csv (validated; all or nothing).
+
+    \b
+    A statement by an official counts for their party; a joint speaker's positions are coded for
+    each member party. Several positions of one statement: repeat --position.
+    """
+    from parley.review.decisions import Decision, PositionSpec, accept
 
     decision = Decision(
+        participation=participation,
+        positions=tuple(PositionSpec.parse(p) for p in positions) if positions else None,
+        report_of=report_of,
+        completeness=completeness,
         speaker=speaker,
         new_actor=new_actor,
         actor_kind=actor_kind,
@@ -102,7 +120,7 @@ def accept_command(dossier, candidate_ids, speaker, new_actor, actor_kind, on_be
         note=note,
     )
     for statement_id in accept(dossier, list(candidate_ids), decision):
-        click.echo(f"accepted: statement {statement_id}")
+        click.echo(f"accepted: {'another report of' if report_of else 'statement'} {statement_id}")
 
 
 @command.command(name="reject")

@@ -35,9 +35,11 @@ class Dossier:
         12 hex digits of a SHA-256 over the data package's files: any change to the data gives a
         new version, so a briefing can be traced to the exact data it showed.
     schema : PackageSchema
-    sources, actors, issues, statements, positions, events, event_parties, judgments,
-    judgment_support : pandas.DataFrame
-        One typed frame per table, columns in schema order.
+    sources, actors, actor_members, issues, statements, reports, positions, events, event_updates,
+    event_parties, judgments, judgment_support : pandas.DataFrame
+        One typed frame per table, columns in schema order. ``statements`` are utterances (who,
+        for whom, when, what kind); ``reports`` hold what each source printed of them, with
+        offsets. :attr:`utterances` joins the two.
     """
 
     id: str
@@ -47,14 +49,18 @@ class Dossier:
     schema: PackageSchema
     sources: pd.DataFrame
     actors: pd.DataFrame
+    actor_members: pd.DataFrame
     issues: pd.DataFrame
     statements: pd.DataFrame
+    reports: pd.DataFrame
     positions: pd.DataFrame
     events: pd.DataFrame
+    event_updates: pd.DataFrame
     event_parties: pd.DataFrame
     judgments: pd.DataFrame
     judgment_support: pd.DataFrame
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _utterances: dict[pd.Timestamp | None, pd.DataFrame] = field(default_factory=dict, repr=False)
     _paths: tuple[int, dict[str, Path]] | None = field(default=None, repr=False)  # (id of the sources frame, source_id -> file)
 
     def table(self, name: str) -> pd.DataFrame:
@@ -82,6 +88,24 @@ class Dossier:
             # Bytes decoded as they are: read_text would turn CRLF into LF and shift every offset.
             self._texts[source_id] = self.source_path(source_id).read_bytes().decode("utf-8")
         return self._texts[source_id]
+
+    @property
+    def utterances(self) -> pd.DataFrame:
+        """One row per statement with its best report and its corroboration (every report counted).
+
+        See :func:`parley.data.model.utterances`.
+        """
+        return self.utterances_at(None)
+
+    def utterances_at(self, as_of: pd.Timestamp | None) -> pd.DataFrame:
+        """:attr:`utterances` as known at ``as_of``: only reports dated on or before it count
+        (statements with none are left out). Computed once per date."""
+        key = None if as_of is None else pd.Timestamp(as_of)
+        if key not in self._utterances:
+            from parley.data.model import utterances
+
+            self._utterances[key] = utterances(self, key)
+        return self._utterances[key]
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""

@@ -4,6 +4,8 @@ Field types, enums and keys are NOT declared here: they are read from ``datapack
 Table Schema cannot express (spans into source texts, date order, coverage) is declared once below.
 Adding a check is one function decorated with :func:`check`; it reads a :class:`CheckRun` and
 appends problems.
+The rules of the living-dossier model (participation, joint members, report dates, one position per
+statement × actor × issue) are in :mod:`parley.data.model_rules`, registered here too.
 """
 
 from __future__ import annotations
@@ -42,19 +44,24 @@ class Span:
 
 
 #: Tables a dossier cannot do without; the others may hold a header and no rows.
-NONEMPTY_TABLES = ("sources", "actors", "issues", "statements")
+NONEMPTY_TABLES = ("sources", "actors", "issues", "statements", "reports")
 
 #: Offsets into source texts.
 SPANS = (
-    Span("statements", source="source_id", start="char_start", end="char_end", text="text"),
-    Span("events", source="source_id", start="evidence_start", end="evidence_end"),
+    Span("reports", source="source_id", start="char_start", end="char_end", text="text"),
+    Span("events", source="source_id", start="evidence_start", end="evidence_end", text="evidence"),
+    Span("event_updates", source="source_id", start="evidence_start", end="evidence_end", text="evidence"),
 )
 
-#: (table, earlier date, later date): the first may not fall after the second.
-DATE_ORDER = (("statements", "date_said", "date_reported"),)
+#: (table, earlier date, later date): the first may not fall after the second. Dates across
+#: tables (said before the earliest report) are rules of :mod:`parley.model_checks`.
+DATE_ORDER: tuple[tuple[str, str, str], ...] = ()
 
 #: (table, key, supporting table, its key): every row needs at least one supporting row.
-COVERAGE = (("judgments", "judgment_id", "judgment_support", "judgment_id"),)
+COVERAGE = (
+    ("statements", "statement_id", "reports", "statement_id"),
+    ("judgments", "judgment_id", "judgment_support", "judgment_id"),
+)
 
 #: Plain-words reading of the patterns the schema uses (a fallback shows the pattern itself).
 PATTERN_HINTS = {
@@ -401,3 +408,6 @@ def _coverage(run: CheckRun) -> None:
             continue
         unsupported = f.valid[key].to_numpy() & ~f.frame[key].isin(support.frame[support_key]).to_numpy()
         run.report_rows(f, unsupported, key, f"has no supporting row in {support.table.path}; add at least one ({', '.join(support.table.primary_key)}) row for it", "unsupported")
+
+
+from parley.data import model_rules  # noqa: E402,F401  (registers the model's rules after the checks above)

@@ -23,10 +23,13 @@ PACKAGE_FILE = "datapackage.json"
 TABLES = (
     "sources",
     "actors",
+    "actor_members",
     "issues",
     "statements",
+    "reports",
     "positions",
     "events",
+    "event_updates",
     "event_parties",
     "judgments",
     "judgment_support",

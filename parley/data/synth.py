@@ -12,7 +12,11 @@ The shape follows a real dossier:
   from a small vocabulary and headed ``SYNTHETIC TEXT`` (nothing in them is a real article);
 - actors are states, blocs, organisations and people, most people belonging to a state; a few
   speak far more than the rest (a Zipf-like spread), as in real coverage;
-- statements are direct quotes, reported speech and assessments, dated by their source;
+- actors take part as parties (states, the bloc), officials (people of a state), or outside voices
+  (organisations, their analysts, commentators);
+- statements are direct quotes, reported speech and assessments, each with a report in its source;
+  about :data:`REPRINT_SHARE` of them are reprinted by the next source (a second report of the
+  same utterance, some of them as wire copy: the same origin);
 - positions carry stances that drift over time around each actor's own view of each issue, with
   red lines and conditions;
 - events (talks, summits, visits) have participants, hosts and parties left out, each event
@@ -48,6 +52,8 @@ from parley.data.schema import PACKAGE_FILE, TABLES, read_schema
 
 #: Statements per source text, on average.
 STATEMENTS_PER_SOURCE = 50
+#: Share of statements the next source reports again.
+REPRINT_SHARE = 0.05
 #: First day of the synthetic coverage.
 START_DATE = "2025-01-06"
 #: Where generated dossiers go by default (git-ignored).
@@ -171,7 +177,7 @@ def synthesize(out_dir: str | os.PathLike[str] | None = None, *, statements: int
 
     plan = _statement_plan(rng, statements, n_sources, actor_frame, issue_frame)
     events, parties = _event_plan(rng, statements, n_sources, actor_frame, source_days, start)
-    texts, statement_rows, event_spans = _write_texts(rng, plan, events, actor_frame, issue_frame, n_sources, seed)
+    texts, report_rows, event_spans = _write_texts(rng, plan, events, actor_frame, issue_frame, n_sources, seed)
     positions = _positions(rng, plan, actor_frame, issue_frame, source_days)
 
     staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -179,18 +185,22 @@ def synthesize(out_dir: str | os.PathLike[str] | None = None, *, statements: int
         shutil.rmtree(staging)
     seeds = staging / "seeds"
     seeds.mkdir(parents=True)
-    sources = _sources(texts, published, seeds, seed)
-    statement_frame = _statements(plan, statement_rows, published, actor_frame)
-    event_frame = _events(events, event_spans)
+    sources = _sources(rng, texts, published, seeds, seed)
+    statement_frame = _statements(plan, published, actor_frame)
+    report_frame = _reports(plan, report_rows, published)
+    event_frame = _events(events, event_spans, texts)
     judgments, support = _judgments(rng, plan, positions, issue_frame, as_of)
 
     frames = {
         "sources": sources,
         "actors": actor_frame,
+        "actor_members": pd.DataFrame(columns=["group_id", "member_id", "notes"]),
         "issues": issue_frame,
         "statements": statement_frame,
+        "reports": report_frame,
         "positions": positions,
         "events": event_frame,
+        "event_updates": pd.DataFrame(columns=schema.tables["event_updates"].field_names),
         "event_parties": parties,
         "judgments": judgments,
         "judgment_support": support,
@@ -283,7 +293,7 @@ def _actors(rng: np.random.Generator, n: int) -> pd.DataFrame:
     rows = []
     for i in range(n_states):
         name = _country(i)
-        rows.append({"actor_id": f"st{i + 1:03d}_{name.lower().replace(' ', '_')}", "name": name, "kind": "state", "parent_id": "",
+        rows.append({"actor_id": f"st{i + 1:03d}_{name.lower().replace(' ', '_')}", "name": name, "kind": "state", "participation": "party", "parent_id": "",
                      "aliases": f"{name}|the {name} government", "roles": "", "notes": "SYNTHETIC actor."})
     for i in range(n_groups):
         if i == 0:
@@ -291,7 +301,8 @@ def _actors(rng: np.random.Generator, n: int) -> pd.DataFrame:
         else:
             name, kind = f"{_ORG_WORDS[i % len(_ORG_WORDS)]} for {_ORG_TOPICS[(i * 5) % len(_ORG_TOPICS)]}", "organisation"
             name = name if i < len(_ORG_WORDS) * 2 else f"{name} {i}"
-        rows.append({"actor_id": f"org{i + 1:03d}", "name": name, "kind": kind, "parent_id": "", "aliases": name, "roles": "",
+        rows.append({"actor_id": f"org{i + 1:03d}", "name": name, "kind": kind, "participation": "party" if kind == "bloc" else "outside_voice",
+                     "parent_id": "", "aliases": name, "roles": "",
                      "notes": "SYNTHETIC actor."})
     state_ids = [r["actor_id"] for r in rows[:n_states]]
     org_ids = [r["actor_id"] for r in rows[n_states + 1:]] or [rows[n_states]["actor_id"]]
@@ -303,14 +314,12 @@ def _actors(rng: np.random.Generator, n: int) -> pd.DataFrame:
         given, family = _GIVEN[i % len(_GIVEN)], _FAMILY[(i // len(_GIVEN) + i * 7) % len(_FAMILY)]
         name = f"{given} {family}" + (f" {i // (len(_GIVEN) * len(_FAMILY)) + 1}" if i >= len(_GIVEN) * len(_FAMILY) else "")
         if belong[i] < 0.8:
-            parent = state_ids[state_pick[i]]
-            role = _PERSON_ROLES[role_pick[i]]
+            parent, role, participation = state_ids[state_pick[i]], _PERSON_ROLES[role_pick[i]], "official"
         elif belong[i] < 0.92:
-            parent = org_ids[org_pick[i]]
-            role = "Analyst"
+            parent, role, participation = org_ids[org_pick[i]], "Analyst", "outside_voice"
         else:
-            parent, role = "", "Commentator"
-        rows.append({"actor_id": f"pp{i + 1:04d}_{family.lower()}", "name": name, "kind": "person", "parent_id": parent,
+            parent, role, participation = "", "Commentator", "outside_voice"
+        rows.append({"actor_id": f"pp{i + 1:04d}_{family.lower()}", "name": name, "kind": "person", "participation": participation, "parent_id": parent,
                      "aliases": f"{name}|{family}", "roles": role, "notes": ""})
     return pd.DataFrame(rows)
 
@@ -343,6 +352,7 @@ class _Plan:
     issue: np.ndarray  # main issue row
     review: np.ndarray  # index into _REVIEW_SHARES
     said_offset: np.ndarray  # days before the report it was said; -1 unknown
+    reprint: np.ndarray  # True: the next source reports it again
 
 
 def _statement_plan(rng: np.random.Generator, n: int, n_sources: int, actors: pd.DataFrame, issues: pd.DataFrame) -> _Plan:
@@ -362,7 +372,8 @@ def _statement_plan(rng: np.random.Generator, n: int, n_sources: int, actors: pd
     issue = rng.choice(len(issues), size=n, p=_zipf_weights(len(issues), 0.7))
     review = rng.choice(len(_REVIEW_SHARES), size=n, p=list(_REVIEW_SHARES.values()))
     said_offset = np.where(rng.random(n) < 0.3, -1, rng.integers(0, 2, size=n))
-    return _Plan(source, kind, speaker, party, issue, review, said_offset)
+    reprint = (rng.random(n) < REPRINT_SHARE) & (source < n_sources - 1)
+    return _Plan(source, kind, speaker, party, issue, review, said_offset, reprint)
 
 
 def _event_plan(rng: np.random.Generator, n_statements: int, n_sources: int, actors: pd.DataFrame, source_days: np.ndarray,
@@ -409,22 +420,42 @@ def _clause(issue_label: str, r: np.ndarray) -> str:
             f"the {issue_label.lower()}{_TAILS[r[3] % len(_TAILS)]}")
 
 
+def _render(i: int, plan: _Plan, names: list[str], roles: list[str], labels: list[str], words: np.ndarray) -> tuple[str, str, str, str]:
+    """Lead, text, tail and cue of statement ``i`` as a source prints it."""
+    kind = list(_KIND_SHARES)[plan.kind[i]]
+    r = words[i]
+    clause = _clause(labels[plan.issue[i]], r)
+    speaker = plan.speaker[i]
+    who = names[speaker] if speaker >= 0 else ""
+    if kind == "direct_quote":
+        role = f", {roles[speaker]}," if speaker >= 0 and roles[speaker] else ""
+        cue = f"{who}{role} said:" if speaker >= 0 else "One delegate said:"
+        return cue + " \u201c", clause[0].upper() + clause[1:] + ".", "\u201d", cue
+    if kind == "reported_speech":
+        cue = f"{who} said that" if speaker >= 0 else "It was reported that"
+        return cue + " ", clause, ".", cue
+    cue = f"{who} judged that" if speaker >= 0 else _ASSESSORS[r[4] % len(_ASSESSORS)]
+    return cue + " ", clause, ".", cue
+
+
 def _write_texts(rng: np.random.Generator, plan: _Plan, events: list[dict], actors: pd.DataFrame, issues: pd.DataFrame, n_sources: int,
                  seed: int) -> tuple[list[str], dict[str, list], dict[str, tuple[int, int]]]:
-    """Build every source text; return the texts, the statement texts/offsets/cues and the event spans."""
+    """Build every source text; return the texts, the reports (statement row, source, text, offsets, cue) and the event spans.
+
+    A source prints its own statements, then the ones of the previous source it reports again.
+    """
     names = actors["name"].tolist()
     roles = actors["roles"].fillna("").tolist()
     labels = issues["label"].tolist()
-    kinds = list(_KIND_SHARES)
     words = rng.integers(0, 1_000_000, size=(len(plan.source), 5))
     events_by_source: dict[int, list[dict]] = {}
     for event in events:
         events_by_source.setdefault(event["source"], []).append(event)
+    reprints_by_source: dict[int, list[int]] = {}
+    for i in np.flatnonzero(plan.reprint):
+        reprints_by_source.setdefault(int(plan.source[i]) + 1, []).append(int(i))
     texts: list[str] = []
-    out_text: list[str] = []
-    out_start: list[int] = []
-    out_end: list[int] = []
-    out_cue: list[str] = []
+    out: dict[str, list] = {"statement": [], "source": [], "text": [], "char_start": [], "char_end": [], "attribution_cue": []}
     event_spans: dict[str, tuple[int, int]] = {}
     bounds = np.searchsorted(plan.source, np.arange(n_sources + 1))
     for s in range(n_sources):
@@ -436,55 +467,41 @@ def _write_texts(rng: np.random.Generator, plan: _Plan, events: list[dict], acto
             event_spans[event["event_id"]] = (length, length + len(sentence))
             parts += [sentence, " "]
             length += len(sentence) + 1
-        for i in range(bounds[s], bounds[s + 1]):
-            kind = kinds[plan.kind[i]]
-            r = words[i]
-            clause = _clause(labels[plan.issue[i]], r)
-            speaker = plan.speaker[i]
-            who = names[speaker] if speaker >= 0 else ""
-            if kind == "direct_quote":
-                role = f", {roles[speaker]}," if speaker >= 0 and roles[speaker] else ""
-                cue = f"{who}{role} said:" if speaker >= 0 else "One delegate said:"
-                text = clause[0].upper() + clause[1:] + "."
-                lead = cue + " \u201c"
-                tail = "\u201d"
-            elif kind == "reported_speech":
-                cue = f"{who} said that" if speaker >= 0 else "It was reported that"
-                text = clause
-                lead = cue + " "
-                tail = "."
-            else:
-                cue = f"{who} judged that" if speaker >= 0 else _ASSESSORS[r[4] % len(_ASSESSORS)]
-                text = clause
-                lead = cue + " "
-                tail = "."
+        printed = [*range(bounds[s], bounds[s + 1]), *reprints_by_source.get(s, [])]
+        for n, i in enumerate(printed):
+            lead, text, tail, cue = _render(i, plan, names, roles, labels, words)
+            if n >= bounds[s + 1] - bounds[s]:
+                lead = "As reported earlier, " + lead[0].lower() + lead[1:] if plan.speaker[i] < 0 else "As reported earlier, " + lead
             start = length + len(lead)
-            out_text.append(text)
-            out_start.append(start)
-            out_end.append(start + len(text))
-            out_cue.append(cue)
-            parts += [lead, text, tail, "\n" if (i - bounds[s]) % 5 == 4 else " "]
+            for key, value in (("statement", i), ("source", s), ("text", text), ("char_start", start), ("char_end", start + len(text)), ("attribution_cue", cue)):
+                out[key].append(value)
+            parts += [lead, text, tail, "\n" if n % 5 == 4 else " "]
             length = start + len(text) + len(tail) + 1
         texts.append("".join(parts).rstrip(" ") + "\n")
-    return texts, {"text": out_text, "char_start": out_start, "char_end": out_end, "attribution_cue": out_cue}, event_spans
+    return texts, out, event_spans
 
 
-def _sources(texts: list[str], published: list[str], seeds: Path, seed: int) -> pd.DataFrame:
+def _sources(rng: np.random.Generator, texts: list[str], published: list[str], seeds: Path, seed: int) -> pd.DataFrame:
+    """One source per text; about one in five is an outlet carrying Synthetic Wire copy (origin set), some graded A–F."""
     rows = []
+    wire = rng.random(len(texts)) < 0.2
+    grades = rng.choice(["", "", "A", "B", "C", "D", "E", "F"], size=len(texts))
     for s, text in enumerate(texts):
         data = text.encode("utf-8")
         seed_file = f"synth_{s + 1:06d}.txt"
         (seeds / seed_file).write_bytes(data)
+        outlet = _OUTLETS[s % len(_OUTLETS)]
         rows.append({
             "source_id": f"src{s + 1:06d}", "seed_file": seed_file, "sha256": hashlib.sha256(data).hexdigest(),
-            "title": f"Synthetic report {s + 1}", "outlet": _OUTLETS[s % len(_OUTLETS)], "author": "", "url": "",
+            "title": f"Synthetic report {s + 1}", "outlet": outlet, "kind": "article",
+            "origin": "Synthetic Wire" if wire[s] and outlet != "Synthetic Wire" else "", "reliability": str(grades[s]), "author": "", "url": "",
             "published": published[s], "language": "en", "translated_from": "",
             "notes": f"SYNTHETIC: generated by parley synth (seed {seed}); not a real article.",
         })
     return pd.DataFrame(rows)
 
 
-def _statements(plan: _Plan, rows: dict[str, list], published: list[str], actors: pd.DataFrame) -> pd.DataFrame:
+def _statements(plan: _Plan, published: list[str], actors: pd.DataFrame) -> pd.DataFrame:
     n = len(plan.source)
     ids = _ids("s", n)
     actor_ids = actors["actor_id"].to_numpy(dtype=object)
@@ -495,11 +512,24 @@ def _statements(plan: _Plan, rows: dict[str, list], published: list[str], actors
     said = (reported_dates - pd.to_timedelta(np.maximum(plan.said_offset, 0), unit="D")).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
     said[plan.said_offset < 0] = ""
     return pd.DataFrame({
-        "statement_id": ids, "source_id": _ids("src", len(published), width=6)[plan.source], "speaker_id": speaker, "on_behalf_of_id": party,
-        "kind": np.asarray(list(_KIND_SHARES), dtype=object)[plan.kind], "text": rows["text"], "char_start": rows["char_start"],
-        "char_end": rows["char_end"], "attribution_cue": rows["attribution_cue"], "date_said": said, "date_reported": reported,
-        "coder": CODER, "review_status": np.asarray(list(_REVIEW_SHARES), dtype=object)[plan.review], "notes": "",
+        "statement_id": ids, "speaker_id": speaker, "on_behalf_of_id": party, "kind": np.asarray(list(_KIND_SHARES), dtype=object)[plan.kind],
+        "date_said": said, "coder": CODER, "review_status": np.asarray(list(_REVIEW_SHARES), dtype=object)[plan.review], "notes": "",
     })
+
+
+def _reports(plan: _Plan, rows: dict[str, list], published: list[str]) -> pd.DataFrame:
+    statement = np.asarray(rows["statement"], dtype=np.int64)
+    source = np.asarray(rows["source"], dtype=np.int64)
+    order = np.lexsort((source, statement))  # reports of one statement together, its own source first
+    kind = np.asarray(list(_KIND_SHARES), dtype=object)[plan.kind[statement]]
+    completeness = np.where(kind == "direct_quote", "verbatim", "paraphrase").astype(object)
+    frame = pd.DataFrame({
+        "report_id": "", "statement_id": _ids("s", len(plan.source))[statement], "source_id": _ids("src", len(published), width=6)[source],
+        "text": rows["text"], "char_start": rows["char_start"], "char_end": rows["char_end"], "attribution_cue": rows["attribution_cue"],
+        "date_reported": np.asarray(published, dtype=object)[source], "completeness": completeness, "coder": CODER, "notes": "",
+    }).iloc[order].reset_index(drop=True)
+    frame["report_id"] = _ids("r", len(frame))
+    return frame
 
 
 def _ids(prefix: str, n: int, width: int = 7) -> np.ndarray:
@@ -536,12 +566,12 @@ def _positions(rng: np.random.Generator, plan: _Plan, actors: pd.DataFrame, issu
     })
 
 
-def _events(events: list[dict], spans: dict[str, tuple[int, int]]) -> pd.DataFrame:
+def _events(events: list[dict], spans: dict[str, tuple[int, int]], texts: list[str]) -> pd.DataFrame:
     rows = []
     for event in events:
         start, end = spans[event["event_id"]]
         rows.append({**{k: v for k, v in event.items() if k != "source"}, "source_id": f"src{event['source'] + 1:06d}",
-                     "evidence_start": start, "evidence_end": end})
+                     "evidence": texts[event["source"]][start:end], "evidence_start": start, "evidence_end": end})
     return pd.DataFrame(rows)
 
 

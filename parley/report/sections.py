@@ -19,6 +19,11 @@ import plotly.graph_objects as go
 from parley import analysis, figures
 from parley.report.display import HTMLBlock, Table, bullets, esc, one_line, plural, plural_phrase
 from parley.figures.theme import stance_label
+from parley.data.model import NEGOTIATING, corroboration_label, negotiating, outlet_name
+
+#: How each participation reads in a table.
+PARTICIPATION_LABELS = {"party": "party", "official": "official speaking for themself", "mediator": "mediator or host",
+                        "outside_voice": "outside voice", "joint": "joint speaker"}
 
 if TYPE_CHECKING:  # the view imports this module (its repr is the header section)
     from parley.report.view import BriefingView
@@ -40,6 +45,7 @@ __all__ = [
     "watch_list",
     "key_quotes",
     "quote_board",
+    "outside_views",
     "what_changed",
     "changes_table",
     "stance_shift_chart",
@@ -69,7 +75,8 @@ def header(b: BriefingView) -> HTMLBlock:
         ("As of", f"{b.as_of:%Y-%m-%d}"),
         ("Compared with", f"{b.since:%Y-%m-%d}" if b.since is not None else ("previous run" if b.baseline is not None else "—")),
         ("Data version", b.dossier.version),
-        ("Holds", ", ".join(plural(counts[table], table[:-1]) for table in ("statements", "positions", "actors", "issues", "events", "sources"))),
+        ("Holds", f"{plural(counts['statements'], 'statement')} (utterances) in {plural(counts['reports'], 'report')}, "
+                  + ", ".join(plural(counts[table], table[:-1]) for table in ("positions", "actors", "issues", "events", "sources"))),
     ]
     if b.actor:
         facts.insert(1, ("Actor", f"{b.name_of(b.actor)} ({b.actor})"))
@@ -107,7 +114,7 @@ def bluf(b: BriefingView) -> HTMLBlock:
         items.append(f"<strong>{esc(_names(b, b.parties['participant']))}</strong> met at {esc(event['title'])}{esc(date)}"
                      + (f", hosted by {esc(_names(b, b.parties['host']))}" if b.parties["host"] else "")
                      + (f"; <strong>{esc(_names(b, b.parties['excluded']))}</strong> were left out." if b.parties["excluded"] else "."))
-    lines = analysis.red_lines(b.matrix)
+    lines = analysis.red_lines(b.party_matrix)
     if len(lines):
         items.append(f"<strong>{plural(len(lines), 'red line')}</strong> on the record: {esc(_red_line_summary(lines))}.")
     if len(b.blockers):
@@ -159,7 +166,7 @@ def _and(items: list[str]) -> str:
 def key_judgments(b: BriefingView) -> Table:
     """Key judgments in ICD 203 wording with their confidence, support and indicators."""
     judgments = _judgments(b)
-    support = b.dossier.judgment_support.merge(b.dossier.statements[["statement_id", "text"]], on="statement_id", how="left")
+    support = b.dossier.judgment_support.merge(b.dossier.utterances[["statement_id", "text"]], on="statement_id", how="left")
     quoted = support.groupby("judgment_id")["text"].agg(lambda s: " · ".join(f"“{t[:90]}{'…' if len(t) > 90 else ''}”" for t in s))
     frame = judgments.sort_values("rank").assign(support=lambda f: f["judgment_id"].map(quoted).fillna(""))
     return Table(frame, {"rank": "#", "text": "Judgment", "likelihood": "Likelihood (ICD 203)", "confidence": "Confidence",
@@ -173,23 +180,18 @@ def seat_chart(b: BriefingView) -> go.Figure:
 
 
 def stance_heatmap(b: BriefingView) -> go.Figure:
-    """Actor × issue heatmap of the latest stances, red lines boxed."""
-    return figures.create_stance_heatmap(b.matrix, max_actors=max(b.top_n, 12))
+    """Party × issue heatmap of the latest stances, red lines boxed (outside voices: :func:`outside_views`)."""
+    return figures.create_stance_heatmap(b.negotiation, max_actors=max(b.top_n, 12))
 
 
 def stance_table(b: BriefingView) -> Table:
-    """The numbers behind the heatmap: every actor × issue stance with its evidence."""
-    frame = b.matrix.sort_values(["issue", "actor"]).assign(stance_text=lambda f: f["stance"].map(stance_label), outlet=lambda f: _outlets(b, f))
-    return Table(frame, {"issue": "Issue", "actor": "Actor", "stance_text": "Stance", "red_line": "Red line",
-                         "condition": "Condition", "speaker": "Speaker", "outlet": "Reported by", "date": "Date"},
-                 caption="Latest stance of each actor on each issue", empty="No positions as of this date.", max_rows=200,
-                 hover={"outlet": "statement_id", "stance_text": "statement_id"})
-
-
-def _outlets(b: BriefingView, frame: pd.DataFrame) -> pd.Series:
-    """The outlet that reported each row's statement (``source_id`` column), for tables a reader scans."""
-    outlets = dict(zip(b.dossier.sources["source_id"], b.dossier.sources["outlet"].fillna("unknown outlet")))
-    return frame["source_id"].map(outlets).fillna("unknown outlet")
+    """The numbers behind the heatmap: every party × issue stance, who said it, which outlets reported it, when."""
+    frame = b.negotiation.sort_values(["issue", "actor"]).assign(stance_text=lambda f: f["stance"].map(stance_label),
+                                                                  origins=lambda f: f["n_origins"].astype("int64"))
+    return Table(frame, {"issue": "Issue", "actor": "Party", "stance_text": "Stance", "red_line": "Red line",
+                         "condition": "Condition", "speaker": "Speaker", "outlets": "Reported by", "origins": "Independent origins", "date": "Date"},
+                 caption="Latest stance of each party on each issue", empty="No positions as of this date.", max_rows=200,
+                 hover={"outlets": "statement_id", "stance_text": "statement_id"})
 
 
 def bargaining_chart(b: BriefingView) -> go.Figure:
@@ -200,7 +202,7 @@ def bargaining_chart(b: BriefingView) -> go.Figure:
 
 def bargaining_table(b: BriefingView) -> Table:
     """Per issue: the range at the table, the range of those left out, and the gap between them."""
-    space = analysis.bargaining_space(b.matrix, b.dossier.actors, b.dossier.issues, b.parties)
+    space = analysis.bargaining_space(b.negotiation, b.dossier.actors, b.dossier.issues, b.parties)
     if b.issue:
         space = space.loc[space["issue_id"] == b.issue]
     return Table(space, {"issue": "Issue", "table_min": "At table: min", "table_max": "At table: max", "table_n": "At table: n",
@@ -211,7 +213,7 @@ def bargaining_table(b: BriefingView) -> Table:
 
 def red_lines_table(b: BriefingView) -> Table:
     """Every current red line with its verbatim words."""
-    lines = _for_subject(b, analysis.red_lines(b.matrix))
+    lines = _for_subject(b, analysis.red_lines(b.negotiation))
     return Table(lines, {"actor": "Actor", "issue": "Issue", "stance": "Stance", "text": "In their words", "speaker": "Speaker", "date": "Date"},
                  caption="Red lines", empty="No red lines on the record.")
 
@@ -262,27 +264,49 @@ def watch_list(b: BriefingView) -> Table:
 
 
 def key_quotes(b: BriefingView) -> HTMLBlock:
-    """The quotes to read first, verbatim, each with speaker, date and source offsets."""
-    quotes = analysis.key_quotes(b.dossier, b.as_of, top_n=b.top_n, actors=[b.actor] if b.actor else None, issues=[b.issue] if b.issue else None)
+    """The quotes to read first, verbatim, each with speaker, date, its outlets and how many
+    independent origins report it, and the place of the words shown in their source.
+
+    Parties' quotes only (outside voices have :func:`outside_views`), unless the briefing is about one actor.
+    """
+    participation = None if b.actor else NEGOTIATING
+    quotes = analysis.key_quotes(b.dossier, b.as_of, top_n=b.top_n, actors=[b.actor] if b.actor else None, issues=[b.issue] if b.issue else None,
+                                 participation=participation)
     if quotes.empty:
         return HTMLBlock('<p class="parley-empty">No direct quotes on the record.</p>', "No direct quotes on the record.")
-    offsets = b.dossier.statements.set_index("statement_id")[["source_id", "char_start", "char_end"]]
+    offsets = b.dossier.reports.set_index("report_id")[["source_id", "char_start", "char_end"]]
+    outlets = outlet_name(b.dossier.sources)
     cards, plain = [], []
     for q in quotes.itertuples():
-        where = offsets.loc[q.statement_id]
+        where = offsets.loc[q.report_id]
         mark = ' <span class="parley-redline">red line</span>' if q.red_line else ""
+        reported = corroboration_label(q.outlets, int(q.n_outlets), int(q.n_origins))
         cards.append(
             f'<figure class="parley-quote"><blockquote>“{esc(q.text)}”</blockquote><figcaption>— <strong>{esc(q.speaker)}</strong>'
             f'{"" if q.actor == q.speaker else " for " + esc(q.actor)}, {esc(q.date)} · on {esc(q.issues)} ({esc(stance_label(q.stance))}){mark}'
-            f'<br><small title="{esc(q.statement_id)}">{esc(q.source)} · characters {int(where["char_start"])}–{int(where["char_end"])}</small></figcaption></figure>'
+            f'<br><span class="parley-corroboration">{esc(reported)}</span>'
+            f'<br><small title="{esc(q.statement_id)}">{esc(q.source)} · {esc(q.completeness)} · characters {int(where["char_start"])}–{int(where["char_end"])}'
+            f' of {esc(outlets.get(where["source_id"], where["source_id"]))}</small></figcaption></figure>'
         )
-        plain.append(f"“{one_line(q.text)}” — {q.speaker}, {q.date:%Y-%m-%d} [{q.issues}; {stance_label(q.stance)}{'; red line' if q.red_line else ''}]")
+        plain.append(f"“{one_line(q.text)}” — {q.speaker}, {q.date:%Y-%m-%d} [{q.issues}; {stance_label(q.stance)}{'; red line' if q.red_line else ''}] {reported}")
     return HTMLBlock('<div class="parley-quotes">' + "".join(cards) + "</div>", "\n".join(plain))
 
 
+def outside_views(b: BriefingView) -> Table:
+    """What those outside the negotiation say: analysts, researchers, commentators, mediators, and
+    officials speaking for themselves. They inform the reading; they never block a deal."""
+    rows = _for_subject(b, b.outside_matrix).sort_values(["issue", "actor"])
+    rows = rows.assign(meaning=rows["stance"].map(stance_label), role=rows["participation"].map(PARTICIPATION_LABELS).fillna(rows["participation"]),
+                       reported=[corroboration_label(o, int(n), int(g)) for o, n, g in zip(rows["outlets"], rows["n_outlets"], rows["n_origins"])])
+    return Table(rows, {"actor": "Voice", "role": "Takes part as", "issue": "Issue", "stance": "Stance", "meaning": "Meaning", "text": "In their words",
+                        "reported": "Reported by", "date": "Date"},
+                 caption="Outside views (not parties to the negotiation)", empty="No outside voice on the record.", max_rows=100)
+
+
 def quote_board(b: BriefingView) -> go.Figure:
-    """Every quoted position by actor and stance."""
-    return figures.create_quote_board(_for_subject(b, b.evidence), max_actors=max(b.top_n, 12))
+    """Every quoted position by party and stance (by the actor, in an actor profile)."""
+    evidence = b.evidence if b.actor else b.evidence.loc[negotiating(b.evidence, b.dossier.actors)]
+    return figures.create_quote_board(_for_subject(b, evidence), max_actors=max(b.top_n, 12))
 
 
 def _for_subject(b: BriefingView, frame: pd.DataFrame) -> pd.DataFrame:
@@ -311,6 +335,9 @@ def what_changed(b: BriefingView) -> HTMLBlock:
     items = [plural_phrase(int(counts.get(kind, 0)), kind) for kind in analysis.changes.CHANGE_ORDER]
     items += [plural(len(statements), "new statement"), plural(int((events["change"] == "new event").sum()), "new event"),
               plural(int((events["change"] == "cancelled").sum()), "cancelled event")]
+    moved = events.loc[events["change"].str.startswith("now ")]
+    if len(moved):
+        items.append(f"{plural(len(moved), 'event')} changed status: " + "; ".join(f"{t} ({c})" for t, c in zip(moved["title"], moved["change"])))
     return bullets([esc(i) for i in items], title=text)
 
 
@@ -330,11 +357,13 @@ def stance_shift_chart(b: BriefingView) -> go.Figure:
 
 
 def sources_appendix(b: BriefingView) -> Table:
-    """Every source with its origin, hash and how many of its quotes verify."""
-    sources = analysis.source_coverage(b.dossier).merge(b.dossier.sources[["source_id", "author", "url", "language", "sha256"]], on="source_id")
-    sources = sources.assign(sha=sources["sha256"].str[:12], author=sources["author"].fillna("unknown"), url=sources["url"].fillna("unknown"))
-    return Table(sources, {"outlet": "Outlet", "title": "Title", "published": "Published", "author": "Author", "url": "URL",
-                           "language": "Language", "sha": "SHA-256 (first 12)", "statements": "Statements", "verified": "Verified quotes"},
+    """Every source with its outlet, origin, reliability, hash and how many of its reports verify."""
+    sources = analysis.source_coverage(b.dossier).merge(b.dossier.sources[["source_id", "kind", "reliability", "author", "url", "language", "sha256"]], on="source_id")
+    sources = sources.assign(sha=sources["sha256"].str[:12], author=sources["author"].fillna("unknown"), url=sources["url"].fillna("unknown"),
+                             origin=sources["origin"].fillna("own reporting"), reliability=sources["reliability"].fillna("not graded"))
+    return Table(sources, {"outlet": "Outlet", "origin": "Origin", "kind": "Kind", "reliability": "Reliability (A–F)",
+                           "title": "Title", "published": "Published", "author": "Author", "url": "URL",
+                           "language": "Language", "sha": "SHA-256 (first 12)", "statements": "Statements reported", "verified": "Verified reports"},
                  caption="Sources", empty="No sources.", hover={"title": "source_id", "outlet": "source_id"})
 
 
@@ -345,10 +374,14 @@ def actor_card(b: BriefingView) -> HTMLBlock:
     actor = b.dossier.actors.set_index("actor_id").loc[b.actor]
     spoke = int((b.dossier.statements["speaker_id"] == b.actor).sum())
     held = int((b.matrix["actor_id"] == b.actor).sum())
-    facts = [("Name", actor["name"]), ("Kind", actor["kind"]), ("Part of", b.name_of(actor["parent_id"]) if pd.notna(actor["parent_id"]) else "—"),
+    members = b.dossier.actor_members.loc[b.dossier.actor_members["group_id"] == b.actor, "member_id"]
+    facts = [("Name", actor["name"]), ("Kind", actor["kind"]), ("Takes part as", PARTICIPATION_LABELS.get(actor["participation"], actor["participation"])),
+             ("Part of", b.name_of(actor["parent_id"]) if pd.notna(actor["parent_id"]) else "—"),
              ("Also called", (actor["aliases"] or "—").replace("|", ", ") if pd.notna(actor["aliases"]) else "—"),
              ("Roles", actor["roles"].replace("|", ", ") if pd.notna(actor["roles"]) else "—"),
              ("On the record", f"{plural(spoke, 'statement')} as speaker; positions on {plural(held, 'issue')}")]
+    if len(members):
+        facts.insert(3, ("Speaks jointly for", ", ".join(b.name_of(m) for m in members)))
     markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
     return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
 
@@ -433,13 +466,14 @@ def review_status(b: BriefingView) -> Table:
 
 
 def verification(b: BriefingView) -> HTMLBlock:
-    """Provenance: does every statement's text equal its source at its offsets?"""
+    """Provenance: does every report's text equal its source at its offsets?"""
     checked = analysis.verify_statements(b.dossier)
     bad = checked.loc[~checked["verified"]]
     if bad.empty:
-        text = f"All {len(checked)} statements verify: each text equals its source at its character offsets."
+        text = (f"All {len(checked)} reports of {checked['statement_id'].nunique()} statements verify: "
+                "each text equals its source at its character offsets.")
         return HTMLBlock(f'<p class="parley-ok">{esc(text)}</p>', text)
-    text = f"{len(bad)} of {len(checked)} statements do not match their source: " + ", ".join(bad["statement_id"].head(20))
+    text = f"{len(bad)} of {len(checked)} reports do not match their source: " + ", ".join(bad["report_id"].head(20))
     return HTMLBlock(f'<p class="parley-alert">{esc(text)}</p>', text)
 
 
@@ -447,7 +481,8 @@ def gaps(b: BriefingView) -> Table:
     """Actors never heard from, and statements that carry no position."""
     actors = b.dossier.actors
     silent = actors.loc[~actors["actor_id"].isin(b.dossier.statements["speaker_id"]) & ~actors["actor_id"].isin(b.dossier.positions["actor_id"])]
-    no_position = b.dossier.statements.loc[~b.dossier.statements["statement_id"].isin(b.dossier.positions["statement_id"])]
+    utterances = b.dossier.utterances
+    no_position = utterances.loc[~utterances["statement_id"].isin(b.dossier.positions["statement_id"])]
     rows = pd.concat([
         pd.DataFrame({"gap": "actor with no statement or position", "id": silent["actor_id"], "detail": silent["name"]}),
         pd.DataFrame({"gap": "statement with no position", "id": no_position["statement_id"], "detail": no_position["text"].str.slice(0, 100)}),

@@ -17,6 +17,7 @@ import plotly.io as pio
 from parley import analysis
 from parley.analysis.bargaining import side_of
 from parley.data.dossier import Dossier, load_dossier
+from parley.data.model import negotiating
 from parley.errors import ParameterError, excerpt
 from parley.report.sections import header
 
@@ -46,6 +47,24 @@ class BriefingView:
         return analysis.latest_positions(self.evidence)
 
     @cached_property
+    def party_matrix(self) -> pd.DataFrame:
+        """Latest positions of the parties only: what the negotiation views show."""
+        return self.matrix.loc[negotiating(self.matrix, self.dossier.actors)]
+
+    @cached_property
+    def outside_matrix(self) -> pd.DataFrame:
+        """Latest positions of everyone else: outside voices, mediators, officials speaking for themselves."""
+        return self.matrix.loc[~negotiating(self.matrix, self.dossier.actors)]
+
+    @cached_property
+    def negotiation(self) -> pd.DataFrame:
+        """The matrix a negotiation view shows: the parties', or, in the profile of an actor who is
+        not a party (an analyst), that actor's own."""
+        if self.actor and self.actor in set(self.outside_matrix["actor_id"]):
+            return self.matrix
+        return self.party_matrix
+
+    @cached_property
     def parties(self) -> dict[str, list[str]]:
         return analysis.table_parties(self.dossier, self.as_of)
 
@@ -55,7 +74,7 @@ class BriefingView:
 
     @cached_property
     def sided(self) -> pd.DataFrame:
-        return self.matrix.assign(side=side_of(self.matrix, self.dossier.actors, self.parties))
+        return self.negotiation.assign(side=side_of(self.negotiation, self.dossier.actors, self.parties))
 
     @cached_property
     def blockers(self) -> pd.DataFrame:
@@ -63,7 +82,7 @@ class BriefingView:
 
     @cached_property
     def edges(self) -> pd.DataFrame:
-        return analysis.alignment(self.matrix)
+        return analysis.alignment(self.party_matrix)
 
     @cached_property
     def changes(self) -> pd.DataFrame:

@@ -25,23 +25,59 @@ from parley.review.store import appended, read_csv, require_valid, validate_chan
 from parley.data.schema import read_schema
 
 ACTOR_KINDS = ("state", "government", "person", "organisation", "bloc", "group")
-#: A speaker whose parent is one of these kinds speaks on its behalf by default (a minister for his state).
-ON_BEHALF_KINDS = ("state", "government")
+PARTICIPATIONS = ("party", "official", "mediator", "outside_voice", "joint")
+COMPLETENESS = ("verbatim", "translation", "partial", "truncated", "paraphrase")
 DEFAULT_CODER = "parley-review"
+
+
+@dataclass(frozen=True)
+class PositionSpec:
+    """One position a reviewer codes for a statement: issue, stance, red line, condition."""
+
+    issue: str
+    stance: int
+    red_line: bool = False
+    condition: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> PositionSpec:
+        """``ISSUE:STANCE[:redline][:condition]``, e.g. ``sanctions_relief:-2:redline`` or
+        ``ceasefire:1::only with guarantees`` (the condition may hold colons)."""
+        parts = str(text).split(":", 3)
+        if len(parts) < 2 or not parts[0].strip():
+            raise IngestError(f"--position {text!r}: write ISSUE:STANCE[:redline][:condition], e.g. sanctions_relief:-2:redline")
+        issue, stance = parts[0].strip(), parts[1].strip()
+        if stance not in {"-2", "-1", "0", "1", "2", "+1", "+2"}:
+            raise IngestError(f"--position {text!r}: stance {stance!r} is not allowed; use an integer from -2 to 2")
+        flag = parts[2].strip().lower() if len(parts) > 2 else ""
+        if flag not in ("", "redline", "red_line", "red-line", "no"):
+            raise IngestError(f"--position {text!r}: the third part is 'redline' or empty, not {flag!r}")
+        return cls(issue, int(stance), flag in ("redline", "red_line", "red-line"), parts[3].strip() if len(parts) > 3 else "")
 
 
 @dataclass
 class Decision:
-    """Overrides a reviewer may give when accepting (``None`` keeps the candidate's value)."""
+    """Overrides a reviewer may give when accepting (``None`` keeps the candidate's value).
+
+    ``positions`` codes several positions at once, each with its own issue, stance, red line and
+    condition; without it ``issues``/``stance``/``red_line``/``condition`` give one stance for
+    every issue. ``report_of`` makes the candidate another report of an existing statement (an
+    outlet's account of an utterance already in the dossier) instead of a new statement.
+    ``on_behalf_of`` with ``new_actor`` records that party as the new actor's parent.
+    """
 
     speaker: str | None = None
     new_actor: str | None = None
     actor_kind: str | None = None
+    participation: str | None = None
     on_behalf_of: str | None = None
     issues: tuple[str, ...] | None = None
     stance: int | None = None
     red_line: bool | None = None
     condition: str = ""
+    positions: tuple[PositionSpec, ...] | None = None
+    report_of: str | None = None
+    completeness: str | None = None
     date_said: str | None = None
     date_reported: str | None = None
     coder: str = DEFAULT_CODER
@@ -198,113 +234,180 @@ def _issues(folder: Path) -> set[str]:
 
 
 def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | None = None) -> list[str]:
-    """Accept candidates: append statements, positions and new actors, then validate.
+    """Accept candidates: append statements (or reports of existing ones), positions and new
+    actors, then validate.
 
-    Returns the ids of the statements created. Nothing is written when any candidate cannot be
-    accepted or when the validator finds a problem afterwards.
+    Returns the ids of the statements created or reported again. Nothing is written when any
+    candidate cannot be accepted or when the validator finds a problem afterwards.
     """
     decision = decision or Decision()
     folder = _folder(dossier)
     schema = read_schema(folder)
+    _check_decision(decision)
+    with dossier_transaction(folder, _action("review accept", candidate_ids), check=validate_change) as change:
+        require_valid(folder)
+        rows = read_candidates(folder)
+        chosen = [find(rows, cid) for cid in candidate_ids]
+        coding = _Coding.read(folder, schema)
+        created = [coding.accept_one(row, decision) for row in chosen]
+        for table, new_rows in (("actors", coding.new_actors), ("statements", coding.new_statements), ("reports", coding.new_reports),
+                                ("positions", coding.new_positions)):
+            if new_rows:
+                path = folder / schema.tables[table].path
+                change.write(path, appended(path, new_rows))
+        change.write(candidates_path(folder), candidates_bytes(rows))
+    return created
+
+
+def _check_decision(decision: Decision) -> None:
     if decision.actor_kind is not None and decision.actor_kind not in ACTOR_KINDS:
         raise IngestError(f"actor kind {decision.actor_kind!r} is not allowed; use one of {', '.join(ACTOR_KINDS)}")
+    if decision.participation is not None and decision.participation not in PARTICIPATIONS:
+        raise IngestError(f"participation {decision.participation!r} is not allowed; use one of {', '.join(PARTICIPATIONS)}")
+    if decision.completeness is not None and decision.completeness not in COMPLETENESS:
+        raise IngestError(f"completeness {decision.completeness!r} is not allowed; use one of {', '.join(COMPLETENESS)}")
     for option, value in (("--date-said", decision.date_said), ("--date-reported", decision.date_reported)):
         if value:
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
                 raise IngestError(f"{option} {value!r} is not an ISO date (YYYY-MM-DD)") from None
-    with dossier_transaction(folder, _action("review accept", candidate_ids), check=validate_change) as change:
-        require_valid(folder)
-        rows = read_candidates(folder)
-        chosen = [find(rows, cid) for cid in candidate_ids]
-        actors = _actors(folder)
-        issues = _issues(folder)
-        _, sources = read_csv(folder / schema.tables["sources"].path)
-        sources_by_id = {s["source_id"]: s for s in sources}
-        texts = _source_texts(folder)
-        _, statements = read_csv(folder / schema.tables["statements"].path)
-        taken_statements = {s["statement_id"] for s in statements}
-        new_actors: list[dict[str, str]] = []
-        new_statements: list[dict[str, str]] = []
-        new_positions: list[dict[str, str]] = []
-        created: list[str] = []
-        for row in chosen:
-            cid = row["candidate_id"]
-            if row["status"] != "pending":
-                raise IngestError(f"candidate {cid} is {row['status']}; only pending candidates can be accepted (edit --reopen a rejected one)")
-            source = sources_by_id.get(row["source_id"])
-            if source is None or row["source_id"] not in texts:
-                raise IngestError(f"candidate {cid}: source {row['source_id']} is not registered with a readable seed file")
-            start, end = int(row["char_start"]), int(row["char_end"])
-            if texts[row["source_id"]][start:end] != row["text"]:
-                raise IngestError(f"candidate {cid}: its text is not the source text at {start}..{end}; fix the offsets with `parley review edit`")
-            speaker_id = _speaker(decision, row, actors, new_actors, cid)
-            on_behalf = _on_behalf(decision, speaker_id, actors, new_actors)
-            date_reported = decision.date_reported or source.get("published", "")
-            if not date_reported:
-                raise IngestError(f"candidate {cid}: source {row['source_id']} has no publication date; give --date-reported YYYY-MM-DD")
-            statement_id = f"s_{row['source_id']}_{start}_{end}"
-            if statement_id in taken_statements:
-                raise IngestError(f"candidate {cid}: statement {statement_id} already exists")
-            taken_statements.add(statement_id)
-            notes = " ".join(filter(None, [decision.note, f"From candidate {cid} (speaker found by {row['method'] or 'reviewer'})."]))
-            new_statements.append(
-                {
-                    "statement_id": statement_id,
-                    "source_id": row["source_id"],
-                    "speaker_id": speaker_id,
-                    "on_behalf_of_id": on_behalf,
-                    "kind": row["kind"],
-                    "text": row["text"],
-                    "char_start": str(start),
-                    "char_end": str(end),
-                    "attribution_cue": row["attribution_cue"],
-                    "date_said": decision.date_said or "",
-                    "date_reported": date_reported,
-                    "coder": decision.coder or DEFAULT_CODER,
-                    "review_status": "accepted",
-                    "notes": notes,
-                }
-            )
-            chosen_issues = decision.issues if decision.issues is not None else tuple(i for i in row["issues"].split("|") if i)
-            bad = [i for i in chosen_issues if i not in issues]
-            if bad:
-                raise IngestError(f"candidate {cid}: issue(s) {', '.join(bad)} not in the dossier; issues are {', '.join(sorted(issues))}")
+    if decision.report_of and (decision.positions or decision.issues or decision.stance is not None):
+        raise IngestError("--report-of adds another report of a statement that has its positions already; give no --position, --issue or --stance with it")
+
+
+@dataclass
+class _Coding:
+    """The dossier's rows an acceptance needs, and the rows it adds."""
+
+    actors: dict[str, dict[str, str]]
+    members: dict[str, list[str]]
+    issues: set[str]
+    sources: dict[str, dict[str, str]]
+    texts: dict[str, str]
+    statements: dict[str, dict[str, str]]
+    reports: set[str]
+    new_actors: list[dict[str, str]]
+    new_statements: list[dict[str, str]]
+    new_reports: list[dict[str, str]]
+    new_positions: list[dict[str, str]]
+
+    @classmethod
+    def read(cls, folder: Path, schema) -> _Coding:
+        table = lambda name: read_csv(folder / schema.tables[name].path)[1]  # noqa: E731
+        members: dict[str, list[str]] = {}
+        for row in table("actor_members"):
+            members.setdefault(row["group_id"], []).append(row["member_id"])
+        return cls(actors={r["actor_id"]: r for r in table("actors")}, members=members, issues={r["issue_id"] for r in table("issues")},
+                   sources={r["source_id"]: r for r in table("sources")}, texts=_source_texts(folder),
+                   statements={r["statement_id"]: r for r in table("statements")}, reports={r["report_id"] for r in table("reports")},
+                   new_actors=[], new_statements=[], new_reports=[], new_positions=[])
+
+    def accept_one(self, row: dict[str, str], decision: Decision) -> str:
+        """Code one pending candidate; returns its statement id (new, or the one it reports again)."""
+        cid = row["candidate_id"]
+        if row["status"] != "pending":
+            raise IngestError(f"candidate {cid} is {row['status']}; only pending candidates can be accepted (edit --reopen a rejected one)")
+        source = self.sources.get(row["source_id"])
+        if source is None or row["source_id"] not in self.texts:
+            raise IngestError(f"candidate {cid}: source {row['source_id']} is not registered with a readable seed file")
+        start, end = int(row["char_start"]), int(row["char_end"])
+        if self.texts[row["source_id"]][start:end] != row["text"]:
+            raise IngestError(f"candidate {cid}: its text is not the source text at {start}..{end}; fix the offsets with `parley review edit`")
+        date_reported = decision.date_reported or source.get("published", "")
+        if not date_reported:
+            raise IngestError(f"candidate {cid}: source {row['source_id']} has no publication date; give --date-reported YYYY-MM-DD")
+        if decision.report_of:
+            statement_id = self._existing(decision.report_of, cid)
+        else:
+            statement_id = self._new_statement(row, decision, cid)
+        report_id = f"r_{row['source_id']}_{start}_{end}"
+        if report_id in self.reports:
+            raise IngestError(f"candidate {cid}: report {report_id} already exists")
+        self.reports.add(report_id)
+        notes = " ".join(filter(None, [decision.note, f"From candidate {cid} (speaker found by {row['method'] or 'reviewer'})."]))
+        self.new_reports.append({
+            "report_id": report_id, "statement_id": statement_id, "source_id": row["source_id"], "text": row["text"],
+            "char_start": str(start), "char_end": str(end), "attribution_cue": row["attribution_cue"], "date_reported": date_reported,
+            "completeness": decision.completeness or _completeness(row, source), "coder": decision.coder or DEFAULT_CODER, "notes": notes,
+        })
+        row["status"], row["statement_id"] = "accepted", statement_id
+        if decision.note:
+            row["reviewer_note"] = decision.note
+        return statement_id
+
+    def _existing(self, statement_id: str, cid: str) -> str:
+        if statement_id not in self.statements:
+            raise IngestError(f"candidate {cid}: --report-of {statement_id!r} is not a statement of the dossier")
+        return statement_id
+
+    def _new_statement(self, row: dict[str, str], decision: Decision, cid: str) -> str:
+        speaker_id = _speaker(decision, row, self.actors, self.new_actors, cid)
+        on_behalf = _on_behalf(decision, speaker_id, self.actors, self.new_actors)
+        statement_id = f"s_{row['source_id']}_{row['char_start']}_{row['char_end']}"
+        if statement_id in self.statements:
+            raise IngestError(f"candidate {cid}: statement {statement_id} already exists")
+        self.statements[statement_id] = {"statement_id": statement_id}
+        self.new_statements.append({
+            "statement_id": statement_id, "speaker_id": speaker_id, "on_behalf_of_id": on_behalf, "kind": row["kind"],
+            "date_said": decision.date_said or "", "coder": decision.coder or DEFAULT_CODER, "review_status": "accepted",
+            "notes": " ".join(filter(None, [decision.note, f"From candidate {cid}."])),
+        })
+        specs = self._specs(row, decision, cid)
+        for holder in self._holders(speaker_id, on_behalf):
+            for spec in specs:
+                self.new_positions.append({
+                    "position_id": f"p_{row['source_id']}_{row['char_start']}_{holder}_{spec.issue}", "statement_id": statement_id,
+                    "issue_id": spec.issue, "actor_id": holder, "stance": str(spec.stance), "red_line": "true" if spec.red_line else "false",
+                    "condition": spec.condition, "notes": decision.note,
+                })
+        return statement_id
+
+    def _holders(self, speaker_id: str, on_behalf: str) -> list[str]:
+        """Whose position the statement expresses: each member of a joint speaker, else the party it speaks for."""
+        holder = on_behalf or speaker_id
+        if not holder:
+            return []
+        actor = self.actors.get(holder) or next((a for a in self.new_actors if a["actor_id"] == holder), {})
+        if actor.get("participation") == "joint":
+            return self.members.get(holder, [])
+        return [holder]
+
+    def _known_issues(self, issues, cid: str) -> None:
+        bad = [issue for issue in issues if issue not in self.issues]
+        if bad:
+            raise IngestError(f"candidate {cid}: issue(s) {', '.join(bad)} not in the dossier; issues are {', '.join(sorted(self.issues))}")
+
+    def _specs(self, row: dict[str, str], decision: Decision, cid: str) -> list[PositionSpec]:
+        if decision.positions is not None:
+            specs = list(decision.positions)
+        else:
+            issues = decision.issues if decision.issues is not None else tuple(i for i in row["issues"].split("|") if i)
+            self._known_issues(issues, cid)
             stance = decision.stance if decision.stance is not None else (int(row["stance"]) if row["stance"] not in ("", None) else None)
-            if stance is not None and not -2 <= stance <= 2:
-                raise IngestError(f"stance {stance} is not allowed; use an integer from -2 to 2")
-            holder = on_behalf or speaker_id
-            if holder and chosen_issues and stance is not None:
-                red_line = decision.red_line if decision.red_line is not None else row["red_line"] == "true"
-                for issue_id in chosen_issues:
-                    new_positions.append(
-                        {
-                            "position_id": f"p_{row['source_id']}_{start}_{holder}_{issue_id}",
-                            "statement_id": statement_id,
-                            "issue_id": issue_id,
-                            "actor_id": holder,
-                            "stance": str(stance),
-                            "red_line": "true" if red_line else "false",
-                            "condition": decision.condition,
-                            "notes": decision.note,
-                        }
-                    )
-            row["status"] = "accepted"
-            row["statement_id"] = statement_id
-            if decision.note:
-                row["reviewer_note"] = decision.note
-            created.append(statement_id)
-        if new_actors:
-            path = folder / schema.tables["actors"].path
-            change.write(path, appended(path, new_actors))
-        path = folder / schema.tables["statements"].path
-        change.write(path, appended(path, new_statements))
-        if new_positions:
-            path = folder / schema.tables["positions"].path
-            change.write(path, appended(path, new_positions))
-        change.write(candidates_path(folder), candidates_bytes(rows))
-    return created
+            if stance is None or not issues:
+                return []
+            red_line = decision.red_line if decision.red_line is not None else row["red_line"] == "true"
+            specs = [PositionSpec(issue, stance, bool(red_line), decision.condition) for issue in issues]
+        self._known_issues([spec.issue for spec in specs], cid)
+        out_of_range = [spec.stance for spec in specs if not -2 <= spec.stance <= 2]
+        if out_of_range:
+            raise IngestError(f"stance {out_of_range[0]} is not allowed; use an integer from -2 to 2")
+        seen = [spec.issue for spec in specs]
+        if len(seen) != len(set(seen)):
+            raise IngestError(f"candidate {cid}: one issue given twice ({', '.join(sorted({i for i in seen if seen.count(i) > 1}))}); one position per issue")
+        return specs
+
+
+def _completeness(row: dict[str, str], source: dict[str, str]) -> str:
+    """A candidate's completeness unless the reviewer says: quotes are verbatim (translation in a
+    translated source), truncated when ingest flagged them so, reported speech a paraphrase."""
+    flags = set(row.get("flags", "").split("|"))
+    if "truncated" in flags:
+        return "truncated"
+    if "partial_quote" in flags or row["kind"] != "direct_quote":
+        return "paraphrase"
+    return "translation" if source.get("translated_from") else "verbatim"
 
 
 def _speaker(decision: Decision, row: dict[str, str], actors: dict[str, dict[str, str]], new_actors: list[dict[str, str]], cid: str) -> str:
@@ -318,36 +421,46 @@ def _speaker(decision: Decision, row: dict[str, str], actors: dict[str, dict[str
     for actor_id, actor in [*actors.items(), *((a["actor_id"], a) for a in new_actors)]:
         if actor.get("name", "").casefold() == name.casefold() or name in actor.get("aliases", "").split("|"):
             return actor_id
+    new_actors.append(new_actor_row(name, decision, {*actors, *(a["actor_id"] for a in new_actors)}, actors, f"candidate {cid}"))
+    return new_actors[-1]["actor_id"]
+
+
+def new_actor_row(name: str, decision: Decision, taken: set[str], actors: dict[str, dict[str, str]], origin: str) -> dict[str, str]:
+    """The actors.csv row of a new actor named ``name``.
+
+    ``decision.on_behalf_of`` becomes its parent (and makes it an official of that party unless
+    ``decision.participation`` says otherwise); a person with no party is an outside voice, a
+    state, bloc or government a party.
+    """
     base = slugify(name) or "actor_" + hashlib.sha256(name.encode()).hexdigest()[:8]
-    actor_id = base
-    taken = set(actors) | {a["actor_id"] for a in new_actors}
-    suffix = 2
+    actor_id, suffix = base, 2
     while actor_id in taken:
         actor_id, suffix = f"{base}_{suffix}", suffix + 1
     kind = decision.actor_kind or "person"
+    parent = decision.on_behalf_of or ""
+    if parent and parent not in actors:
+        raise IngestError(f"--on-behalf-of {parent!r} is not an actor of the dossier")
+    participation = decision.participation or ("official" if parent else "party" if kind in ("state", "government", "bloc") else
+                                               "joint" if kind == "group" else "outside_voice")
     parts = name.split()
     aliases = [name] + ([parts[-1]] if kind == "person" and len(parts) > 1 else [])
-    new_actors.append(
-        {
-            "actor_id": actor_id,
-            "name": name,
-            "kind": kind,
-            "parent_id": "",
-            "aliases": "|".join(dict.fromkeys(aliases)),
-            "roles": "",
-            "notes": f"Added by parley review from candidate {cid}; check kind, parent and roles.",
-        }
-    )
-    return actor_id
+    return {
+        "actor_id": actor_id, "name": name, "kind": kind, "participation": participation, "parent_id": parent,
+        "aliases": "|".join(dict.fromkeys(aliases)), "roles": "",
+        "notes": f"Added by parley review from {origin}; check kind, participation, parent and roles.",
+    }
 
 
 def _on_behalf(decision: Decision, speaker_id: str, actors: dict[str, dict[str, str]], new_actors: list[dict[str, str]]) -> str:
+    """The party a statement speaks for: the reviewer's, else an official speaker's party; empty otherwise."""
     if decision.on_behalf_of is not None:
         if decision.on_behalf_of and decision.on_behalf_of not in actors:
             raise IngestError(f"--on-behalf-of {decision.on_behalf_of!r} is not an actor of the dossier")
         return decision.on_behalf_of
-    actor = actors.get(speaker_id)
-    if not actor or actor.get("kind") != "person":
+    known = {**actors, **{a["actor_id"]: a for a in new_actors}}
+    actor, hops = known.get(speaker_id), 0
+    while actor and actor.get("participation") == "official" and actor.get("parent_id") and hops < 8:
+        actor, hops = known.get(actor["parent_id"]), hops + 1
+    if not actor or hops == 0:
         return ""
-    parent = actors.get(actor.get("parent_id", ""))
-    return parent["actor_id"] if parent and parent.get("kind") in ON_BEHALF_KINDS else ""
+    return actor["actor_id"]

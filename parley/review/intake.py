@@ -117,6 +117,9 @@ def ingest_article(
     author: str | None = None,
     source_id: str | None = None,
     headlines: bool = False,
+    kind: str = "article",
+    origin: str | None = None,
+    reliability: str | None = None,
 ) -> IngestResult:
     """Ingest one article into a dossier (see the module docstring for the steps).
 
@@ -132,6 +135,10 @@ def ingest_article(
         Id for a new source; by default ``<outlet>_<yyyy_mm_dd>`` or ``source_<sha8>``.
     headlines
         Also propose what the headlines quote or report (by default they are not statements).
+    kind, origin, reliability
+        The source's kind (``article``, ``live_blog``, ``wire``…; see ``sources.kind`` in
+        ``datapackage.json``), the wire or outlet it republishes (empty: its own reporting) and
+        its Admiralty reliability grade A–F (empty: not graded).
 
     Raises
     ------
@@ -177,6 +184,9 @@ def ingest_article(
                 "sha256": sha,
                 "title": found_title,
                 "outlet": (outlet or "").strip(),
+                "kind": kind,
+                "origin": (origin or "").strip(),
+                "reliability": (reliability or "").strip(),
                 "author": (author or "").strip(),
                 "url": (url or "").strip(),
                 "published": published,
@@ -221,8 +231,8 @@ def _source_notes(title_note: str, outlet: str | None, author: str | None, url: 
 
 def _new_rows(folder: Path, schema, source_id: str, sha: str, proposals: list[Proposal], queue: list[dict[str, str]]) -> tuple[list[dict[str, str]], int]:
     queued = {row["candidate_id"] for row in queue} | {(row["source_sha256"], row["char_start"], row["char_end"]) for row in queue}
-    _, statements = read_csv(folder / schema.tables["statements"].path)
-    coded = {(row.get("char_start", ""), row.get("char_end", "")) for row in statements if row.get("source_id") == source_id}
+    _, reports = read_csv(folder / schema.tables["reports"].path)
+    coded = {(row.get("char_start", ""), row.get("char_end", "")) for row in reports if row.get("source_id") == source_id}
     rows: list[dict[str, str]] = []
     skipped = 0
     for proposal in proposals:

@@ -26,11 +26,11 @@ TINY_SEED = 'SYNTHETIC TEST ARTICLE: written for Parley\'s tests; not real repor
 
 ROWS: dict[str, list[dict[str, str]]] = {
     "actors": [
-        {"actor_id": "russia", "name": "Russia", "kind": "state", "aliases": "Russia|Moscow|the Kremlin|Kremlin"},
-        {"actor_id": "ukraine", "name": "Ukraine", "kind": "state", "aliases": "Ukraine|Kyiv|Kiev"},
-        {"actor_id": "usa", "name": "United States", "kind": "state", "aliases": "United States|US|Washington"},
-        {"actor_id": "lavrov", "name": "Sergei Lavrov", "kind": "person", "parent_id": "russia", "aliases": "Sergei Lavrov|Lavrov", "roles": "Russian foreign minister|foreign minister"},
-        {"actor_id": "rubio", "name": "Marco Rubio", "kind": "person", "parent_id": "usa", "aliases": "Marco Rubio|Rubio", "roles": "Secretary of State"},
+        {"actor_id": "russia", "name": "Russia", "kind": "state", "participation": "party", "aliases": "Russia|Moscow|the Kremlin|Kremlin"},
+        {"actor_id": "ukraine", "name": "Ukraine", "kind": "state", "participation": "party", "aliases": "Ukraine|Kyiv|Kiev"},
+        {"actor_id": "usa", "name": "United States", "kind": "state", "participation": "party", "aliases": "United States|US|Washington"},
+        {"actor_id": "lavrov", "name": "Sergei Lavrov", "kind": "person", "participation": "official", "parent_id": "russia", "aliases": "Sergei Lavrov|Lavrov", "roles": "Russian foreign minister|foreign minister"},
+        {"actor_id": "rubio", "name": "Marco Rubio", "kind": "person", "participation": "official", "parent_id": "usa", "aliases": "Marco Rubio|Rubio", "roles": "Secretary of State"},
     ],
     "issues": [
         {"issue_id": "peacekeeping_troops", "label": "Troops in Ukraine", "description": "European troops in Ukraine.", "minus2_means": "No troops", "plus2_means": "Troops deployed", "keywords": "troops|contingents|soldiers|soldier|force"},
@@ -38,9 +38,12 @@ ROWS: dict[str, list[dict[str, str]]] = {
         {"issue_id": "ceasefire", "label": "Ceasefire", "description": "A ceasefire.", "minus2_means": "Keep fighting", "plus2_means": "Ceasefire now", "keywords": "ceasefire|truce|peace"},
     ],
     "statements": [
-        {"statement_id": "s01_lavrov_useful", "source_id": "tiny_seed", "speaker_id": "lavrov", "on_behalf_of_id": "russia", "kind": "direct_quote", "text": "useful",
+        {"statement_id": "s01_lavrov_useful", "speaker_id": "lavrov", "on_behalf_of_id": "russia", "kind": "direct_quote", "coder": "tests", "review_status": "accepted"},
+    ],
+    "reports": [
+        {"report_id": "r01_tiny_seed", "statement_id": "s01_lavrov_useful", "source_id": "tiny_seed", "text": "useful",
          "char_start": str(TINY_SEED.index("useful")), "char_end": str(TINY_SEED.index("useful") + 6), "attribution_cue": "Lavrov said", "date_reported": "2031-02-19",
-         "coder": "tests", "review_status": "accepted"},
+         "completeness": "partial", "coder": "tests"},
     ],
 }
 
@@ -86,7 +89,7 @@ def build_tiny_dossier(root: Path) -> TinyDossier:
     (seeds / seed_file).write_bytes(seed_bytes)
     rows = dict(ROWS)
     rows["sources"] = [
-        {"source_id": "tiny_seed", "seed_file": seed_file, "sha256": sha, "title": "Tiny seed", "published": "2031-02-19", "language": "en", "notes": "SYNTHETIC"}
+        {"source_id": "tiny_seed", "seed_file": seed_file, "sha256": sha, "title": "Tiny seed", "kind": "article", "published": "2031-02-19", "language": "en", "notes": "SYNTHETIC"}
     ]
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for resource in descriptor["resources"]:

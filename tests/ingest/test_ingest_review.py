@@ -29,9 +29,10 @@ def test_review_round_trip(dossier):
     (statement_id,) = accept("tiny", [lavrov["candidate_id"]], Decision(issues=("peacekeeping_troops",), stance=-2, red_line=True, coder="tester"))
     statement = next(r for r in dossier.rows("statements") if r["statement_id"] == statement_id)
     assert (statement["speaker_id"], statement["on_behalf_of_id"], statement["kind"], statement["review_status"]) == ("lavrov", "russia", "direct_quote", "accepted")
-    assert (statement["date_reported"], statement["coder"], statement["attribution_cue"]) == ("2031-02-20", "tester", "Lavrov told")
+    (report,) = [r for r in dossier.rows("reports") if r["statement_id"] == statement_id]
+    assert (report["date_reported"], report["coder"], report["attribution_cue"], report["completeness"]) == ("2031-02-20", "tester", "Lavrov told", "verbatim")
     text = WIRE.read_bytes().decode()
-    assert text[int(statement["char_start"]) : int(statement["char_end"])] == statement["text"]
+    assert text[int(report["char_start"]) : int(report["char_end"])] == report["text"]
     (position,) = [r for r in dossier.rows("positions") if r["statement_id"] == statement_id]
     assert (position["actor_id"], position["issue_id"], position["stance"], position["red_line"]) == ("russia", "peacekeeping_troops", "-2", "true")
 
@@ -39,6 +40,7 @@ def test_review_round_trip(dossier):
     (second,) = accept("tiny", [kovalenko["candidate_id"][:8]], Decision(stance=2))
     actor = next(r for r in dossier.rows("actors") if r["actor_id"] == "hanna_kovalenko")
     assert (actor["name"], actor["kind"], actor["aliases"]) == ("Hanna Kovalenko", "person", "Hanna Kovalenko|Kovalenko")
+    assert (actor["participation"], actor["parent_id"]) == ("outside_voice", "")  # no party given: never counted as one
     assert next(r for r in dossier.rows("statements") if r["statement_id"] == second)["speaker_id"] == "hanna_kovalenko"
 
     # reject: remembered, and never proposed again
@@ -87,7 +89,7 @@ def test_a_source_without_date_needs_a_reported_date(dossier):
     with pytest.raises(IngestError, match="--date-reported"):
         accept("tiny", [row["candidate_id"]])
     (statement_id,) = accept("tiny", [row["candidate_id"]], Decision(date_reported="2031-02-21"))
-    assert next(r for r in dossier.rows("statements") if r["statement_id"] == statement_id)["date_reported"] == "2031-02-21"
+    assert next(r for r in dossier.rows("reports") if r["statement_id"] == statement_id)["date_reported"] == "2031-02-21"
 
 
 def test_edit_moves_offsets_rereading_the_text_and_reopens_rejected(dossier):

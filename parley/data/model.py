@@ -1,0 +1,183 @@
+"""The living-dossier model in pandas: who takes part how, utterances and their reports, origins.
+
+The tables (declared in each dossier's ``datapackage.json``):
+
+- ``actors.participation``: ``party`` | ``official`` (speaks for ``parent_id``, a party) |
+  ``mediator`` | ``outside_voice`` | ``joint`` (a group speaker; members in ``actor_members``).
+- ``statements`` are *utterances*: speaker, on behalf of, date said, kind. They hold no text.
+- ``reports``: what one source printed of one utterance, with exact offsets, its date reported
+  and completeness. An utterance reported by AFP and by ARA is one statement with two reports.
+- ``sources.origin``: whose reporting a text is (empty = the outlet's own). Independent origins
+  are counted by origin, else outlet: a SpaceWar page carrying AFP copy adds an outlet, not an
+  origin.
+
+Briefings count utterances (one row per statement here), never reports.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Participation values whose positions make up the negotiation views (stance grid, bargaining
+#: space, deal blockers, alignment). Everyone else is an outside view.
+NEGOTIATING = ("party",)
+
+#: Best report first: the one whose words stand for the utterance.
+COMPLETENESS_ORDER = ("verbatim", "translation", "partial", "truncated", "paraphrase")
+RELIABILITY_ORDER = ("A", "B", "C", "D", "E", "F")
+
+#: Columns of :func:`utterances`, in order.
+UTTERANCE_COLUMNS = [
+    "statement_id", "speaker_id", "on_behalf_of_id", "speaks_for", "kind", "date_said", "coder", "review_status", "notes",
+    "report_id", "source_id", "text", "char_start", "char_end", "attribution_cue", "completeness", "date_reported",
+    "n_reports", "outlets", "n_outlets", "n_origins",
+]
+
+
+def _index(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
+    return pd.Series(frame[value].to_numpy(), index=frame[key].to_numpy())
+
+
+def participation_of(actors: pd.DataFrame) -> pd.Series:
+    """Participation of each actor, indexed by actor id."""
+    return _index(actors, "actor_id", "participation")
+
+
+def party_of(actors: pd.DataFrame, max_depth: int = 8) -> pd.Series:
+    """Top-level actor each actor belongs to (a minister -> his state), indexed by actor id."""
+    parent = _index(actors, "actor_id", "parent_id")
+    party = pd.Series(actors["actor_id"].to_numpy(), index=actors["actor_id"].to_numpy())
+    for _ in range(max_depth):
+        up = party.map(parent)
+        moved = up.notna()
+        if not moved.any():
+            break
+        party = party.where(~moved, up)
+    return party
+
+
+def speaks_for(statements: pd.DataFrame, actors: pd.DataFrame) -> pd.Series:
+    """For whom each statement speaks: ``on_behalf_of_id`` when the coder gave it, else the party
+    of an official speaker (their ``parent_id`` chain), else the speaker; empty without a speaker."""
+    participation = participation_of(actors)
+    parties = party_of(actors)
+    speaker = statements["speaker_id"]
+    official = speaker.map(participation).eq("official").fillna(False).to_numpy(dtype=bool)
+    default = speaker.where(~official, speaker.map(parties))
+    return statements["on_behalf_of_id"].fillna(default).astype("string")
+
+
+def members_of(actor_members: pd.DataFrame) -> dict[str, list[str]]:
+    """Members of each joint actor, in file order."""
+    return {group: list(rows) for group, rows in actor_members.groupby("group_id", sort=False)["member_id"]}
+
+
+def origin_key(sources: pd.DataFrame) -> pd.Series:
+    """Independent origin of each source (indexed by source id): its ``origin``, else its outlet,
+    else the source itself; compared case-insensitively."""
+    outlet = sources["outlet"].fillna("").astype(str).str.strip()
+    origin = sources["origin"].fillna("").astype(str).str.strip()
+    key = origin.where(origin.ne(""), outlet)
+    key = key.where(key.ne(""), "source " + sources["source_id"].astype(str))
+    return pd.Series(key.str.casefold().to_numpy(), index=sources["source_id"].to_numpy())
+
+
+def outlet_name(sources: pd.DataFrame) -> pd.Series:
+    """Display name of each source's outlet (its source id when the outlet is unknown)."""
+    outlet = sources["outlet"].fillna("").astype(str).str.strip()
+    return pd.Series(outlet.where(outlet.ne(""), sources["source_id"].astype(str)).to_numpy(), index=sources["source_id"].to_numpy())
+
+
+def _reports(dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    reports = dossier.reports
+    if as_of is not None:
+        reports = reports.loc[(reports["date_reported"] <= as_of).fillna(False).to_numpy(dtype=bool)]
+    return reports
+
+
+def ranked_reports(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every report (known at ``as_of``) with its outlet and origin; each statement's best report first."""
+    reports = _reports(dossier, as_of)
+    sources = dossier.sources
+    reliability = _index(sources, "source_id", "reliability")
+    rank_of = {name: i for i, name in enumerate(COMPLETENESS_ORDER)}
+    grade_of = {name: i for i, name in enumerate(RELIABILITY_ORDER)}
+    frame = reports.assign(
+        outlet=reports["source_id"].map(outlet_name(sources)),
+        origin=reports["source_id"].map(origin_key(sources)),
+        _rank=reports["completeness"].map(rank_of).fillna(len(rank_of)).astype("int64"),
+        _grade=reports["source_id"].map(reliability).map(grade_of).fillna(len(grade_of)).astype("int64"),
+    )
+    frame = frame.sort_values(["statement_id", "_rank", "_grade", "date_reported", "source_id", "char_start", "report_id"], kind="stable")
+    return frame.drop(columns=["_rank", "_grade"])
+
+
+def corroboration(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Per statement: ``n_reports``, ``outlets`` (names, first reporter first), ``n_outlets``,
+    ``n_origins`` (independent origins reporting it) and ``date_reported`` (earliest report),
+    counting the reports known at ``as_of``."""
+    reports = _reports(dossier, as_of)
+    reports = reports.assign(
+        outlet=reports["source_id"].map(outlet_name(dossier.sources)),
+        origin=reports["source_id"].map(origin_key(dossier.sources)),
+    )
+    if reports.empty:
+        return pd.DataFrame(columns=["n_reports", "outlets", "n_outlets", "n_origins", "date_reported"], index=pd.Index([], name="statement_id"))
+    groups = reports.groupby("statement_id", sort=False)
+    out = groups.agg(n_reports=("report_id", "size"), n_origins=("origin", "nunique"), n_outlets=("outlet", "nunique"),
+                     date_reported=("date_reported", "min"))
+    # Outlet lists only where there is more than one report: a join per statement is the slow part at 1M rows.
+    many = out.index[out["n_reports"].to_numpy() > 1]
+    single = reports.drop_duplicates("statement_id").set_index("statement_id")["outlet"]
+    outlets = single.reindex(out.index).astype(object)
+    if len(many):
+        several = reports.loc[reports["statement_id"].isin(many)].sort_values(["date_reported", "outlet"], kind="stable")
+        outlets.loc[many] = several.groupby("statement_id", sort=False)["outlet"].agg(lambda s: ", ".join(dict.fromkeys(s))).reindex(many)
+    out["outlets"] = outlets
+    return out[["n_reports", "outlets", "n_outlets", "n_origins", "date_reported"]]
+
+
+def utterances(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """One row per statement: the utterance, its best report's words and place, its corroboration.
+
+    With ``as_of``, only reports dated on or before it count, and statements with no such report
+    are left out (they were not known yet).
+
+    The best report is the most complete (verbatim, translation, partial, truncated, paraphrase),
+    then from the more reliable source (Admiralty A first, ungraded last), then the earliest.
+    ``date_reported`` is the date of the *earliest* report (when the utterance became known).
+    A statement without a report (invalid data) has empty report columns and ``n_reports`` 0.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`UTTERANCE_COLUMNS`, in the order of ``statements.csv``.
+    """
+    statements = dossier.statements
+    best = ranked_reports(dossier, as_of).drop_duplicates("statement_id").set_index("statement_id")
+    best = best[["report_id", "source_id", "text", "char_start", "char_end", "attribution_cue", "completeness"]]
+    support = corroboration(dossier, as_of)
+    out = statements.join(best, on="statement_id").join(support, on="statement_id")
+    out["speaks_for"] = speaks_for(statements, dossier.actors).to_numpy()
+    if as_of is not None:
+        out = out.loc[out["n_reports"].notna().to_numpy()]
+    out["n_reports"] = out["n_reports"].fillna(0).astype("int64")
+    for column in ("n_outlets", "n_origins"):
+        out[column] = out[column].fillna(0).astype("int64")
+    out["date_reported"] = pd.to_datetime(out["date_reported"])
+    return out[UTTERANCE_COLUMNS]
+
+
+def corroboration_label(outlets: str | None, n_outlets: int, n_origins: int) -> str:
+    """"reported by AFP, ARA — 2 outlets, 2 independent origins" (singular forms for one)."""
+    if not outlets or not isinstance(outlets, str):
+        return "no report on the record"
+    outlet_word = "outlet" if n_outlets == 1 else "outlets"
+    origin_word = "independent origin" if n_origins == 1 else "independent origins"
+    return f"reported by {outlets} — {n_outlets} {outlet_word}, {n_origins} {origin_word}"
+
+
+def negotiating(frame: pd.DataFrame, actors: pd.DataFrame, column: str = "actor_id") -> np.ndarray:
+    """Mask of rows whose ``column`` actor is a party (see :data:`NEGOTIATING`)."""
+    return frame[column].map(participation_of(actors)).isin(NEGOTIATING).to_numpy(dtype=bool)
