@@ -109,7 +109,8 @@ def test_accept_killed_before_commit_is_rolled_back_by_the_next_command(dossier,
     retry = _parley(accept, env)
     assert retry.returncode == 0, retry.stderr
     assert "recovered" not in retry.stderr
-    statements = [r for r in dossier.rows("statements") if r["text"] == LAVROV]
+    (report,) = [r for r in dossier.rows("reports") if r["text"] == LAVROV]
+    statements = [r for r in dossier.rows("statements") if r["statement_id"] == report["statement_id"]]
     assert len(statements) == 1 and statements[0]["speaker_id"] == "sergei_lavrov_jr"
     assert [r["actor_id"] for r in dossier.rows("positions") if r["statement_id"] == statements[0]["statement_id"]] == ["sergei_lavrov_jr"]
     assert _candidate(dossier, LAVROV)["status"] == "accepted"
@@ -126,9 +127,9 @@ def test_accept_killed_after_commit_is_completed_by_the_next_command(dossier, en
 
     nxt = _parley(["validate", "tiny"], env)
     assert nxt.returncode == 0, nxt.stderr
-    assert f"an interrupted `review accept {lavrov}` had committed; recovery completed it: statements.csv, positions.csv, candidates.csv" in nxt.stderr
+    assert f"an interrupted `review accept {lavrov}` had committed; recovery completed it: statements.csv, reports.csv, positions.csv, candidates.csv" in nxt.stderr
     assert not (dossier.folder / ".journal").exists()
-    assert [r["text"] for r in dossier.rows("statements")].count(LAVROV) == 1
+    assert [r["text"] for r in dossier.rows("reports")].count(LAVROV) == 1
     assert _candidate(dossier, LAVROV)["status"] == "accepted"
     again = _parley(accept, env)
     assert again.returncode == 2 and "only pending candidates can be accepted" in again.stderr
