@@ -214,3 +214,27 @@ def test_cli_lists_the_expansion_and_refuses_a_bad_spec_with_status_2(tmp_path, 
     assert refused.stderr.startswith("error: briefings.yml, entry 1 (issue_brief), field for_each.issue: 'borderline' not in the issues of tiny")
     assert "Traceback" not in refused.stderr
     assert not (tmp_path / "reports").exists()
+
+
+def test_a_long_spec_inspects_each_notebook_once_and_parses_the_descriptor_once(tmp_path, data_dir, monkeypatch):
+    import papermill
+
+    import parley.data.schema as schema
+
+    calls = {"inspect": 0, "descriptor": 0}
+    real_inspect, real_read = papermill.inspect_notebook, schema._load_descriptor
+
+    def inspect(*args, **kwargs):
+        calls["inspect"] += 1
+        return real_inspect(*args, **kwargs)
+
+    def load(*args, **kwargs):
+        calls["descriptor"] += 1
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "inspect_notebook", inspect)
+    monkeypatch.setattr(schema, "_load_descriptor", load)
+    body = "".join(f"  - {{name: b{i}, notebook: {'briefing' if i % 2 else 'dataset_qa'}}}\n" for i in range(300))
+    briefings = expand(tmp_path, "defaults: {dossier: tiny}\nbriefings:\n" + body)
+    assert len(briefings) == 300
+    assert calls["inspect"] <= 2 and calls["descriptor"] <= 1, calls

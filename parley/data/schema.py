@@ -215,10 +215,10 @@ def _parse_field(check: _Descriptor, raw: object, where: str) -> Field | None:
         return None
     ok = True
     for key, value in constraints.items():
-        at = f"{where}.constraints.{excerpt(key, 40).strip(chr(39))}"
         kinds = _CONSTRAINTS.get(key)
         if kinds is None:
             continue  # Table Schema constraints Parley does not check (exclusiveMinimum, jsonSchema) are ignored
+        at = f"{where}.constraints.{key}"
         if not check.expect(value, kinds, at, " or ".join(dict.fromkeys(_json_kind(k()) for k in kinds))):
             ok = False
         elif key == "pattern":
@@ -339,6 +339,22 @@ def read_schema(dossier_dir: Path) -> PackageSchema:
     if not package_path.is_file():
         raise DossierNotFound(f"{package_path}: missing; a dossier is a folder with a Frictionless {PACKAGE_FILE}")
     recover_dossier(dossier_dir)  # finish or undo a change a crash interrupted, before anything reads the dossier
+    stat = package_path.stat()
+    key = (str(package_path.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _SCHEMAS.get(key)
+    if cached is not None and not any((dossier_dir / t.path).is_symlink() for t in cached.tables.values()):
+        return cached  # a symlinked resource is checked afresh every time
+    schema = _read_schema(dossier_dir, package_path)
+    _SCHEMAS[key] = schema
+    return schema
+
+
+#: Parsed descriptors by (file, modification time, size): a spec of 10,000 entries parses the
+#: descriptor once; an edit of datapackage.json reads it again, and a resource that is a symlink is checked every time.
+_SCHEMAS: dict[tuple[str, int, int], PackageSchema] = {}
+
+
+def _read_schema(dossier_dir: Path, package_path: Path) -> PackageSchema:
     descriptor = _load_descriptor(package_path)
     check = _Descriptor(str(package_path))
     tables: dict[str, Table] = {}
