@@ -10,8 +10,6 @@ YAML loader (:func:`yaml_loader`, :func:`load_yaml`), whose dates stay text, as 
 
 from __future__ import annotations
 
-import functools
-
 import ast
 import datetime as dt
 import os
@@ -51,7 +49,7 @@ def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
     return dict(_inspected(str(path), stat.st_mtime_ns, stat.st_size))
 
 
-@functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def _inspected(notebook: str, mtime_ns: int, size: int) -> dict[str, Parameter]:
     import nbformat
     import papermill
