@@ -9,6 +9,8 @@ then works only with the keyboard inside the review widget, as an analyst would:
   stance +2 (``5``), accepted;
 - Lavrov's ceasefire/troops quote: two positions with their own stances (−1 on the ceasefire, −2
   and a red line on troops: ``]``, ``1``, ``l``), accepted;
+- Lavrov's "useful" talks, reported again: marked as another report of the utterance the dossier
+  already holds from its own seed (``o``, type its id, Enter), accepted;
 - the hotel's "enjoyed the coffee.": rejected (``r``).
 
 Then ``parley validate`` passes and the CSVs hold exactly those decisions. Screenshots land in
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from review_support import build_review_dossier
+from review_support import KNOWN_UTTERANCE, build_review_dossier
 from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS, TOKEN, _stop, start_kernel, wait_until_ready, write_lab_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +35,8 @@ NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
 OUTPUT_DIR = ROOT / "test-output"
 SERVER_START_TIMEOUT = 90
 RUN_TIMEOUT = 180_000  # ms
+
+USEFUL = 'the talks had been "useful" and would go on next week'
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
@@ -131,6 +135,7 @@ def test_an_article_coded_by_keyboard_in_jupyterlab(review_lab, tmp_path: Path) 
     from playwright.sync_api import sync_playwright
 
     base_url, name, dossier = review_lab
+    before_positions = dossier.rows("positions")
     OUTPUT_DIR.mkdir(exist_ok=True)
     page_errors: list[str] = []
     outside: list[str] = []
@@ -172,11 +177,19 @@ def test_an_article_coded_by_keyboard_in_jupyterlab(review_lab, tmp_path: Path) 
             review.press("a")
             assert "accepted" in review.message(), review.message()
 
-            # 3. two positions (as the extractor proposed them: ceasefire and troops)
+            # 3. two positions, each its own stance: troops -2 and a red line
             review.open_card("There will be no ceasefire while foreign troops stand on Ukrainian soil,")
+            review.press("]", "1", "l")
             review.shot("two-positions")
             review.press("a")
             assert "accepted" in review.message(), review.message()
+
+            # 4. another report of an utterance the dossier holds already
+            review.open_card(USEFUL)
+            review.type_and_choose("o", KNOWN_UTTERANCE)
+            review.shot("another-report")
+            review.press("a")
+            assert f"as statement {KNOWN_UTTERANCE}" in review.message(), review.message()
 
             # 5. rejected
             review.open_card('the delegations had "enjoyed the coffee."')
@@ -207,9 +220,13 @@ def test_an_article_coded_by_keyboard_in_jupyterlab(review_lab, tmp_path: Path) 
         (truce["statement_id"], "ceasefire", "usa", "1", "false"),
         (invited["statement_id"], "ukraine_participation", "usa", "2", "false"),
         (ceasefire["statement_id"], "ceasefire", "russia", "-1", "false"),
-        (ceasefire["statement_id"], "peacekeeping_troops", "russia", "-1", "false"),
+        (ceasefire["statement_id"], "peacekeeping_troops", "russia", "-2", "true"),
+        *[(p["statement_id"], p["issue_id"], p["actor_id"], p["stance"], p["red_line"]) for p in before_positions],
     ])
     statuses = {r["text"]: r["status"] for r in dossier.queue()}
     assert statuses['the delegations had "enjoyed the coffee."'] == "rejected"
-    assert set(statements) == {truce["text"], invited["text"], ceasefire["text"]}
-    assert "1 left of 5 · 3 accepted · 1 rejected" in counts, counts
+    useful = statements[USEFUL]
+    assert useful["statement_id"] == KNOWN_UTTERANCE, "another report of the utterance, not a new one"
+    assert set(statements) == {truce["text"], invited["text"], ceasefire["text"], USEFUL}
+    assert {s["statement_id"] for s in dossier.rows("statements")} == {KNOWN_UTTERANCE, truce["statement_id"], invited["statement_id"], ceasefire["statement_id"]}
+    assert "0 left of 5 · 4 accepted · 1 rejected" in counts, counts

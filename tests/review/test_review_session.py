@@ -162,3 +162,35 @@ def test_adding_from_the_notebook_goes_to_the_dossiers_add_service(review_dossie
     session.dispatch({"do": "add", "what": "event", "fields": {"title": "Vienna talks"}, "evidence": {"start": 10, "end": 5}})
     assert session.message[0] == "error" and "outside source" in session.message[1]
     assert review_dossier.tiny.snapshot() == before
+
+
+def test_two_positions_each_with_its_own_stance_red_line_and_condition(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    open_at(session, CEASEFIRE)
+    assert [p.issue_id for p in session.card.positions] == ["ceasefire", "peacekeeping_troops"]
+    session.dispatch({"do": "position", "position": 1, "stance": -2, "red_line": "toggle", "condition": "while foreign troops stay"})
+    session.dispatch({"do": "accept"})
+    assert session.message[0] == "info", session.message
+    row = statement(review_dossier, CEASEFIRE)
+    positions = sorted((p["issue_id"], p["actor_id"], p["stance"], p["red_line"], p["condition"]) for p in review_dossier.rows("positions")
+                       if p["statement_id"] == row["statement_id"])
+    assert positions == [("ceasefire", "russia", "-1", "false", ""), ("peacekeeping_troops", "russia", "-2", "true", "while foreign troops stay")]
+
+
+def test_another_report_of_a_known_utterance_adds_a_report_not_a_statement(review_dossier):
+    from review_support import KNOWN_UTTERANCE
+
+    session = ReviewSession(review_dossier.folder)
+    useful = 'the talks had been "useful" and would go on next week'
+    open_at(session, useful)
+    assert [u["id"] for u in session.state()["utterances"]][:1] == [KNOWN_UTTERANCE], "the same speaker's utterances come first"
+    statements_before = review_dossier.rows("statements")
+    session.dispatch({"do": "report_of", "statement": KNOWN_UTTERANCE})
+    session.dispatch({"do": "accept"})
+    assert session.message == ("info", f"accepted {next(c for c, r in session.rows.items() if r['text'] == useful)} as statement {KNOWN_UTTERANCE}; 4 left")
+    assert review_dossier.rows("statements") == statements_before
+    reports = [r for r in review_dossier.rows("reports") if r["statement_id"] == KNOWN_UTTERANCE]
+    assert sorted(r["source_id"] for r in reports) == sorted(["tiny_seed", SOURCE_ID])
+    assert validate_dossier(review_dossier.folder) == []
+    session.dispatch({"do": "report_of", "statement": "s_nothing"})
+    assert session.message == ("error", "statement 's_nothing' is not in the dossier")

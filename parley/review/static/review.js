@@ -171,26 +171,29 @@ function render({ model, el }) {
     const order = s.marks.filter((m) => m.status !== "coded").map((m) => m.id);
     card.append(h("div", { class: "pr-card-head" }, h("strong", {}, `Proposal ${order.indexOf(c.id) + 1} of ${order.length}`), h("code", {}, c.id), kind, h("span", { class: "pr-confidence" }, `confidence ${c.confidence.toFixed(2)}${c.method ? " · " + c.method : ""}`)));
     card.append(h("blockquote", { class: "pr-quote", "data-testid": "quote" }, c.text), h("div", { class: "pr-meta" }, `${c.start}..${c.end}${c.moved ? " (moved)" : ""}${c.cue ? ` · cue: “${c.cue}”` : ""}`));
+    // Speaker, on behalf of and positions belong to a new utterance; another report keeps its utterance's.
+    const coding = h("div", { class: c.report_of ? "pr-dim" : "", title: c.report_of ? `another report of ${c.report_of}: its speaker and positions are kept` : null });
     const speakerValue = c.new_actor ? `new: ${c.new_actor}` : c.speaker ? c.speaker_label : "";
-    card.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "Speaker"),
+    coding.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "Speaker"),
       combo({ key: "speaker", placeholder: "find the speaker (f)", value: speakerValue, options: s.actors,
         newOption: (name) => `＋ new speaker “${name}”`,
         onChoose: (o, typed) => { focusNext = o.isNew ? "party" : "root"; send(o.isNew ? { do: "speaker", new: typed, party: "" } : { do: "speaker", actor: o.id }); } }),
       h("span", { class: "pr-meta" }, `proposed: ${c.proposed_speaker || "nobody"}${c.mention ? ` (“${c.mention}”)` : ""}`)));
     if (c.new_actor) {
-      card.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "Party of the new speaker"),
+      coding.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "Party of the new speaker"),
         h("select", { "data-focus": "party", "aria-label": "party", onchange: (e) => send({ do: "speaker", new: c.new_actor, party: e.target.value }) },
           h("option", { value: "" }, "(none)"), ...s.parties.map((a) => h("option", { value: a.id, selected: a.id === c.new_actor_party }, a.label)))));
     }
     const behalf = c.on_behalf_of === null || c.on_behalf_of === undefined ? "__default__" : c.on_behalf_of;
-    card.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "On behalf of"),
+    coding.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "On behalf of"),
       h("select", { "data-focus": "behalf", "aria-label": "on behalf of", onchange: (e) => send({ do: "on_behalf", actor: e.target.value === "__default__" ? null : e.target.value }) },
         h("option", { value: "__default__", selected: behalf === "__default__" }, `default: ${c.default_on_behalf_label || "(nobody)"}`),
         h("option", { value: "", selected: behalf === "" }, "(nobody: own view)"),
         ...s.actors.map((a) => h("option", { value: a.id, selected: behalf === a.id }, a.label)))));
-    card.append(h("div", { class: "pr-positions" }, ...c.positions.map((p, i) => positionRow(s, p, i)),
+    coding.append(h("div", { class: "pr-positions" }, ...c.positions.map((p, i) => positionRow(s, p, i)),
       c.positions.length ? null : h("span", { class: "pr-meta" }, c.report_of ? "An utterance already coded keeps its own positions." : "No position: the statement is kept without one. Press p to add one."),
       h("button", { onclick: () => send({ do: "add_position" }), title: "p" }, "+ position (p)")));
+    card.append(coding);
     card.append(h("div", { class: "pr-field" }, h("span", { class: "pr-label" }, "Another report of"),
       combo({ key: "report", placeholder: "an utterance already coded (o)", value: c.report_of ? (s.utterances.find((u) => u.id === c.report_of) || { label: c.report_of }).label : "", options: s.utterances,
         onChoose: (o) => { focusNext = "root"; send({ do: "report_of", statement: o.id || "" }); } })));
