@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("parley.commands.run:command", "Run a batch spec of briefings in parallel and publish them."),
     "ingest": ("parley.commands.ingest:command", "Add an article and propose statements for review."),
     "review": ("parley.commands.review:command", "Accept, reject or edit proposed statements."),
+    "add": ("parley.commands.add:command", "Add an event, status change, actor, issue or alias by a source's exact words."),
     "eval-extract": ("parley.commands.eval_extract:command", "Score the quote extractor against a gold file."),
     "synth": ("parley.commands.synth:command", "Generate a synthetic dossier for scale tests."),
 }

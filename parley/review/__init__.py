@@ -7,7 +7,10 @@
   package, so the curated tables stay clean; its columns are declared here);
 - :mod:`~parley.review.decisions`: accept, reject, edit;
 - :mod:`~parley.review.store`: CSV bytes for dossier changes, and the validator as the check of each
-  change (every change is one :func:`parley.fileio.dossier_transaction`).
+  change (every change is one :func:`parley.fileio.dossier_transaction`);
+- :mod:`~parley.review.additions`: :func:`add_event`, :func:`update_event`, :func:`add_actor`,
+  :func:`add_issue`, :func:`add_alias`: what the articles tell, with evidence as exact words
+  (:mod:`~parley.review.evidence` finds their offsets), the functions ``parley add`` calls.
 
 The review notebook (``notebooks/review.ipynb``):
 
@@ -16,3 +19,7 @@ The review notebook (``notebooks/review.ipynb``):
 - :mod:`~parley.review.view`: the session as JSON-ready state for the widget;
 - :mod:`~parley.review.widgets`: :func:`open_review`, the anywidget the notebook shows (``static/review.js``).
 """
+
+from parley.review.additions import add_actor, add_alias, add_event, add_issue, find_evidence, update_event  # noqa: E402
+
+__all__ = ["add_actor", "add_alias", "add_event", "add_issue", "find_evidence", "update_event"]
