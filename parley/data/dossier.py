@@ -16,7 +16,7 @@ import pandas as pd
 from parley import paths
 from parley.errors import DossierInvalid, Problem
 from parley.data.schema import TABLES, PackageSchema, Table, read_schema
-from parley.data.tables import dataset_version, read_raw_table
+from parley.data.tables import dataset_version, read_raw_table, read_table, to_integers  # noqa: F401  (read_raw_table: its public home was here)
 from parley.data.validate import validate_tables
 
 @dataclass
@@ -117,7 +117,7 @@ def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     for f in table.fields:
         column = frame[f.name] if f.name in frame.columns else pd.Series([""] * len(frame), dtype=str)
         if f.type == "integer":
-            out[f.name] = pd.to_numeric(column.replace("", None), errors="coerce").astype("Int64")
+            out[f.name] = to_integers(column).astype("Int64")
         elif f.type == "number":
             out[f.name] = pd.to_numeric(column.replace("", None), errors="coerce").astype("Float64")
         elif f.type == "boolean":
@@ -147,19 +147,23 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
     folder = paths.dossier_dir(dossier)
     schema = read_schema(folder)
     raw: dict[str, pd.DataFrame] = {}
+    layouts = {}
     problems: list[Problem] = []
     for name in TABLES:
-        frame, read_problems = read_raw_table(schema, schema.tables[name])
-        problems.extend(read_problems)
-        if frame is not None:
-            raw[name] = frame
+        read = read_table(schema, schema.tables[name])
+        problems.extend(read.problems)
+        if read.frame is not None:
+            raw[name], layouts[name] = read.frame, read.layout
     if validate:
-        problems.extend(validate_tables(schema, raw))
+        problems.extend(validate_tables(schema, raw, layouts))
+    del layouts
     if problems or len(raw) < len(TABLES):
         shown = "\n".join(f"  {p}" for p in problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise DossierInvalid(f"dossier {folder} has {len(problems)} problem(s):\n{shown}{more}", problems)
-    tables = {name: _typed(raw[name], schema.tables[name]) for name in TABLES}
+    tables = {}
+    for name in TABLES:  # one table at a time: the untyped copy goes as soon as the typed one exists
+        tables[name] = _typed(raw.pop(name), schema.tables[name])
     return Dossier(
         id=folder.name,
         title=schema.title,

@@ -6,14 +6,13 @@ parsed values) and collects the problems the checks of :mod:`parley.data.rules` 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from parley.data.layout import Layout, record_layout
 from parley.data.schema import PackageSchema, Table
 from parley.data.tables import BOM
 from parley.errors import Problem
@@ -23,33 +22,17 @@ from parley.errors import Problem
 # Where each record sits in its file
 
 
-@dataclass
-class Scan:
-    """Header and per-record width and first line of a CSV, as Python's csv module reads it."""
-
-    header: list[str]
-    widths: np.ndarray  # fields per data record (0 = blank line)
-    lines: np.ndarray  # file line on which each data record starts
+#: Header and per-record width and first line of a CSV (:class:`parley.data.layout.Layout`).
+Scan = Layout
 
 
 def scan_table(schema: PackageSchema, table: Table) -> Scan | None:
-    file = schema.path.parent / table.path
+    """The layout of one table's file; ``None`` when it cannot be read or has no header."""
     try:
-        data = file.read_bytes()
-        if data.startswith(BOM):
-            data = data[len(BOM):]
-        reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-        header = next(reader, None)
-        if header is None:
-            return None
-        header_end = reader.line_num
-        records = [(len(record), reader.line_num) for record in reader]
-    except (OSError, UnicodeDecodeError, csv.Error):
+        data = (schema.path.parent / table.path).read_bytes()
+    except OSError:
         return None
-    widths = np.fromiter((w for w, _ in records), dtype=np.int64, count=len(records))
-    ends = np.fromiter((e for _, e in records), dtype=np.int64, count=len(records))
-    starts = np.concatenate(([header_end], ends[:-1])) + 1 if len(records) else ends
-    return Scan(header=header, widths=widths, lines=starts)
+    return record_layout(data[len(BOM):] if data.startswith(BOM) else data)
 
 
 def structure_problems(table: Table, scan: Scan | None) -> list[Problem]:
@@ -96,15 +79,16 @@ class Frame:
 
 
 class CheckRun:
-    def __init__(self, schema: PackageSchema, raw: dict[str, pd.DataFrame]):
+    def __init__(self, schema: PackageSchema, raw: dict[str, pd.DataFrame], layouts: dict[str, Layout | None] | None = None):
         self.schema = schema
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # source_id -> text of the sources that could be read
-        self.frames = {name: self._prepare(schema.tables[name], frame) for name, frame in raw.items() if name in schema.tables}
+        layouts = layouts or {}
+        self.frames = {name: self._prepare(schema.tables[name], frame, layouts[name] if name in layouts else scan_table(schema, schema.tables[name]))
+                       for name, frame in raw.items() if name in schema.tables}
 
-    def _prepare(self, table: Table, frame: pd.DataFrame) -> Frame:
+    def _prepare(self, table: Table, frame: pd.DataFrame, scan: Layout | None) -> Frame:
         n = len(frame)
-        scan = scan_table(self.schema, table)
         filled = scan.widths > 0 if scan is not None else None
         if scan is not None and int(filled.sum()) == n and len(scan.header) == len(frame.columns):
             positions = np.flatnonzero(filled)

@@ -37,8 +37,9 @@ import pandas as pd
 
 from parley import paths
 from parley.data.rules import CHECKS
-from parley.data.scan import CheckRun, scan_table, structure_problems
-from parley.data.tables import dataset_version, read_raw_table
+from parley.data.layout import Layout
+from parley.data.scan import CheckRun, structure_problems
+from parley.data.tables import dataset_version, read_table
 from parley.errors import DossierInvalid, DossierNotFound, Problem
 from parley.data.schema import PACKAGE_FILE, TABLES, PackageSchema, read_schema
 
@@ -95,19 +96,21 @@ def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Va
         located = getattr(exc, "problems", None) or [Problem(PACKAGE_FILE, None, None, None, str(exc), code)]
         return Validation(folder.name, folder, located)
     raw: dict[str, pd.DataFrame] = {}
+    layouts: dict[str, Layout | None] = {}
     problems: list[Problem] = []
     for name in TABLES:
         table = schema.tables[name]
-        frame, read_problems = read_raw_table(schema, table)
-        if frame is None and any(p.code == "csv-parse" for p in read_problems):
+        read = read_table(schema, table)
+        read_problems = read.problems
+        if read.frame is None and any(p.code == "csv-parse" for p in read_problems):
             # pandas names only the first bad line; the record scan names every one of them.
-            precise = structure_problems(table, scan_table(schema, table))
+            precise = structure_problems(table, read.layout)
             if precise:
                 read_problems = [p for p in read_problems if p.code != "csv-parse"] + precise
         problems.extend(read_problems)
-        if frame is not None:
-            raw[name] = frame
-    problems.extend(validate_tables(schema, raw))
+        if read.frame is not None:
+            raw[name], layouts[name] = read.frame, read.layout
+    problems.extend(validate_tables(schema, raw, layouts))
     return Validation(
         name=folder.name,
         path=folder,
@@ -117,7 +120,7 @@ def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Va
     )
 
 
-def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame]) -> list[Problem]:
+def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame], layouts: dict[str, Layout | None] | None = None) -> list[Problem]:
     """Run every check on tables already read as strings.
 
     Parameters
@@ -127,14 +130,17 @@ def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame]) -> list
     raw
         Table name -> frame from :func:`parley.data.tables.read_raw_table` (every cell a string,
         empty cells ``""``). Tables that could not be read are absent; their read problem is the
-        caller's to report. The CSV files are re-scanned to place each record on its row and line.
+        caller's to report.
+    layouts
+        Table name -> where each record sits in its file (:attr:`parley.data.tables.RawTable.layout`);
+        a table without one is scanned again to place each record on its row and line.
 
     Returns
     -------
     list of Problem
         Every problem found, sorted by file and row.
     """
-    run = CheckRun(schema, raw)
+    run = CheckRun(schema, raw, layouts)
     for check in CHECKS:
         check(run)
     return _sorted(run.problems, schema)
