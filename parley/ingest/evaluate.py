@@ -52,6 +52,8 @@ class GoldRow:
     text: str
     speaker: str
     start: int
+    issue: str = ""
+    stance: str = ""
 
     @property
     def end(self) -> int:
@@ -95,7 +97,7 @@ def load_gold(path: str | Path, text: str) -> list[GoldRow]:
                 f"{path}, row {line}, field quote_text: not found at char_start {start} of the article{hint} "
                 "(is this the gold file of this article?)"
             )
-        rows.append(GoldRow(line, kind, quote, (record["speaker"] or "").strip(), start))
+        rows.append(GoldRow(line, kind, quote, (record["speaker"] or "").strip(), start, (record.get("issue") or "").strip(), (record.get("stance") or "").strip()))
     return rows
 
 
@@ -151,19 +153,7 @@ def score(gold: list[GoldRow], proposals: list[Proposal], lexicon: Lexicon | Non
     exact_hits = sum(1 for g in gold_direct if (g.start, g.end) in exact_spans)
     ep, er, ef = _prf(exact_hits, len(direct), len(gold_direct))
 
-    candidates = sorted(
-        ((_overlap(g.start, g.end, p.char_start, p.char_end), gi, pi) for gi, g in enumerate(gold_direct) for pi, p in enumerate(direct)),
-        reverse=True,
-    )
-    paired_gold: dict[int, int] = {}
-    paired_proposal: set[int] = set()
-    for size, gi, pi in candidates:
-        if size <= 0:
-            break
-        if gi in paired_gold or pi in paired_proposal:
-            continue
-        paired_gold[gi] = pi
-        paired_proposal.add(pi)
+    paired_gold = pair_direct(gold_direct, direct)
     op, orc, of = _prf(len(paired_gold), len(direct), len(gold_direct))
 
     wrong_speakers = []
@@ -179,12 +169,7 @@ def score(gold: list[GoldRow], proposals: list[Proposal], lexicon: Lexicon | Non
     recalled = 0
     missed_reported = []
     for g in gold_reported:
-        length = g.end - g.start
-        if any(
-            (inside := _overlap(g.start, g.end, p.char_start, p.char_end)) >= REPORTED_MIN_GOLD_COVERED * length
-            and inside >= REPORTED_MIN_PROPOSAL_INSIDE * (p.char_end - p.char_start)
-            for p in reported
-        ):
+        if reported_match(g, reported) is not None:
             recalled += 1
         else:
             missed_reported.append({"row": g.row, "char_start": g.start, "text": _short(g.text)})
@@ -215,6 +200,34 @@ def score(gold: list[GoldRow], proposals: list[Proposal], lexicon: Lexicon | Non
     }
 
 
+def pair_direct(gold_direct: list[GoldRow], direct: list[Proposal]) -> dict[int, int]:
+    """One-to-one pairs (gold index -> proposal index) sharing characters, largest overlaps first."""
+    candidates = sorted(
+        ((_overlap(g.start, g.end, p.char_start, p.char_end), gi, pi) for gi, g in enumerate(gold_direct) for pi, p in enumerate(direct)),
+        reverse=True,
+    )
+    paired_gold: dict[int, int] = {}
+    paired_proposal: set[int] = set()
+    for size, gi, pi in candidates:
+        if size <= 0:
+            break
+        if gi in paired_gold or pi in paired_proposal:
+            continue
+        paired_gold[gi] = pi
+        paired_proposal.add(pi)
+    return paired_gold
+
+
+def reported_match(g: GoldRow, reported: list[Proposal]) -> Proposal | None:
+    """The reported proposal that recalls a gold reported statement (see the module docstring)."""
+    length = g.end - g.start
+    for p in reported:
+        inside = _overlap(g.start, g.end, p.char_start, p.char_end)
+        if inside >= REPORTED_MIN_GOLD_COVERED * length and inside >= REPORTED_MIN_PROPOSAL_INSIDE * (p.char_end - p.char_start):
+            return p
+    return None
+
+
 def direct_quotes(proposals: list[Proposal]) -> list[Proposal]:
     """The direct quotations proposed: direct proposals, and the short quotations a reported
     proposal holds (``quoted``), each with the speaker of the proposal that holds it."""
@@ -230,11 +243,21 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def evaluate_article(gold_path: str | Path, article_path: str | Path, lexicon: Lexicon | None = None) -> dict:
-    """Read an article and its gold file, extract, and score (see :func:`score`)."""
+def evaluate_article(gold_path: str | Path, article_path: str | Path, lexicon: Lexicon | None = None, *, headlines: bool = False, leave_one_out: bool = True) -> dict:
+    """Read an article and its gold file, extract, and score (see :func:`score`).
+
+    With a lexicon that has issues, the issue and stance suggestions are scored too
+    (:func:`parley.ingest.evaluate_suggestions.score_suggestions`), each statement suggested from
+    the others when ``leave_one_out``.
+    """
+    from parley.ingest.evaluate_suggestions import score_suggestions
     from parley.ingest.propose import propose_statements
     from parley.ingest.text import read_article
 
     _, text = read_article(article_path)
     gold = load_gold(gold_path, text)
-    return score(gold, propose_statements(text, lexicon), lexicon)
+    proposals = propose_statements(text, lexicon, headlines=headlines)
+    result = score(gold, proposals, lexicon)
+    if lexicon is not None and lexicon.issues:
+        result.update(score_suggestions(gold, proposals, lexicon, text, leave_one_out=leave_one_out))
+    return result

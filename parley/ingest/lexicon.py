@@ -1,4 +1,4 @@
-"""What the extractor knows from a dossier: actors (names, aliases, roles) and issue keywords.
+"""What the extractor knows from a dossier: actors (names, aliases, roles), issues, what is coded.
 
 The lexicon is read from the dossier's own ``actors.csv`` and ``issues.csv`` (aliases, roles and
 keywords are pipe-separated there), so a new dossier brings its own vocabulary and nothing about
@@ -52,6 +52,7 @@ class IssueEntry:
     keywords: tuple[str, ...] = ()
     minus2_means: str = ""
     plus2_means: str = ""
+    description: str = ""
 
 
 @dataclass
@@ -60,6 +61,22 @@ class Lexicon:
 
     actors: dict[str, ActorEntry] = field(default_factory=dict)
     issues: dict[str, IssueEntry] = field(default_factory=dict)
+    coded: tuple = ()  # tuple[parley.ingest.suggest.Coded, ...]: what the analyst coded so far
+
+    @cached_property
+    def suggester(self):
+        """The issue and stance suggester fitted on this dossier (:class:`parley.ingest.suggest.Suggester`)."""
+        from parley.ingest.suggest import Suggester
+
+        return Suggester(self.issues, self.coded)
+
+    def party_of(self, actor_id: str) -> str:
+        """The top of an actor's parent chain (the party an official speaks for); '' for none."""
+        seen: set[str] = set()
+        while actor_id in self.actors and self.actors[actor_id].parent_id and actor_id not in seen:
+            seen.add(actor_id)
+            actor_id = self.actors[actor_id].parent_id
+        return actor_id if actor_id in self.actors else ""
 
     @classmethod
     def empty(cls) -> Lexicon:
@@ -224,5 +241,8 @@ def load_lexicon(dossier: str | Path) -> Lexicon:
             keywords=_split_pipe(row.get("keywords", "")),
             minus2_means=row.get("minus2_means", ""),
             plus2_means=row.get("plus2_means", ""),
+            description=row.get("description", ""),
         )
-    return Lexicon(actors=actors, issues=issues)
+    from parley.ingest.suggest import coded_examples
+
+    return Lexicon(actors=actors, issues=issues, coded=tuple(coded_examples(folder)))
