@@ -39,6 +39,8 @@ from parley.ingest.lexicon import IssueEntry
 #: Below these probabilities a suggestion is left blank (see docs/extraction.md for the measure).
 ISSUE_THRESHOLD = 0.30
 STANCE_THRESHOLD = 0.60
+#: A pole text's likeness to itself, scaled to what a statement's likeness to a pole usually is.
+POLE_LIKENESS = 0.25
 #: How much the sentence around a statement counts beside the statement itself.
 CONTEXT_WEIGHT = 0.5
 
@@ -150,7 +152,9 @@ class Suggester:
         self._vectorizer.fit(described + [c.text for c in self.coded] + [c.context for c in self.coded] or ["empty"])
         self._described = self._embed(described)
         self._minus = self._embed([self.issues[i].minus2_means or self.issues[i].label for i in self._ids])
-        self._plus = self._embed([self.issues[i].plus2_means or self.issues[i].label for i in self._ids])
+        # the +2 side carries the issue's own name and keywords: an on-topic statement that wants
+        # something leans to the side the issue is named after, unless its words say otherwise
+        self._plus = self._embed([_plus_words(self.issues[i]) for i in self._ids])
         self._pole_polarity = np.array([[polarity(self.issues[i].minus2_means), polarity(self.issues[i].plus2_means)] for i in self._ids], dtype=float)
         self._keywords, self._keyword_issues = _keyword_pattern(self.issues, self._ids)
         self._coded_text = self._embed([c.text for c in self.coded]) if self.coded else None
@@ -333,9 +337,18 @@ class Suggester:
             for pole, sign in ((issue.minus2_means, -1), (issue.plus2_means, 1)):
                 if pole:
                     minus, plus, coded = self._similarities(self._embed([pole]))
-                    rows.append(self._stance_features(pole, "", k, "", minus[0], plus[0], None if coded is None else coded[0]))
+                    # a pole resembles itself far more than any statement resembles it: scaled down
+                    # to a statement's likeness, so the model is not made timid by its own poles
+                    rows.append(self._stance_features(pole, "", k, "", POLE_LIKENESS * minus[0], POLE_LIKENESS * plus[0], None if coded is None else coded[0]))
                     signs.append(sign)
                     weights.append(0.3)
+            # an issue is named after its +2 side ("Ceasefire", "Troops in Ukraine"): wanting the thing
+            # it names leans +, refusing it leans − (a prior that coded statements outweigh)
+            for text, sign in ((issue.label, 1), (f"no {issue.label}", -1)):
+                minus, plus, coded = self._similarities(self._embed([text]))
+                rows.append(self._stance_features(text, "", k, "", POLE_LIKENESS * minus[0], POLE_LIKENESS * plus[0], None if coded is None else coded[0]))
+                signs.append(sign)
+                weights.append(0.3)
         if self.coded:
             minus, plus, coded = self._similarities(self._coded_text)
             for j, c in enumerate(self.coded):
@@ -362,6 +375,10 @@ def _keyword_pattern(issues: dict[str, IssueEntry], ids: list[str]) -> tuple[re.
         return None, owners
     words = sorted(owners, key=lambda k: (-len(k), k))
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in words) + r")(?![\w-])", re.IGNORECASE), owners
+
+
+def _plus_words(issue: IssueEntry) -> str:
+    return " ".join([issue.plus2_means, issue.label, " ".join(issue.keywords)])
 
 
 def _issue_words(issue: IssueEntry) -> str:

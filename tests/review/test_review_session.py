@@ -39,29 +39,35 @@ def test_opens_on_the_first_pending_proposal_in_text_order(review_dossier):
     assert state["card"]["start"] == min(starts)
     assert state["text"][state["card"]["start"]:state["card"]["end"]] == state["card"]["text"]
     assert session.summary() == (f"Review of {SOURCE_ID} (Synthetic Wire, 2031-03-03): 5 proposal(s), 5 left, 0 accepted, 0 rejected; "
-                                 "2 at confidence >= 0.80")
+                                 "1 at confidence >= 0.80")
 
 
 def test_accept_as_proposed_is_the_clis_accept(review_dossier):
     session = ReviewSession(review_dossier.folder, coder="tester")
-    cid = open_at(session, TRUCE)
+    cid = open_at(session, CEASEFIRE)
     session.dispatch({"do": "accept", "seq": 4})
     assert session.message[0] == "info" and f"accepted {cid}" in session.message[1] and "4 left" in session.message[1]
     assert session.ack == 4
-    row = statement(review_dossier, TRUCE)
-    assert (row["speaker_id"], row["on_behalf_of_id"], row["coder"]) == ("rubio", "usa", "tester")
+    row = statement(review_dossier, CEASEFIRE)
+    assert (row["speaker_id"], row["on_behalf_of_id"], row["coder"]) == ("lavrov", "russia", "tester")
     positions = [(p["issue_id"], p["actor_id"], p["stance"]) for p in review_dossier.rows("positions") if p["statement_id"] == row["statement_id"]]
-    assert positions == [("ceasefire", "usa", "1")]
+    assert positions == [("ceasefire", "russia", "-1"), ("peacekeeping_troops", "russia", "-1")]
     assert session.card.candidate_id != cid, "the next pending proposal opens"
     assert validate_dossier(review_dossier.folder) == []
 
 
 def test_fixed_speaker_and_stance(review_dossier):
     session = ReviewSession(review_dossier.folder)
-    open_at(session, INVITED)
-    assert session.card.speaker_id == "" and session.card.positions[0].stance is None
+    open_at(session, TRUCE)  # nothing coded yet: the suggester leaves this stance blank
+    assert session.card.positions[0].stance is None
     session.dispatch({"do": "accept"})
     assert session.message[0] == "error" and "has no stance" in session.message[1], "an unfinished position is refused, not dropped"
+    session.dispatch({"do": "position", "stance": 1})
+    session.dispatch({"do": "accept"})
+    row = statement(review_dossier, TRUCE)
+    assert [(p["issue_id"], p["stance"]) for p in review_dossier.rows("positions") if p["statement_id"] == row["statement_id"]] == [("ceasefire", "1")]
+    open_at(session, INVITED)
+    assert session.card.speaker_id == ""
     session.dispatch({"do": "speaker", "actor": "rubio"})
     session.dispatch({"do": "position", "stance": 2})
     session.dispatch({"do": "accept"})
@@ -134,13 +140,13 @@ def test_high_confidence_proposals_are_listed_then_accepted(review_dossier):
     session = ReviewSession(review_dossier.folder, high_confidence=0.85)
     ready = session.high_confidence_ready()
     texts = sorted(session.rows[cid]["text"] for cid in ready)
-    assert texts == sorted([TRUCE, CEASEFIRE])
+    assert texts == [CEASEFIRE]  # the truce's stance is left blank by the suggester: not ready
     session.dispatch({"do": "bulk", "step": "open"})
-    assert session.state()["bulk"]["open"] and len(session.state()["bulk"]["ready"]) == 2
+    assert session.state()["bulk"]["open"] and len(session.state()["bulk"]["ready"]) == 1
     assert review_dossier.rows("positions") == [], "opening the list decides nothing"
     session.dispatch({"do": "bulk", "step": "confirm"})
-    assert session.message[0] == "info" and "accepted 2 high-confidence" in session.message[1]
-    assert {s["text"] for s in review_dossier.coded(SOURCE_ID)} == {TRUCE, CEASEFIRE}
+    assert session.message[0] == "info" and "accepted 1 high-confidence" in session.message[1]
+    assert {s["text"] for s in review_dossier.coded(SOURCE_ID)} == {CEASEFIRE}
     assert not session.state()["bulk"]["open"]
     assert validate_dossier(review_dossier.folder) == []
 
