@@ -16,7 +16,8 @@ def command() -> None:
     """Decide on the proposals `parley ingest` queued in <dossier>/candidates.csv.
 
     \b
-    parley review list                       pending candidates (id, kind, speaker, text)
+    parley review list                       pending candidates (id, kind, speaker, suggested issue,
+                                             stance, red line and their confidences, text)
     parley review show ID                    one candidate with its context
     parley review accept ID... [--issue ...] into statements.csv / positions.csv (validated)
     parley review reject ID... [--note ...]  remembered: never proposed again
@@ -46,7 +47,11 @@ def list_command(dossier: str, status: str, source_id: str | None, as_json: bool
     for row in rows:
         speaker = row["speaker_id"] or (f"NEW:{row['new_actor']}" if row["new_actor"] else "-")
         text = row["text"] if len(row["text"]) <= 70 else row["text"][:69] + "…"
-        click.echo(f"{row['candidate_id']}  {row['status']:8}  {row['kind']:15}  {speaker:18}  {row['issues'] or '-':24}  {row['confidence']}  {text!r}")
+        issue = (row["issues"] or "-").split("|")[0]
+        issue_conf = f" {row['issue_confidence']}" if row.get("issue_confidence") and row["issues"] else ""
+        stance = (f"{int(row['stance']):+d}" if row.get("stance") not in ("", None) else "-") + (" RED" if row.get("red_line") == "true" else "")
+        stance_conf = f" {row['stance_confidence']}" if row.get("stance") not in ("", None) else ""
+        click.echo(f"{row['candidate_id']}  {row['status']:8}  {row['kind']:15}  {speaker:18}  {issue + issue_conf:28}  {stance + stance_conf:12}  {row['confidence']}  {text!r}")
     click.echo(f"{len(rows)} candidate(s)")
 
 

@@ -3,9 +3,9 @@
 Each gold row is paired with the proposal that found it (direct quotations by overlap, reported
 statements as in :func:`parley.ingest.evaluate.reported_match`); a row no proposal found counts as
 given no suggestion. With ``leave_one_out`` every row is suggested by a suggester fitted on the
-dossier *without* that statement (any coded example on the same characters of the same text, or
-with the same words, is left out), so the seed dossier, whose statements are its gold rows, is
-scored honestly: each statement suggested from the others.
+dossier *without* that statement (any coded utterance with a report on the same characters of
+the same text, or with the same words, is left out with all its reports), so the seed dossier,
+whose statements are its gold rows, is scored honestly: each statement suggested from the others.
 
 Scores
 ------
@@ -60,7 +60,8 @@ def suggest_rows(gold: list[GoldRow], proposals: list[Proposal], lexicon: Lexico
     shared = Suggester(lexicon.issues, examples) if not leave_one_out else None
     out: dict[int, Suggestion] = {}
     for k, proposal in sorted(pair_rows(gold, proposals).items()):
-        suggester = shared or Suggester(lexicon.issues, [c for c in examples if not _left_out(c, gold[k], proposal, text)])
+        left_out = {c.key for c in examples if _left_out(c, gold[k], proposal, text)}  # every report of that utterance
+        suggester = shared or Suggester(lexicon.issues, [c for c in examples if c.key not in left_out])
         ask = (proposal.text, context_of(text, proposal.char_start, proposal.char_end), lexicon.party_of(proposal.speaker_id), proposal.attribution_cue)
         out[k] = suggester.suggest(*ask)
     return out

@@ -388,17 +388,22 @@ def _issue_words(issue: IssueEntry) -> str:
 # ---------------------------------------------------------------------- reading what is coded
 
 
-def coded_examples(folder: Path, statements_file: str = "statements.csv", positions_file: str = "positions.csv") -> list[Coded]:
-    """Every accepted statement with a position in a dossier folder, with its sentence in its source.
+def coded_examples(folder: Path) -> list[Coded]:
+    """Every accepted statement with a position in a dossier folder, once per report of it, with
+    the paragraph around each report in its source.
 
     Reads the CSVs as they are (no validation: suggestions must never stop an ingest); a row that
-    cannot be read is skipped.
+    cannot be read is skipped. Works on the utterance model (``statements.csv`` the utterances,
+    ``reports.csv`` their spans) and on a dossier whose statements still carry their own span.
     """
-    statements = {r.get("statement_id", ""): r for r in _rows(folder / statements_file) if r.get("review_status", "accepted") == "accepted"}
+    statements = {r.get("statement_id", ""): r for r in _rows(folder / "statements.csv") if r.get("review_status", "accepted") == "accepted"}
+    reports: dict[str, list[dict[str, str]]] = {}
+    for report in _rows(folder / "reports.csv"):
+        reports.setdefault(report.get("statement_id", ""), []).append(report)
     sources = {r.get("source_id", ""): r for r in _rows(folder / "sources.csv")}
     texts: dict[str, str] = {}
     out = []
-    for position in _rows(folder / positions_file):
+    for position in _rows(folder / "positions.csv"):
         statement = statements.get(position.get("statement_id", ""))
         try:
             stance = int(position.get("stance", ""))
@@ -406,13 +411,14 @@ def coded_examples(folder: Path, statements_file: str = "statements.csv", positi
             continue
         if statement is None or not position.get("issue_id"):
             continue
-        source_id = statement.get("source_id", "")
-        if source_id not in texts:
-            texts[source_id] = _source_text(folder, sources.get(source_id, {}))
-        start, end = _offsets(statement)
-        context = context_of(texts[source_id], start, end)
-        out.append(Coded(statement["statement_id"], statement.get("text", ""), context, position["issue_id"], stance, position.get("actor_id", ""), statement.get("attribution_cue", ""), source_id, start, end))
-    return out
+        for span in reports.get(statement["statement_id"], [statement]):
+            source_id = span.get("source_id", "")
+            if source_id not in texts:
+                texts[source_id] = _source_text(folder, sources.get(source_id, {}))
+            start, end = _offsets(span)
+            out.append(Coded(statement["statement_id"], span.get("text", ""), context_of(texts[source_id], start, end), position["issue_id"], stance,
+                             position.get("actor_id", ""), span.get("attribution_cue", ""), source_id, start, end))
+    return [c for c in out if c.text]
 
 
 def _offsets(statement: dict[str, str]) -> tuple[int, int]:

@@ -46,6 +46,12 @@ def test_ingest_then_review_from_the_command_line(dossier, monkeypatch, capsys):
     assert code == 0 and "proposed" in out and "next: parley review list --dossier tiny" in out
     code, out, _ = run_cli(["review", "list", "--dossier", "tiny"], monkeypatch, capsys)
     assert code == 0 and "NEW:Hanna Kovalenko" in out
+    # the suggested issue, stance, red line and confidences are on the line, as the queue holds them
+    for row in read_candidates(dossier.folder):
+        if row["stance"]:
+            line = next(line for line in out.splitlines() if line.startswith(row["candidate_id"]))
+            assert row["issues"].split("|")[0] in line and f"{int(row['stance']):+d}" in line and row["stance_confidence"] in line
+            assert ("RED" in line) == (row["red_line"] == "true")
     target = next(r for r in read_candidates(dossier.folder) if r["text"] == "We have been very clear about this,")
     code, out, _ = run_cli(["review", "accept", target["candidate_id"], "--dossier", "tiny", "--issue", "peacekeeping_troops", "--stance", "-1"], monkeypatch, capsys)
     assert code == 0 and "accepted: statement s_" in out
