@@ -45,7 +45,7 @@ def measure_batch(n: int = 12, workers: int = 2, spec: str | os.PathLike[str] | 
     RuntimeError
         When a briefing of either run did not publish (the timing would mean nothing).
     """
-    from parley.editions.publish import run_briefings
+    from parley.editions.batch import run_briefings
     from parley.editions.spec import expand_spec
 
     spec_path = Path(spec) if spec else ROOT / "briefings.yml"

@@ -1,7 +1,7 @@
 """Airflow DAG: every briefing of ``briefings.yml`` as its own task, then the catalogue.
 
 For teams that outgrow one machine: Airflow's workers spread the briefings, each task calling
-the same entry point as ``parley run`` (:func:`parley.editions.publish.run_briefing`: render with
+the same entry point as ``parley run`` (:func:`parley.editions.batch.run_briefing`: render with
 :func:`parley.report.render.render_briefing`, check it is whole, publish atomically under the output's
 lock, record the run). The catalogue task rebuilds ``reports/index.html`` once all briefings are
 done, whether they succeeded or not.
@@ -51,14 +51,14 @@ def briefing_tasks(spec: str | os.PathLike[str] = SPEC) -> list[dict]:
 
 def render_task(spec: str, name: str, **context) -> dict:
     """One Airflow task: render and publish one briefing (raises when it fails, so the task fails)."""
-    from parley.editions.publish import run_briefing
+    from parley.editions.batch import run_briefing
 
     return run_briefing(spec, name, today=_run_day(context))
 
 
 def catalogue_task(**context) -> str:
     """Rebuild ``reports/index.html`` from the catalogue of runs."""
-    from parley.editions.publish import write_catalogue
+    from parley.editions.catalogue import write_catalogue
 
     return str(write_catalogue())
 

@@ -21,9 +21,10 @@ HOLDER = textwrap.dedent(
     import resource, sys, types
     from pathlib import Path
     resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
-    from parley.editions import publish
+    from parley import paths
+    from parley.editions import locks
     briefings = [types.SimpleNamespace(dossier_id="d", as_of="2025-02-18", name=f"b{i:04d}") for i in range(int(sys.argv[2]))]
-    held = publish._acquire_locks(Path(sys.argv[1]), briefings, 0)
+    held = locks.acquire_locks(paths.ReportsLayout(Path(sys.argv[1])), briefings, 0)
     print("claimed", flush=True)
     sys.stdin.read()
     for lock in held:

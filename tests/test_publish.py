@@ -1,4 +1,4 @@
-"""parley.editions.publish: parallel runs, publish only what is whole, faults, locks, run records, catalogue.
+"""parley.editions (batch, worker, records, catalogue, locks): parallel runs, publish only what is whole, faults, locks, run records, catalogue.
 
 Every test renders into its own reports folder (PARLEY_REPORTS_DIR) from a copy of the tiny
 dossier (PARLEY_DATA_DIR), with the synthetic fixture notebook tests/notebooks/sched_fixture.ipynb
@@ -21,15 +21,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from parley.editions.publish import (
-    ALLOW_EMPTY_TAG,
-    IncompleteBriefing,
-    RunLocked,
-    check_whole,
-    clean_staging,
-    read_catalogue,
-    run_spec,
-)
+from parley.editions.batch import run_spec
+from parley.editions.catalogue import read_catalogue
+from parley.editions.locks import RunLocked, clean_staging
+from parley.report.whole import ALLOW_EMPTY_TAG, IncompleteBriefing, check_whole
 
 FIXTURE = Path(__file__).resolve().parent / "notebooks" / "sched_fixture.ipynb"
 PARLEY = Path(sys.executable).parent / "parley"
@@ -489,14 +484,14 @@ def test_two_runs_of_the_same_inputs_publish_the_same_run_record(env, tmp_path):
 FULL_DISK_FOR_LOGS = textwrap.dedent(
     """
     import errno, os, sys
-    import parley.editions.publish as publish
+    import parley.editions.records as records
 
-    real = publish.write_atomic
+    real = records.write_atomic
     def write_atomic(path, data):
         if f"{os.sep}logs{os.sep}" in str(path):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         return real(path, data)
-    publish.write_atomic = write_atomic
+    records.write_atomic = write_atomic
     sys.argv = ["parley", *sys.argv[1:]]
     from parley import cli
     cli.run()

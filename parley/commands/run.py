@@ -35,7 +35,7 @@ def command(spec, workers, only, as_of, today, force, wait, list_only, quiet):
       143/130  stopped by SIGTERM / Ctrl-C: workers stopped, nothing half-published
     """
     from parley import paths
-    from parley.editions.publish import format_summary, run_spec
+    from parley.editions.batch import format_summary, run_spec
     from parley.editions.spec import expand_spec
 
     if list_only:

@@ -18,6 +18,7 @@ from parley import analysis
 from parley.analysis.bargaining import side_of
 from parley.data.dossier import Dossier, load_dossier
 from parley.data.model import negotiating
+from parley.data.positions import read_positions
 from parley.errors import ParameterError, excerpt
 from parley.report.sections import header
 
@@ -158,19 +159,8 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
         raise ParameterError(f"this notebook needs actor=<id>; valid ids: {', '.join(sorted(loaded.actors['actor_id']))}")
     if require == "issue" and issue_id is None:
         raise ParameterError(f"this notebook needs issue=<id>; valid ids: {', '.join(sorted(loaded.issues['issue_id']))}")
-    recorded = _read_baseline(baseline) if baseline else None
+    recorded = read_positions(baseline, "baseline") if baseline else None
     return BriefingView(loaded, as_of_date, since_date, actor_id, issue_id, top_n, recorded)
-
-
-def _read_baseline(path: str) -> pd.DataFrame:
-    file = Path(path)
-    if not file.is_file():
-        raise ParameterError(f"baseline={excerpt(path)}: no such file; give the positions.csv of an earlier run record")
-    frame = pd.read_csv(file, dtype={"actor_id": "string", "issue_id": "string"})
-    missing = {"actor_id", "issue_id", "stance", "red_line"} - set(frame.columns)
-    if missing:
-        raise ParameterError(f"baseline={excerpt(path)} lacks column(s) {', '.join(sorted(missing))}")
-    return frame.assign(stance=frame["stance"].astype("Int64"), red_line=frame["red_line"].astype(str).str.lower().eq("true"))
 
 
 def preflight(notebook, values: dict) -> None:

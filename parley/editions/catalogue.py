@@ -1,0 +1,147 @@
+"""The catalogue of runs: ``reports/catalogue.jsonl`` (one line per published or failed run) and
+the page that lists them, ``reports/index.html``.
+
+Lines are appended under the catalogue lock (:func:`parley.editions.locks.catalogue_lock`) and
+fsynced; a line torn by SIGKILL is skipped on reading, and the run it described is reconciled
+from its kept history record (:func:`reconcile`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from parley import paths
+from parley.editions.locks import catalogue_lock
+from parley.fileio import read_json, write_atomic
+
+
+def read_catalogue(reports: Path | None = None) -> list[dict]:
+    """Every run in ``reports/catalogue.jsonl``, oldest first (a torn last line is skipped)."""
+    path = paths.reports_layout(reports).catalogue
+    if not path.is_file():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a write cut short by SIGKILL; the run it described is reconciled from runs/
+    return entries
+
+
+def append_catalogue(layout: paths.ReportsLayout, entry: dict) -> None:
+    """Append one run's line (the caller holds the catalogue lock)."""
+    line = (json.dumps(entry, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    descriptor = os.open(layout.catalogue, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, line)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def previous_run(catalogue: list[dict], dossier_id: str, name: str, as_of: str, version: str, reports: Path | None = None) -> dict | None:
+    """The run ``since: previous`` compares with.
+
+    The last published run of the briefing ``(dossier_id, name)`` whose as-of is on or before
+    ``as_of`` and which showed another view: another as-of, or the same as-of from another
+    dataset version (a re-render after a data edit compares with the run before the edit).
+    Runs whose recorded positions are gone are passed over.
+    """
+    layout = paths.reports_layout(reports)
+    candidates = [
+        entry for entry in catalogue
+        if entry.get("status") == "published" and entry.get("dossier_id") == dossier_id and entry.get("name") == name
+        and str(entry.get("as_of", "")) <= as_of and not (entry.get("as_of") == as_of and entry.get("version") == version)
+        and (layout.root / entry.get("record_dir", "-") / paths.POSITIONS_FILE).is_file()
+    ]
+    return max(candidates, key=lambda entry: int(entry.get("seq") or 0)) if candidates else None
+
+
+def write_catalogue(reports: Path | None = None) -> Path:
+    """Write ``reports/index.html``: every published and failed run, newest first (atomic).
+
+    The page is self-contained (house stylesheet inlined, no script) and links each page, its
+    run-record notebook, failed notebooks and logs by relative paths.
+    """
+    layout = paths.reports_layout(reports)
+    with catalogue_lock(layout):
+        page = render_catalogue(read_catalogue(layout.root), layout.root)
+        write_atomic(layout.index, page)
+    return layout.index
+
+
+def render_catalogue(entries: list[dict], reports: Path) -> str:
+    """The catalogue page as HTML text (see :func:`write_catalogue`)."""
+    import jinja2
+
+    from parley import __version__
+
+    layout = paths.reports_layout(reports)
+    rows = sorted((_row(entry, layout) for entry in entries),
+                  key=lambda r: (str(r.get("finished", "")), int(r.get("seq") or 0)), reverse=True)
+    latest: dict[tuple, dict] = {}
+    for row in rows:
+        latest.setdefault((row.get("dossier_id"), row.get("as_of"), row.get("name")), row)
+    counts = {
+        "briefings": len(latest),
+        "current": sum(1 for r in latest.values() if r["state"] == "current"),
+        "failing": sum(1 for r in latest.values() if r["state"] == "failed"),
+        "runs": len(rows),
+    }
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR)), autoescape=True,
+                                     keep_trailing_newline=True)
+    from parley.words import plural
+
+    environment.filters["plural"] = plural
+    css_path = paths.TEMPLATES_DIR / "parley" / "static" / "parley.css"
+    css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
+    return environment.get_template("catalogue.html.j2").render(rows=rows, counts=counts, css=css, parley_version=__version__,
+                                                                 failing=[r for r in latest.values() if r["state"] == "failed"])
+
+
+def _row(entry: dict, layout: paths.ReportsLayout) -> dict:
+    """One catalogue entry as the page shows it: its state and the links that still resolve."""
+    reports = layout.root
+    row = dict(entry)
+    if entry.get("status") == "published":
+        current = read_json(reports / entry.get("run_json", "-")) or {}
+        is_current = current.get("seq") == entry.get("seq") and (reports / entry.get("html", "-")).is_file()
+        row["state"] = "current" if is_current else "replaced"
+        row["html_link"] = entry.get("html") if is_current else None
+        row["ipynb_link"] = f"{entry['record_dir']}/{entry['name']}.ipynb" if entry.get("record_dir") else None
+    else:
+        row["state"] = entry.get("status", "failed")
+        row["html_link"] = None
+        row["ipynb_link"] = entry.get("failed_ipynb") if entry.get("failed_ipynb") and (reports / entry["failed_ipynb"]).is_file() else None
+    row["log_link"] = entry.get("log") if entry.get("log") and (reports / entry["log"]).is_file() else None
+    row["parameter_items"] = [(k, layout.relative(Path(v)) if k == "baseline" and v else v)
+                              for k, v in (entry.get("parameters") or {}).items() if k not in ("dossier", "as_of") and v != ""]
+    return row
+
+
+def reconcile(layout: paths.ReportsLayout) -> None:
+    """Catalogue the history records a killed run renamed into place but never catalogued.
+
+    A record whose page was published (the published ``run.json`` carries its ``seq``) is
+    appended to the catalogue; one whose publishing never got that far is removed.
+    """
+    def orphans() -> list[Path]:
+        known = {entry.get("seq") for entry in read_catalogue(layout.root) if entry.get("seq") is not None}
+        return [run for run in layout.history_records() if run.parent.name.isdigit() and int(run.parent.name) not in known]
+
+    if not orphans():
+        return
+    with catalogue_lock(layout):
+        for run in orphans():  # again under the lock: a run publishing meanwhile is not an orphan
+            record = read_json(run)
+            published = read_json(layout.root / record.get("run_json", "-")) if record else None
+            if record and published and published.get("seq") == record.get("seq"):
+                append_catalogue(layout, record)
+            else:
+                shutil.rmtree(run.parent, ignore_errors=True)

@@ -1,0 +1,244 @@
+"""One briefing rendered into its staging folder: the worker process of a batch (or, in-process,
+an Airflow task).
+
+The batch writes a :class:`WorkerJob` as ``job.json`` into the staging folder and starts
+``python -m parley.editions.worker --worker <stage>/job.json``; the worker renders with
+:func:`parley.report.render.render_briefing` into ``<stage>/out/``, records the stance matrix
+the briefing showed (:mod:`parley.data.positions`) and writes a :class:`WorkerResult` as
+``result.json``. A kernel that never started (the ZMQ port race of parallel kernels,
+papermill #511) is retried once. The worker dies with its parent (Linux parent-death signal)
+and stops its kernel on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+from parley import paths
+from parley.editions.records import now
+from parley.errors import ParleyError, RenderError
+from parley.fileio import write_atomic
+
+JOB_FILE = "job.json"
+RESULT_FILE = "result.json"
+LOG_FILE = "worker.log"
+
+
+class Rendering(StrEnum):
+    """How a worker's render ended."""
+
+    RENDERED = "rendered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class WorkerJob:
+    """What a worker renders: ``dossier`` and ``as_of`` are ``None`` when the notebook does not
+    declare them; ``dossier_ref`` and ``view_as_of`` are the view whatever it declares;
+    ``version`` is the dataset version the batch saw."""
+
+    name: str
+    notebook: str
+    dossier: str | None
+    dossier_ref: str
+    as_of: str | None
+    view_as_of: str
+    parameters: dict
+    version: str
+    stage: str
+    parent_pid: int = 0
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> WorkerJob:
+        return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class WorkerResult:
+    """What a worker reports in ``result.json``: the status, the staged files and the times."""
+
+    status: Rendering = Rendering.FAILED
+    started: str | None = None
+    finished: str | None = None
+    seconds: float = 0.0
+    attempts: int = 0
+    message: str = ""
+    html: str | None = None
+    ipynb: str | None = None
+    n_charts: int | None = None
+    version: str | None = None
+    positions: int | None = None
+    failed_ipynb: str | None = None
+
+    def write(self, path: Path) -> None:
+        write_atomic(path, json.dumps(asdict(self), indent=1))
+
+    @classmethod
+    def read(cls, path: Path) -> WorkerResult | None:
+        """The result a worker wrote, or ``None`` when it wrote none (or a torn one)."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            return cls(**{**data, "status": Rendering(data.get("status", Rendering.FAILED))})
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+def stage_briefing(job: WorkerJob) -> WorkerResult:
+    """Render one briefing into ``<job.stage>/out`` and write ``result.json`` beside it.
+
+    Besides the page and notebook, the stance matrix the briefing showed is written as
+    ``positions.csv``. Never raises for a failed render: the result says why.
+    """
+    stage = Path(job.stage)
+    out = stage / "out"
+    started, clock = now(), time.perf_counter()
+    result = WorkerResult(started=started)
+    for attempt in (1, 2):
+        result = replace(result, attempts=attempt)
+        outcome = _render_once(job, out, attempt)
+        if outcome is None:
+            shutil.rmtree(out, ignore_errors=True)
+            continue
+        result = replace(result, **outcome)
+        break
+    failed = failed_record(out)
+    result = replace(result, failed_ipynb=str(failed) if failed is not None else None, finished=now(),
+                     seconds=round(time.perf_counter() - clock, 3))
+    result.write(stage / RESULT_FILE)
+    print(f"[parley] {job.name}: {result.status} in {result.seconds:.1f} s" + (f": {result.message}" if result.message else ""), flush=True)
+    return result
+
+
+def _render_once(job: WorkerJob, out: Path, attempt: int) -> dict | None:
+    """One attempt: the fields of the result, or ``None`` to retry (the kernel never started)."""
+    from parley.report.render import render_briefing
+
+    try:
+        rendered = render_briefing(job.notebook, dict(job.parameters), out_dir=out, dossier=job.dossier,
+                                   as_of=job.as_of, progress=False)
+    except RenderError as exc:
+        if attempt == 1 and _kernel_never_started(exc, out):
+            print(f"[parley] the kernel did not start ({exc}); retrying once", flush=True)
+            return None
+        return {"message": str(exc)}
+    except ParleyError as exc:
+        return {"message": str(exc)}
+    except Exception as exc:  # anything else is a bug; keep its traceback in the log
+        traceback.print_exc()
+        return {"message": f"{type(exc).__name__}: {exc}"}
+    try:
+        positions = _write_positions(job, out / paths.POSITIONS_FILE)
+    except Exception as exc:  # the data changed or cannot be read after the render
+        return {"message": f"recording the positions failed ({type(exc).__name__}: {exc})"}
+    if rendered.version != job.version:
+        return {"message": (f"the dataset changed during the run (version {job.version} before, {rendered.version} when "
+                            "rendered); nothing was published; run again")}
+    return {"status": Rendering.RENDERED, "html": str(rendered.html), "ipynb": str(rendered.ipynb),
+            "n_charts": rendered.n_charts, "version": rendered.version, "positions": positions}
+
+
+def failed_record(out: Path) -> Path | None:
+    """The failed run record render_briefing kept in a job's own staging folder, if any (its name
+    carries the notebook and its subject, e.g. ``actor_profile-russia.failed.ipynb``)."""
+    found = sorted(out.glob("*.failed.ipynb"))
+    return found[0] if found else None
+
+
+def _kernel_never_started(error: RenderError, out: Path) -> bool:
+    """True when execution failed because the kernel did not start: no cell ran, and the kernel
+    did not die while running one (nbclient's DeadKernelError)."""
+    import nbformat
+    from nbclient.exceptions import DeadKernelError
+
+    if isinstance(error.__cause__, DeadKernelError) or "DeadKernelError" in str(error):
+        return False
+    record = failed_record(out)
+    if record is None:
+        return True
+    try:
+        nb = nbformat.read(record, as_version=4)
+    except Exception:  # unreadable record: nothing ran that we can see
+        return True
+    if any(output.get("output_type") == "error" for cell in nb.cells for output in cell.get("outputs", [])):
+        return False
+    return all(cell.get("execution_count") is None for cell in nb.cells if cell.cell_type == "code")
+
+
+def _write_positions(job: WorkerJob, path: Path) -> int:
+    import pandas as pd
+
+    from parley.analysis import stance_matrix
+    from parley.data.dossier import load_dossier
+    from parley.data.positions import write_positions
+
+    dossier = load_dossier(job.dossier_ref or job.dossier or paths.DEFAULT_DOSSIER)
+    if dossier.version != job.version:
+        raise RuntimeError(f"the dataset changed during the run (version {job.version} before, {dossier.version} after)")
+    return write_positions(stance_matrix(dossier, pd.Timestamp(job.view_as_of)), path)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (empty when psutil is missing or the process is gone)."""
+    try:
+        import psutil
+
+        return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    except Exception:  # psutil missing or the process is gone
+        return []
+
+
+def kill(pid: int) -> None:
+    """SIGKILL ``pid`` if it is still there."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def main(argv: list[str]) -> int:
+    """``python -m parley.editions.worker --worker JOB.json`` (started by ``parley run``)."""
+    if len(argv) != 2 or argv[0] != "--worker":
+        print("usage: python -m parley.editions.worker --worker JOB.json (started by `parley run`)", file=sys.stderr)
+        return 2
+    job = WorkerJob.read(Path(argv[1]))
+    _die_with_parent(job.parent_pid)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    signal.signal(signal.SIGHUP, _worker_stop)
+    result = stage_briefing(job)
+    return 0 if result.status == Rendering.RENDERED else 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGTERM this worker when the runner dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return  # not Linux: the runner's own SIGTERM handling still stops us
+    if parent_pid and os.getppid() != parent_pid:
+        os._exit(1)  # the runner died before we could ask
+
+
+def _worker_stop(signum, frame) -> None:
+    """Kill this worker's kernel (and anything else it started), then exit at once."""
+    for pid in descendants(os.getpid()):
+        kill(pid)
+    os._exit(128 + signum)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
