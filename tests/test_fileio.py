@@ -9,7 +9,8 @@ import os
 import pytest
 
 from parley.errors import DossierInvalid, JournalConflict
-from parley.fileio import JOURNAL, dossier_transaction, export_csv, recover_dossier, spreadsheet_safe, write_atomic
+from parley.fileio import export_csv, spreadsheet_safe, write_atomic
+from parley.journal import JOURNAL, dossier_transaction, recover_dossier
 
 
 @pytest.fixture

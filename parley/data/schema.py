@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from parley.errors import DossierInvalid, DossierNotFound, Problem, excerpt, shorten
-from parley.fileio import recover_dossier
+from parley.journal import recover_dossier
 
 PACKAGE_FILE = "datapackage.json"
 
@@ -102,6 +102,10 @@ class PackageSchema:
     def options(self) -> dict[str, Any]:
         """Parley's own settings in the descriptor (``"parley": {...}``)."""
         return self.descriptor.get("parley", {})
+
+    def enum(self, table: str, field_name: str) -> tuple[str, ...]:
+        """The values ``datapackage.json`` allows in ``table.field_name`` (empty when it declares none)."""
+        return tuple(self.tables[table].by_name[field_name].enum or ())
 
     @property
     def seeds_dir(self) -> Path:

@@ -23,7 +23,7 @@ A spec is a YAML file::
 :class:`Briefing` per output. Any problem raises :class:`parley.errors.SpecError` naming the
 file, the entry and the field, the bad value and what is allowed.
 
-``since: previous`` is left as the marker :data:`PREVIOUS`: :mod:`parley.editions.publish` resolves it
+``since: previous`` is left as the marker :data:`PREVIOUS`: :mod:`parley.editions.batch` resolves it
 from the catalogue of published runs when the batch runs.
 """
 

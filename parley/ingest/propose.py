@@ -18,7 +18,6 @@ from parley.ingest.attribution import Extracted, extract
 from parley.ingest.lexicon import Lexicon
 from parley.ingest.suggest import Suggestion, context_of
 
-KINDS = ("direct_quote", "reported_speech", "assessment")
 
 @dataclass(frozen=True)
 class Proposal:

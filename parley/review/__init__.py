@@ -7,7 +7,7 @@
   package, so the curated tables stay clean; its columns are declared here);
 - :mod:`~parley.review.decisions`: accept, reject, edit;
 - :mod:`~parley.review.store`: CSV bytes for dossier changes, and the validator as the check of each
-  change (every change is one :func:`parley.fileio.dossier_transaction`);
+  change (every change is one :func:`parley.journal.dossier_transaction`);
 - :mod:`~parley.review.additions`: :func:`add_event`, :func:`update_event`, :func:`add_actor`,
   :func:`add_issue`, :func:`add_alias`: what the articles tell, with evidence as exact words
   (:mod:`~parley.review.evidence` finds their offsets), the functions ``parley add`` calls.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from parley import paths
 from parley.errors import IngestError
-from parley.fileio import recover_dossier
+from parley.journal import recover_dossier
 from parley.review import decisions
 from parley.review.queue import read_candidates
 from parley.review.store import read_csv

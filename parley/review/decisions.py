@@ -17,16 +17,11 @@ from pathlib import Path
 
 from parley import paths
 from parley.errors import IngestError
-from parley.review.queue import STATUSES, candidates_bytes, candidates_path, find, read_candidates
-from parley.review.intake import slugify
-from parley.ingest.propose import KINDS
-from parley.fileio import dossier_transaction
+from parley.review.queue import STATUSES, candidates_bytes, candidates_path, find, read_candidates, slugify, statement_kinds
+from parley.journal import dossier_transaction
 from parley.review.store import appended, read_csv, require_valid, validate_change
 from parley.data.schema import read_schema
 
-ACTOR_KINDS = ("state", "government", "person", "organisation", "bloc", "group")
-PARTICIPATIONS = ("party", "official", "mediator", "outside_voice", "joint")
-COMPLETENESS = ("verbatim", "translation", "partial", "truncated", "paraphrase")
 DEFAULT_CODER = "parley-review"
 
 
@@ -193,8 +188,8 @@ def edit(dossier: str | Path, candidate_id: str, **changes: object) -> dict[str,
 
 
 def _edit_value(folder: Path, name: str, value: object) -> str:
-    if name == "kind" and value not in KINDS:
-        raise IngestError(f"kind {value!r} is not allowed; use one of {', '.join(KINDS)}")
+    if name == "kind" and value not in (kinds := statement_kinds(folder)):
+        raise IngestError(f"kind {value!r} is not allowed; use one of {', '.join(kinds)}")
     if name == "status" and value != "pending":
         raise IngestError("status can only be set back to pending here; use accept or reject to decide")
     if name in ("char_start", "char_end"):
@@ -243,7 +238,7 @@ def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | N
     decision = decision or Decision()
     folder = _folder(dossier)
     schema = read_schema(folder)
-    _check_decision(decision)
+    _check_decision(decision, schema)
     with dossier_transaction(folder, _action("review accept", candidate_ids), check=validate_change) as change:
         require_valid(folder)
         rows = read_candidates(folder)
@@ -259,13 +254,14 @@ def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | N
     return created
 
 
-def _check_decision(decision: Decision) -> None:
-    if decision.actor_kind is not None and decision.actor_kind not in ACTOR_KINDS:
-        raise IngestError(f"actor kind {decision.actor_kind!r} is not allowed; use one of {', '.join(ACTOR_KINDS)}")
-    if decision.participation is not None and decision.participation not in PARTICIPATIONS:
-        raise IngestError(f"participation {decision.participation!r} is not allowed; use one of {', '.join(PARTICIPATIONS)}")
-    if decision.completeness is not None and decision.completeness not in COMPLETENESS:
-        raise IngestError(f"completeness {decision.completeness!r} is not allowed; use one of {', '.join(COMPLETENESS)}")
+def _check_decision(decision: Decision, schema) -> None:
+    """The decision's kind, participation and completeness, against the enums ``datapackage.json`` declares."""
+    for value, (table, field_name), what in ((decision.actor_kind, ("actors", "kind"), "actor kind"),
+                                             (decision.participation, ("actors", "participation"), "participation"),
+                                             (decision.completeness, ("reports", "completeness"), "completeness")):
+        allowed = schema.enum(table, field_name)
+        if value is not None and value not in allowed:
+            raise IngestError(f"{what} {value!r} is not allowed; use one of {', '.join(allowed)}")
     for option, value in (("--date-said", decision.date_said), ("--date-reported", decision.date_reported)):
         if value:
             try:

@@ -1,6 +1,6 @@
 """``ingest_article``: add an article to a dossier's seeds and queue its proposals for review.
 
-Steps, all or nothing (one :func:`parley.fileio.dossier_transaction`, crash-safe):
+Steps, all or nothing (one :func:`parley.journal.dossier_transaction`, crash-safe):
 
 1. read and check the article: refused only when it is not an article (empty, binary, not UTF-8,
    markup, huge, not English); unpaired quote marks and an article without quotations are fine
@@ -23,16 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from parley import paths
 from parley.errors import IngestError
-from parley.review.queue import candidate_id, candidates_bytes, candidates_path, read_candidates, row_from_proposal
+from parley.review.queue import candidate_id, candidates_bytes, candidates_path, read_candidates, row_from_proposal, slugify, statement_kinds
 from parley.ingest.lexicon import load_lexicon
-from parley.ingest.propose import KINDS, Proposal, analyse_article
-from parley.fileio import dossier_transaction
+from parley.ingest.propose import Proposal, analyse_article
+from parley.journal import dossier_transaction
 from parley.review.store import appended, read_csv, require_valid, validate_change
 from parley.ingest.text import check_english, read_article
 from parley.data.schema import read_schema
@@ -63,13 +62,6 @@ class IngestResult:
         skipped = f"; {self.skipped} already queued or coded, not proposed again" if self.skipped else ""
         truncated = f"; {self.truncated} quotation(s) left open by the text, flagged truncated" if self.truncated else ""
         return f"{source}; proposed {len(self.proposed)} candidate(s): {counted}{skipped}{truncated}"
-
-
-def slugify(text: str, limit: int = 40) -> str:
-    """Lower-case ASCII slug (``Sergei Lavrov`` -> ``sergei_lavrov``)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
-    return slug[:limit].rstrip("_")
 
 
 def _check_date(value: str | None, option: str) -> str:
@@ -276,8 +268,8 @@ def add_candidate(dossier: str | Path, source_id: str, char_start: int, char_end
     if not span.strip():
         raise IngestError(f"offsets {char_start}..{char_end} of source {source_id} hold only white space; select words")
     kind = kind or ("direct_quote" if char_start > 0 and text[char_start - 1] in QUOTE_MARKS else "reported_speech")
-    if kind not in KINDS:
-        raise IngestError(f"kind {kind!r} is not allowed; use one of {', '.join(KINDS)}")
+    if kind not in (kinds := statement_kinds(folder)):
+        raise IngestError(f"kind {kind!r} is not allowed; use one of {', '.join(kinds)}")
     schema = read_schema(folder)
     sha = next((s.get("sha256", "") for s in read_csv(folder / schema.tables["sources"].path)[1] if s["source_id"] == source_id), "")
     new_id = candidate_id(source_id, char_start, char_end, span)

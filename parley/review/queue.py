@@ -13,14 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 from parley.errors import DossierInvalid, IngestError, excerpt
-from parley.ingest.propose import KINDS, Proposal
+from parley.data.schema import read_schema
+from parley.ingest.propose import Proposal
 from parley.review.store import csv_bytes, read_csv
 
 FILE_NAME = "candidates.csv"
 STATUSES = ("pending", "accepted", "rejected")
+
+
+def statement_kinds(folder: Path) -> tuple[str, ...]:
+    """The statement kinds the dossier's ``datapackage.json`` allows (a candidate's ``kind`` is one)."""
+    return read_schema(folder).enum("statements", "kind")
 
 #: (column, meaning). The one declaration of the queue's columns.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -52,6 +59,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 FIELDS = tuple(name for name, _ in COLUMNS)
 
 
+def slugify(text: str, limit: int = 40) -> str:
+    """Lower-case ASCII slug for ids (``Sergei Lavrov`` -> ``sergei_lavrov``): new sources and actors."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+    return slug[:limit].rstrip("_")
+
+
 def candidates_path(folder: Path) -> Path:
     """Where a dossier's queue lives."""
     return Path(folder) / FILE_NAME
@@ -81,13 +95,14 @@ def read_candidates(folder: Path) -> list[dict[str, str]]:
     for row in rows:  # a queue written before a column was added: the new columns start empty
         for name in FIELDS:
             row.setdefault(name, "")
+    kinds = statement_kinds(folder) if rows else ()
     for number, row in enumerate(rows, start=2):
         if len(row) != len(FIELDS):
             raise DossierInvalid(f"{path}, row {number}: has {len(row)} fields, the header has {len(FIELDS)}")
         if row.get("status") not in STATUSES:
             raise DossierInvalid(f"{path}, row {number}, field status: {excerpt(row.get('status'))} is not allowed; use one of {', '.join(STATUSES)}")
-        if row.get("kind") not in KINDS:
-            raise DossierInvalid(f"{path}, row {number}, field kind: {excerpt(row.get('kind'))} is not allowed; use one of {', '.join(KINDS)}")
+        if row.get("kind") not in kinds:
+            raise DossierInvalid(f"{path}, row {number}, field kind: {excerpt(row.get('kind'))} is not allowed; use one of {', '.join(kinds)}")
         for name in ("char_start", "char_end"):
             if not _INTEGER.fullmatch(row.get(name) or ""):
                 raise DossierInvalid(f"{path}, row {number}, field {name}: {excerpt(row.get(name))} is not an offset; write a whole number of characters such as 0 or 418")

@@ -1,7 +1,7 @@
 """CSV bytes for dossier changes, and the validator as the check of every change.
 
 Every change ``parley ingest`` and ``parley review`` make is one
-:func:`parley.fileio.dossier_transaction` (write-ahead journal, crash-safe, under the dossier's
+:func:`parley.journal.dossier_transaction` (write-ahead journal, crash-safe, under the dossier's
 lock) with :func:`validate_change` as its check: the dossier is never left half-changed, not
 even by ``kill -9``.
 """
@@ -68,7 +68,7 @@ def appended(path: Path, rows: Sequence[Mapping[str, object]]) -> bytes:
 def validate_change(folder: Path) -> None:
     """The check of every dossier change: the validator, run on the changed files before commit.
 
-    Pass it as ``check=`` to :func:`parley.fileio.dossier_transaction`; on any problem the change
+    Pass it as ``check=`` to :func:`parley.journal.dossier_transaction`; on any problem the change
     is rolled back and :class:`DossierInvalid` names the problems.
     """
     from parley.data.validate import validate_dossier

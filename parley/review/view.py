@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from parley.ingest.propose import KINDS
+from parley.review.queue import statement_kinds
 
 if TYPE_CHECKING:
     from parley.review.session import ReviewSession
@@ -122,7 +122,7 @@ def session_state(session: ReviewSession) -> dict:
         "parties": parties(session),
         "issues": [{"id": i.issue_id, "label": i.label, "minus2": i.minus2_means, "plus2": i.plus2_means} for i in session.issues.values()],
         "utterances": utterances(session),
-        "kinds": list(KINDS),
+        "kinds": list(statement_kinds(session.backend.folder)),
         "enums": session.enums,
         "counts": {"total": len(statuses), "left": statuses.count("pending"), "accepted": statuses.count("accepted"),
                    "rejected": statuses.count("rejected"), "skipped": len(session.skipped & set(session.pending()))},

@@ -3,7 +3,7 @@ step of its transaction (while writing the journal, between two file writes, bef
 marker, after it), then the NEXT command recovers the dossier and says what it did; the dossier
 validates, holds exactly the before or the after state, and a retry works.
 
-The fault is injected in a subprocess by wrapping one private step of :mod:`parley.fileio` so
+The fault is injected in a subprocess by wrapping one private step of :mod:`parley.journal` so
 that it sends SIGKILL to its own process; the command itself is the real CLI entry point.
 """
 
@@ -29,7 +29,7 @@ LAVROV = "We have been very clear about this,"
 KILLER = textwrap.dedent(
     """
     import os, signal, sys
-    import parley.fileio as fileio
+    import parley.journal as journal
 
     point, after = sys.argv[1], int(sys.argv[2])
     calls = []
@@ -37,7 +37,7 @@ KILLER = textwrap.dedent(
     def die():
         os.kill(os.getpid(), signal.SIGKILL)
 
-    def wrap(name, hits, module=fileio):
+    def wrap(name, hits, module=journal):
         real = getattr(module, name)
         def step(*args, **kwargs):
             if hits(args):
@@ -56,7 +56,7 @@ KILLER = textwrap.dedent(
         if hasattr(store, "write_atomic"):
             wrap("write_atomic", outside_journal, store)
     elif point == "commit":     # every file written and checked; the COMMITTED marker not yet
-        wrap("_write_synced", lambda args: args[0].name == fileio.COMMITTED)
+        wrap("_write_synced", lambda args: args[0].name == journal.COMMITTED)
     elif point == "cleanup":    # committed; the journal not yet removed
         wrap("_discard", lambda args: True)
     sys.argv = ["parley", *sys.argv[3:]]

@@ -1,7 +1,7 @@
 """A kernel killed in the middle of a review decision: the dossier is before or after, never between.
 
 A real IPython kernel (the one the review notebook runs in) opens a review session on a temporary
-dossier, codes a card, and accepts it with one step of :mod:`parley.fileio` replaced by SIGKILL
+dossier, codes a card, and accepts it with one step of :mod:`parley.journal` replaced by SIGKILL
 of the kernel's own process: between two file writes of the accept (statements, positions and
 queue are written one after another), or after the commit marker. The next command, ``parley
 validate`` or a fresh review session (what re-running the notebook does), says what it recovered;
@@ -29,7 +29,7 @@ CEASEFIRE = "There will be no ceasefire while foreign troops stand on Ukrainian 
 KERNEL_CODE = textwrap.dedent(
     """
     import os, signal
-    import parley.fileio as fileio
+    import parley.journal as journal
     from parley.review.session import ReviewSession
 
     session = ReviewSession({folder!r}, {source!r}, coder="crash-test")
@@ -39,14 +39,14 @@ KERNEL_CODE = textwrap.dedent(
     calls = []
 
     def wrap(name, hits):
-        real = getattr(fileio, name)
+        real = getattr(journal, name)
         def step(*args, **kwargs):
             if hits(args):
                 if len(calls) == {after}:
                     os.kill(os.getpid(), signal.SIGKILL)
                 calls.append(args)
             return real(*args, **kwargs)
-        setattr(fileio, name, step)
+        setattr(journal, name, step)
 
     if {point!r} == "apply":      # before the Nth file of the dossier is replaced
         wrap("write_atomic", lambda args: ".journal" not in str(args[0]))
