@@ -24,7 +24,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (parley)" >/dev/null
-	@$(BIN)/python -m parley.report.assets fetch || true
+	@$(BIN)/parley assets fetch || true
 	@touch $@
 
 ## Create .venv and install the pinned dependencies and the parley package.
@@ -61,7 +61,7 @@ briefings: $(STAMP)
 
 ## Re-execute the notebooks and store their outputs (a deliberate, reviewable diff for nbval).
 refresh-notebooks: $(STAMP)
-	$(BIN)/python -m parley.report.notebooks refresh
+	$(BIN)/parley notebooks refresh
 
 ## Measure render cost, HTML size and scale against the goals; writes docs/benchmarks.md.
 bench: $(STAMP)

@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("parley.commands.add:command", "Add an event, status change, actor, issue or alias by a source's exact words."),
     "eval-extract": ("parley.commands.eval_extract:command", "Score the quote extractor against a gold file."),
     "synth": ("parley.commands.synth:command", "Generate a synthetic dossier for scale tests."),
+    "assets": ("parley.commands.assets:command", "Fetch or show the plotly.js bundles pages inline."),
+    "notebooks": ("parley.commands.notebooks:command", "Store fresh outputs of the shipped notebooks (for nbval)."),
 }
 
 

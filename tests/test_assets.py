@@ -149,7 +149,7 @@ def test_the_fetched_bundle_matches_the_wheel_version():
     version = assets.plotly_js_version()
     path = assets.partial_bundle_path(version)
     if not path.is_file():
-        pytest.skip(f"{path} not fetched (run `python -m parley.report.assets fetch`)")
+        pytest.skip(f"{path} not fetched (run `parley assets fetch`)")
     assert f"v{version}" in path.read_text(encoding="utf-8")[:200]
     assert {"bar", "scatter", "heatmap", "box", "histogram", "pie", "violin", "contour"} <= assets.partial_traces(version)
 
@@ -175,6 +175,6 @@ def test_setup_fetched_both_partial_bundles():
     version = assets.plotly_js_version()
     basic = assets.partial_bundle_path(version, "basic")
     if not basic.is_file():
-        pytest.skip(f"{basic} not fetched (run `python -m parley.report.assets fetch`)")
+        pytest.skip(f"{basic} not fetched (run `parley assets fetch`)")
     assert assets.partial_traces(version, "basic") == {"bar", "pie", "scatter"}
     assert basic.stat().st_size < assets.partial_bundle_path(version).stat().st_size

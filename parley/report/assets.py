@@ -4,7 +4,7 @@ Every briefing inlines plotly.js once, so the page opens offline and makes no re
 wheel ships the full bundle (``plotly/package_data/plotly.min.js``, about 4.8 MB). npm publishes
 partial bundles of the same plotly.js version; ``plotly.js-cartesian-dist-min`` holds the traces a
 briefing draws (bar, scatter, heatmap, box, histogram, pie, ...) in about 1.5 MB. We never commit
-it: ``python -m parley.report.assets fetch`` (run by ``make setup``) downloads it at the version of the
+it: ``parley assets fetch`` (run by ``make setup``) downloads it at the version of the
 installed wheel, checks its integrity against the registry's ``dist.integrity`` and stores it in
 the git-ignored ``briefing_templates/parley/static/vendor/``.
 
@@ -13,20 +13,18 @@ bundle otherwise, or when the partial bundle was never fetched.
 
 Command line::
 
-    python -m parley.report.assets fetch [--force]   # download and verify the partial bundle
-    python -m parley.report.assets status            # what is installed, and the bundle sizes
+    parley assets fetch [--force]   # download and verify the partial bundles
+    parley assets status            # what is installed, and the bundle sizes
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import io
 import json
 import os
 import re
-import sys
 import tarfile
 import urllib.error
 import urllib.request
@@ -301,28 +299,3 @@ def status() -> dict:
         out[f"{kind}_bytes"] = partial.stat().st_size if partial.is_file() else None
         out[f"{kind}_traces"] = sorted(partial_traces(version, kind))
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m parley.report.assets fetch|status``."""
-    parser = argparse.ArgumentParser(prog="python -m parley.report.assets", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="action", required=True)
-    fetch_parser = sub.add_parser("fetch", help="download and verify the plotly.js partial bundle from npm")
-    fetch_parser.add_argument("--force", action="store_true", help="download again even if it is stored")
-    sub.add_parser("status", help="show the bundles and their sizes")
-    args = parser.parse_args(argv)
-    if args.action == "fetch":
-        failed = 0
-        for kind in PARTIALS:
-            try:
-                print(fetch(force=args.force, kind=kind))
-            except AssetError as exc:
-                failed += 1
-                print(f"parley.report.assets: {exc}; pages needing the {kind} bundle will inline a larger one instead", file=sys.stderr)
-        return 1 if failed else 0
-    print(json.dumps(status(), indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

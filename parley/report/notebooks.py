@@ -1,14 +1,12 @@
 """The shipped notebooks: their registry, and ``refresh`` to store fresh outputs on purpose.
 
-``python -m parley.report.notebooks refresh [NAME ...]`` (``make refresh-notebooks``) executes each
+``parley notebooks refresh [NAME ...]`` (``make refresh-notebooks``) executes each
 notebook with its default parameters and writes it back with its outputs, normalised so the only
 changes in the diff are real changes of output. nbval then checks every run against them.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from parley import paths
@@ -84,21 +82,3 @@ def refresh(names: list[str] | None = None, kernel_name: str = "python3") -> lis
         done.append(path)
         print(f"refreshed {path.relative_to(paths.PROJECT_ROOT)}")
     return done
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m parley.report.notebooks", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("refresh", help="execute notebooks with default parameters and store their outputs")
-    shipped = [*NOTEBOOKS, *WORKBENCHES]
-    run.add_argument("names", nargs="*", metavar="NAME", help=f"notebooks to refresh (default all: {', '.join(shipped)})")
-    args = parser.parse_args(argv)
-    unknown = [n for n in args.names if n not in shipped]
-    if unknown:
-        parser.error(f"unknown notebook(s) {', '.join(unknown)}; choose from {', '.join(shipped)}")
-    refresh(args.names or None)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
