@@ -134,7 +134,7 @@ def set_as_of(folder: Path, as_of: str | None) -> None:
 
 def load(folder: Path) -> parley.Dossier:
     """Load a built dossier without the validator: these tests are about the analysis of the rows
-    they build, not about the validation rules (tested in tests/test_validate.py)."""
+    they build, not about the validation rules (tested in tests/data/test_validate.py)."""
     return parley.load_dossier(folder, validate=False)
 
 

@@ -1,5 +1,5 @@
 """The mutation language of the bad-input corpus (tests/fixtures/bad/*.yml), shared by the tests
-that run it: tests/test_validate.py (cases.yml through the validator) and tests/test_bad_inputs.py
+that run it: tests/data/test_validate.py (cases.yml through the validator) and tests/test_bad_inputs.py
 (cases.yml and commands.yml through the real CLI in a subprocess)."""
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ import pytest
 
 from parley.editions.spec import expand_spec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DAG_FILE = ROOT / "dags" / "parley_briefings.py"
 SHIPPED_SPEC = ROOT / "briefings.yml"
-FIXTURE = Path(__file__).resolve().parent / "notebooks" / "sched_fixture.ipynb"
+FIXTURE = Path(__file__).resolve().parents[1] / "notebooks" / "sched_fixture.ipynb"
 
 
 def load_dag_module():

@@ -155,7 +155,7 @@ def test_network_layout_does_not_depend_on_hash_seed(seed_figures):
     outputs = set()
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=Path(__file__).parent.parent, check=True)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=Path(__file__).parents[2], check=True)
         outputs.add(done.stdout.strip())
     assert outputs == {seed_figures["alignment_network"].to_json()}
 

@@ -31,8 +31,8 @@ import parley.briefing as pb
 from parley.report import sections
 from parley.report.display import HTMLBlock
 
-ROOT = Path(__file__).resolve().parent.parent
-HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 OUTPUT_DIR = ROOT / "test-output"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

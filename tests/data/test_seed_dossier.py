@@ -18,7 +18,7 @@ import pytest
 from parley import load_dossier
 from parley.data.schema import TABLES
 
-GOLD_FILE = Path(__file__).parent / "fixtures" / "gold" / "seed-quotes-gold.csv"
+GOLD_FILE = Path(__file__).parents[1] / "fixtures" / "gold" / "seed-quotes-gold.csv"
 GOLD_KIND = {"direct": {"direct_quote"}, "reported": {"reported_speech", "assessment"}}
 
 

@@ -13,7 +13,7 @@ from parley.errors import DossierInvalid, DossierNotFound
 from parley.data.schema import TABLES, read_schema
 
 
-TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
+TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from parley.errors import Problem
 from parley.data.schema import TABLES, read_schema
 from parley.data.validate import CHECKS, check_dossier, validate_dossier, validate_tables
 
-BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+BAD = Path(__file__).resolve().parents[1] / "fixtures" / "bad"
 CASES = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))
 
 

@@ -26,7 +26,7 @@ from parley.editions.catalogue import read_catalogue
 from parley.editions.locks import RunLocked, clean_staging
 from parley.report.whole import ALLOW_EMPTY_TAG, IncompleteBriefing, check_whole
 
-FIXTURE = Path(__file__).resolve().parent / "notebooks" / "sched_fixture.ipynb"
+FIXTURE = Path(__file__).resolve().parents[1] / "notebooks" / "sched_fixture.ipynb"
 PARLEY = Path(sys.executable).parent / "parley"
 AS_OF = "2025-03-03"  # the tiny dossier's own as-of
 PUBLISHED_SUFFIXES = (".html", ".ipynb", ".positions.csv", ".run.json")
@@ -100,7 +100,7 @@ def rendered(tmp_path_factory, tiny_dir_module):
 @pytest.fixture(scope="module")
 def tiny_dir_module(tmp_path_factory):
     folder = tmp_path_factory.mktemp("data") / "tiny"
-    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "tiny", folder)
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "tiny", folder)
     return folder
 
 

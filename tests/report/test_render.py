@@ -23,7 +23,7 @@ from parley.report.parameters import Parameter, coerce_parameter, notebook_param
 from parley.report.render import render_briefing
 from parley.data.schema import read_schema
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 NOTEBOOKS = HERE / "notebooks"
 TINY_NB = NOTEBOOKS / "tiny_briefing.ipynb"
 FIXTURE_DOSSIER = HERE / "fixtures" / "tiny"

@@ -11,7 +11,7 @@ import pytest
 from parley.errors import SpecError
 from parley.editions.spec import PREVIOUS, expand_spec, load_spec, resolve_date
 
-FIXTURE_NOTEBOOK = Path(__file__).resolve().parent / "notebooks" / "sched_fixture.ipynb"
+FIXTURE_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "sched_fixture.ipynb"
 TODAY = dt.date(2025, 3, 10)
 
 
@@ -129,7 +129,7 @@ def test_only_keeps_named_briefings(tmp_path, data_dir):
 def test_the_shipped_spec_expands(monkeypatch):
     """briefings.yml: the main briefing, a profile per state or bloc, a brief per issue, the QA."""
     monkeypatch.delenv("PARLEY_DATA_DIR", raising=False)
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     briefings = expand_spec(root / "briefings.yml", today=TODAY)
     names = [b.name for b in briefings]
     assert names[0] == "briefing" and names[-1] == "dataset_qa"

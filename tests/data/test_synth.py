@@ -21,7 +21,7 @@ from parley.data.schema import TABLES, read_schema
 from parley.data.synth import SYNTHETIC_MARK, synthesize
 from parley.data.validate import validate_dossier
 
-SEED_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "riyadh_2025" / "datapackage.json"
+SEED_SCHEMA = Path(__file__).resolve().parents[2] / "data" / "riyadh_2025" / "datapackage.json"
 
 
 def digest(folder: Path) -> dict[str, str]:
