@@ -16,14 +16,15 @@ MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 60  # code lines from ``def`` to its end, the docstring not counted
 
 #: Modules allowed over MAX_MODULE_LINES, each with its reason.
-LONG_MODULES: dict[str, str] = {}
+LONG_MODULES: dict[str, str] = {
+    "data/synth.py": "one generator of a whole synthetic dossier, grown by the living-dossier issue (reports, origins, "
+                     "participation) to 601 lines as it landed; split it (texts, tables) when it next grows",
+}
 
 #: Functions allowed over MAX_FUNCTION_LINES ("module.py:function"), each with its reason.
 LONG_FUNCTIONS = {
     "ingest/evaluate.py:score": "one matching pass over gold and proposals whose counters feed one report; "
                                 "the extractor issues #10/#11 change what it scores",
-    "review/decisions.py:accept": "one all-or-nothing change over three tables (statements, positions, actors); "
-                                  "the living-dossier issue reworks acceptance now",
     "editions/spec.py:_expand_entry": "the checks of one spec entry in the order its messages name them; the harden issue #14 "
                                       "is adding name and template checks to it now (split after it lands)",
     "review/intake.py:ingest_article": "the four steps of one all-or-nothing change (seed, source row, queue, validation); "

@@ -441,6 +441,3 @@ def _coverage(run: CheckRun) -> None:
             continue
         unsupported = f.valid[key].to_numpy() & ~isin(f.frame[key], support.frame[support_key])
         run.report_rows(f, unsupported, key, f"has no supporting row in {support.table.path}; add at least one ({', '.join(support.table.primary_key)}) row for it", "unsupported")
-
-
-from parley.data import model_rules  # noqa: E402,F401  (registers the model's rules after the checks above)

@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from parley import paths
+from parley.data import model_rules  # noqa: F401  (registers the model's rules into CHECKS, after the checks of rules.py)
 from parley.data.rules import CHECKS
 from parley.data.layout import Layout
 from parley.data.scan import CheckRun, structure_problems
