@@ -48,37 +48,39 @@ def notebook_path(name: str) -> Path:
     return NOTEBOOKS_DIR / f"{name}.ipynb"
 
 
+def _named(suffix: str) -> property:
+    """A property: the file ``<name><suffix>`` in ``folder``."""
+    return property(lambda files: files.folder / f"{files.name}{suffix}", doc=f"``<folder>/<name>{suffix}``")
+
+
+def _inside(file_name: str) -> property:
+    """A property: the file ``file_name`` in ``folder``."""
+    return property(lambda files: files.folder / file_name, doc=f"``<folder>/{file_name}``")
+
+
+#: File names inside a kept run's folder (:class:`HistoryFiles`).
+POSITIONS_FILE = "positions.csv"
+RUN_FILE = "run.json"
+
+
 @dataclass(frozen=True)
 class RunFiles:
     """The files a run of the briefing ``name`` leaves in ``folder``.
 
-    ``reports/<dossier>/<as_of>/`` holds, per briefing: the page, the executed notebook (its run
-    record), the stance matrix it showed, what ran when from which data, and the notebook of a
-    failed run. The same names serve the staging folder a worker renders into.
+    ``reports/<dossier>/<as_of>/`` holds, per briefing: the page (``html``), the executed notebook
+    (``ipynb``, its run record), the stance matrix it showed (``positions``), what ran when from
+    which data (``run_json``), and the notebook of a failed run (``failed_ipynb``). The same names
+    serve the staging folder a worker renders into.
     """
 
     folder: Path
     name: str
 
-    @property
-    def html(self) -> Path:
-        return self.folder / f"{self.name}.html"
-
-    @property
-    def ipynb(self) -> Path:
-        return self.folder / f"{self.name}.ipynb"
-
-    @property
-    def positions(self) -> Path:
-        return self.folder / f"{self.name}.positions.csv"
-
-    @property
-    def run_json(self) -> Path:
-        return self.folder / f"{self.name}.run.json"
-
-    @property
-    def failed_ipynb(self) -> Path:
-        return self.folder / f"{self.name}.failed.ipynb"
+    html = _named(".html")
+    ipynb = _named(".ipynb")
+    positions = _named(".positions.csv")
+    run_json = _named(".run.json")
+    failed_ipynb = _named(".failed.ipynb")
 
     def running_ipynb(self, unique: str) -> Path:
         """The notebook while papermill writes it (hidden, one per process and thread)."""
@@ -97,22 +99,9 @@ class HistoryFiles:
     folder: Path
     name: str
 
-    @property
-    def ipynb(self) -> Path:
-        return self.folder / f"{self.name}.ipynb"
-
-    @property
-    def positions(self) -> Path:
-        return self.folder / POSITIONS_FILE
-
-    @property
-    def run_json(self) -> Path:
-        return self.folder / RUN_FILE
-
-
-#: File names inside a kept run's folder (:class:`HistoryFiles`).
-POSITIONS_FILE = "positions.csv"
-RUN_FILE = "run.json"
+    ipynb = _named(".ipynb")
+    positions = _inside(POSITIONS_FILE)
+    run_json = _inside(RUN_FILE)
 
 
 @dataclass(frozen=True)
@@ -128,12 +117,12 @@ class ReportsLayout:
 
     root: Path
 
-    CATALOGUE = "catalogue.jsonl"
-    INDEX = "index.html"
     RUNS = "runs"
     LOGS = "logs"
-    LOCKS = ".locks"
-    STAGING = ".staging"
+    catalogue = property(lambda layout: layout.root / "catalogue.jsonl", doc="Every run, one JSON line each.")
+    index = property(lambda layout: layout.root / "index.html", doc="The catalogue page.")
+    locks = property(lambda layout: layout.root / ".locks", doc="Claims on outputs, the catalogue lock.")
+    staging = property(lambda layout: layout.root / ".staging", doc="Renders in progress, one folder per live run.")
 
     def folder(self, dossier_id: str, as_of: str) -> Path:
         """The folder of one view: ``<root>/<dossier>/<as_of>``."""
@@ -154,22 +143,6 @@ class ReportsLayout:
 
     def log(self, dossier_id: str, as_of: str, name: str) -> Path:
         return self.root / self.LOGS / dossier_id / as_of / f"{name}.log"
-
-    @property
-    def catalogue(self) -> Path:
-        return self.root / self.CATALOGUE
-
-    @property
-    def index(self) -> Path:
-        return self.root / self.INDEX
-
-    @property
-    def locks(self) -> Path:
-        return self.root / self.LOCKS
-
-    @property
-    def staging(self) -> Path:
-        return self.root / self.STAGING
 
     def relative(self, path: Path | None) -> str:
         """``path`` relative to the root, as the catalogue and run records write it (``""`` for none)."""

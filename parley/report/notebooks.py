@@ -41,23 +41,24 @@ def normalise(nb, *, run_record: bool = False) -> None:
     run), minus the timings.
     """
     nb.metadata.pop("widgets", None)
-    papermill_meta = nb.metadata.get("papermill")
-    if papermill_meta is not None:
-        for key in TIMING_KEYS:
-            papermill_meta.pop(key, None)
-        if not run_record:
-            nb.metadata.pop("papermill", None)
+    _strip_papermill(nb.metadata, run_record)
     for cell in nb.cells:
         for key in VOLATILE_METADATA:
             cell.metadata.pop(key, None)
-        cell_papermill = cell.metadata.get("papermill")
-        if cell_papermill is not None:
-            for key in TIMING_KEYS:
-                cell_papermill.pop(key, None)
-            if not run_record:
-                cell.metadata.pop("papermill", None)
+        _strip_papermill(cell.metadata, run_record)
         if INJECTED_CELL_ID in cell.metadata.get("tags", []):
             cell.id = INJECTED_CELL_ID
+
+
+def _strip_papermill(metadata, run_record: bool) -> None:
+    """Papermill's timings go from a notebook's or a cell's metadata; outside a run record, all of it."""
+    papermill_meta = metadata.get("papermill")
+    if papermill_meta is None:
+        return
+    for key in TIMING_KEYS:
+        papermill_meta.pop(key, None)
+    if not run_record:
+        metadata.pop("papermill", None)
 
 
 def refresh(names: list[str] | None = None, kernel_name: str = "python3") -> list[Path]:
