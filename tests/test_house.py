@@ -25,8 +25,6 @@ LONG_MODULES: dict[str, str] = {
 LONG_FUNCTIONS = {
     "ingest/evaluate.py:score": "one matching pass over gold and proposals whose counters feed one report; "
                                 "the extractor issues #10/#11 change what it scores",
-    "editions/spec.py:_expand_entry": "the checks of one spec entry in the order its messages name them; the harden issue #14 "
-                                      "is adding name and template checks to it now (split after it lands)",
     "review/intake.py:ingest_article": "the four steps of one all-or-nothing change (seed, source row, queue, validation); "
                                        "the ingest issues #10/#11 rework intake now",
 }

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from parley import paths
+from parley.editions.dates import _date_text, _resolve_date, _today, resolve_date  # noqa: F401 (resolve_date: part of the spec's API)
 from parley.errors import ParameterError, SpecError, excerpt
 
 #: ``since`` value meaning "the as-of of the last published run of this briefing".
@@ -52,8 +53,6 @@ _TOP_KEYS = ("version", "defaults", "briefings")
 _DEFAULT_KEYS = ("dossier", "as_of", "since", "parameters")
 _ENTRY_KEYS = ("name", "notebook", "dossier", "as_of", "since", "parameters", "for_each")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_RELATIVE = re.compile(r"^(today|yesterday|as_of)\s*(?:([+-])\s*(\d+)\s*(d|day|days|w|week|weeks))?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NO_COMPARISON = {"", "none", "null", "no", "off"}
 
 
@@ -230,6 +229,30 @@ def expand_spec(spec: Spec | str | os.PathLike[str], *, today: dt.date | str | N
 # expansion
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One spec entry while it is expanded: where it is, its notebook and what that declares."""
+
+    spec: Spec
+    entry: dict
+    defaults: dict
+    label: str
+    notebook: Path
+    declared: dict
+    listing: str
+
+    def pick(self, key: str) -> tuple[Any, str]:
+        """Entry value (must be declared) or default (only where declared); None when neither."""
+        entry, defaults, declared = self.entry, self.defaults, self.declared
+        if key in entry and entry[key] is not None:
+            if key not in declared:
+                raise SpecError(f"{self.label}, field {key}: notebook {self.notebook.name} has no {key} parameter; its parameters are: {self.listing}")
+            return entry[key], f"{self.label}, field {key}"
+        if key in defaults and defaults[key] is not None and key in declared:
+            return defaults[key], f"{self.spec.path.name}, defaults, field {key}"
+        return None, self.label
+
+
 def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt.date, as_of_override: str | None) -> list[Briefing]:
     from parley.report.parameters import describe_parameters, notebook_parameters
 
@@ -238,96 +261,98 @@ def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt
         declared = notebook_parameters(notebook)
     except Exception as exc:  # an unreadable notebook: nbformat and papermill raise many types
         raise SpecError(f"{label}, field notebook: {notebook} cannot be read as a notebook ({type(exc).__name__}: {exc})") from None
-    listing = describe_parameters(declared)
+    item = _Entry(spec, entry, defaults, label, notebook, declared, describe_parameters(declared))
 
-    def pick(key: str):
-        """Entry value (must be declared) or default (only where declared); None when neither."""
-        if key in entry and entry[key] is not None:
-            if key not in declared:
-                raise SpecError(f"{label}, field {key}: notebook {notebook.name} has no {key} parameter; its parameters are: {listing}")
-            return entry[key], f"{label}, field {key}"
-        if key in defaults and defaults[key] is not None and key in declared:
-            return defaults[key], f"{spec.path.name}, defaults, field {key}"
-        return None, label
-
-    dossier_value, dossier_where = pick("dossier")
+    dossier_value, dossier_where = item.pick("dossier")
     dossier_ref = _resolve_dossier(dossier_value if dossier_value is not None else _declared_default(declared, "dossier") or paths.DEFAULT_DOSSIER,
                                    spec.folder, dossier_where)
     dossier_path = paths.dossier_dir(dossier_ref)
-
-    if as_of_override is not None:
-        as_of = as_of_override
-    else:
-        as_of_value, as_of_where = pick("as_of")
-        if as_of_value is None or str(as_of_value).strip() in {"", "dossier"}:
-            as_of = _dossier_as_of(dossier_path, as_of_where) or _declared_default(declared, "as_of")
-            if not as_of:
-                raise SpecError(f"{as_of_where}: no as_of date: set as_of (an ISO date or today) or parley.as_of in {dossier_path / 'datapackage.json'}")
-            as_of = _resolve_date(as_of, today, None, as_of_where, allow_as_of_base=False)
-        else:
-            as_of = _resolve_date(as_of_value, today, None, as_of_where, allow_as_of_base=False)
-
-    since_value, since_where = pick("since")
-    since = ""
-    if since_value is not None and "since" in declared:
-        text = _date_text(since_value).strip()
-        if text.lower() == PREVIOUS:
-            since = PREVIOUS
-        elif text.lower() not in _NO_COMPARISON:
-            since = _resolve_date(text, today, as_of, since_where, allow_as_of_base=True)
-            if since > as_of:
-                raise SpecError(f"{since_where}: since {since} is after as_of {as_of}; since must be on or before the view date (or 'previous', or none)")
-
-    parameters: dict[str, Any] = {}
-    for source, where in ((defaults.get("parameters") or {}, f"{spec.path.name}, defaults"), (entry.get("parameters") or {}, label)):
-        for key, value in source.items():
-            if key not in declared:
-                if source is defaults.get("parameters"):
-                    continue  # a default applies only where the notebook has the parameter
-                raise SpecError(f"{where}, field parameters.{key}: notebook {notebook.name} has no parameter {excerpt(key)}; its parameters are: {listing}")
-            parameters[key] = _check_type(value, declared[key], f"{where}, field parameters.{key}")
-
-    variables = entry.get("for_each") or {}
-    for variable in variables:
-        if variable not in declared:
-            raise SpecError(f"{label}, field for_each.{variable}: notebook {notebook.name} has no parameter {excerpt(variable)} to expand; its parameters are: {listing}")
-        if variable in (entry.get("parameters") or {}):
-            raise SpecError(f"{label}, field for_each.{variable}: {variable} is also set under parameters; set it in one place")
-    values = {variable: _expansion_values(source, variable, dossier_path, f"{label}, field for_each.{variable}")
-              for variable, source in variables.items()}
+    as_of = as_of_override if as_of_override is not None else _entry_as_of(item, dossier_path, today)
+    since = _entry_since(item, as_of, today)
+    parameters = _entry_parameters(item)
+    values = _entry_variables(item, dossier_path)
 
     template = entry.get("name")
     if template is None:
-        template = notebook.stem + "".join(f"-{{{variable}}}" for variable in variables)
+        template = notebook.stem + "".join(f"-{{{variable}}}" for variable in values)
     template = template.strip()
-    _check_template(template, list(variables), f"{label}, field name")
+    _check_template(template, list(values), f"{label}, field name")
 
     briefings = []
     combinations = itertools.product(*values.values()) if values else [()]
     for combination in combinations:
         bound = dict(zip(values, combination))
         name = template.format(**bound)
-        if not _NAME.match(name):
-            raise SpecError(f"{label}, field name: {excerpt(name)} is not a slug; use lowercase letters, digits, '_', '-' and '.', starting with a letter or digit")
-        if len(name) > NAME_MAX:
-            raise SpecError(f"{label}, field name: {excerpt(name)} is {len(name):,} characters; a briefing name (a file name) has at most {NAME_MAX}")
-        reserved = next((suffix for suffix in RESERVED_SUFFIXES if name.endswith(suffix)), None)
-        if reserved:
-            raise SpecError(f"{label}, field name: {excerpt(name)} ends in {reserved!r}, a suffix Parley gives a briefing's own files "
-                            f"(<name>.failed.ipynb, <name>.run.json, <name>.positions.csv), so it could overwrite another briefing's record; "
-                            f"names may not end in {', '.join(RESERVED_SUFFIXES)}")
-        briefings.append(Briefing(
-            name=name,
-            notebook=notebook,
-            dossier=dossier_ref,
-            dossier_id=dossier_path.name,
-            as_of=as_of,
-            since=since,
-            parameters={**parameters, **bound},
-            declared=tuple(declared),
-            entry=label,
-        ))
+        _check_name(name, label)
+        briefings.append(Briefing(name=name, notebook=notebook, dossier=dossier_ref, dossier_id=dossier_path.name, as_of=as_of,
+                                  since=since, parameters={**parameters, **bound}, declared=tuple(declared), entry=label))
     return briefings
+
+
+def _check_name(name: str, label: str) -> None:
+    """A briefing name is a slug, short enough for a file name, and no suffix of Parley's own files."""
+    if not _NAME.match(name):
+        raise SpecError(f"{label}, field name: {excerpt(name)} is not a slug; use lowercase letters, digits, '_', '-' and '.', starting with a letter or digit")
+    if len(name) > NAME_MAX:
+        raise SpecError(f"{label}, field name: {excerpt(name)} is {len(name):,} characters; a briefing name (a file name) has at most {NAME_MAX}")
+    reserved = next((suffix for suffix in RESERVED_SUFFIXES if name.endswith(suffix)), None)
+    if reserved:
+        raise SpecError(f"{label}, field name: {excerpt(name)} ends in {reserved!r}, a suffix Parley gives a briefing's own files "
+                        f"(<name>.failed.ipynb, <name>.run.json, <name>.positions.csv), so it could overwrite another briefing's record; "
+                        f"names may not end in {', '.join(RESERVED_SUFFIXES)}")
+
+
+def _entry_as_of(item: _Entry, dossier_path: Path, today: dt.date) -> str:
+    """The entry's view date: its own, the defaults', else the dossier's or the notebook's."""
+    as_of_value, as_of_where = item.pick("as_of")
+    if as_of_value is None or str(as_of_value).strip() in {"", "dossier"}:
+        as_of = _dossier_as_of(dossier_path, as_of_where) or _declared_default(item.declared, "as_of")
+        if not as_of:
+            raise SpecError(f"{as_of_where}: no as_of date: set as_of (an ISO date or today) or parley.as_of in {dossier_path / 'datapackage.json'}")
+        return _resolve_date(as_of, today, None, as_of_where, allow_as_of_base=False)
+    return _resolve_date(as_of_value, today, None, as_of_where, allow_as_of_base=False)
+
+
+def _entry_since(item: _Entry, as_of: str, today: dt.date) -> str:
+    """``previous``, ``""`` (no comparison) or an ISO date on or before ``as_of``."""
+    since_value, since_where = item.pick("since")
+    if since_value is None or "since" not in item.declared:
+        return ""
+    text = _date_text(since_value).strip()
+    if text.lower() == PREVIOUS:
+        return PREVIOUS
+    if text.lower() in _NO_COMPARISON:
+        return ""
+    since = _resolve_date(text, today, as_of, since_where, allow_as_of_base=True)
+    if since > as_of:
+        raise SpecError(f"{since_where}: since {since} is after as_of {as_of}; since must be on or before the view date (or 'previous', or none)")
+    return since
+
+
+def _entry_parameters(item: _Entry) -> dict[str, Any]:
+    """Default and entry parameters, each checked against the type the notebook declares."""
+    parameters: dict[str, Any] = {}
+    default_parameters = item.defaults.get("parameters") or {}
+    for source, where in ((default_parameters, f"{item.spec.path.name}, defaults"), (item.entry.get("parameters") or {}, item.label)):
+        for key, value in source.items():
+            if key not in item.declared:
+                if source is default_parameters:
+                    continue  # a default applies only where the notebook has the parameter
+                raise SpecError(f"{where}, field parameters.{key}: notebook {item.notebook.name} has no parameter {excerpt(key)}; its parameters are: {item.listing}")
+            parameters[key] = _check_type(value, item.declared[key], f"{where}, field parameters.{key}")
+    return parameters
+
+
+def _entry_variables(item: _Entry, dossier_path: Path) -> dict[str, list[str]]:
+    """``for_each`` variable -> the ids it takes, checked against the notebook and the dossier."""
+    variables = item.entry.get("for_each") or {}
+    for variable in variables:
+        if variable not in item.declared:
+            raise SpecError(f"{item.label}, field for_each.{variable}: notebook {item.notebook.name} has no parameter {excerpt(variable)} to expand; its parameters are: {item.listing}")
+        if variable in (item.entry.get("parameters") or {}):
+            raise SpecError(f"{item.label}, field for_each.{variable}: {variable} is also set under parameters; set it in one place")
+    return {variable: _expansion_values(source, variable, dossier_path, f"{item.label}, field for_each.{variable}")
+            for variable, source in variables.items()}
 
 
 def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str) -> list[str]:
@@ -505,54 +530,6 @@ def _dossier_as_of(dossier_path: Path, where: str) -> str | None:
 def _declared_default(declared: dict, name: str) -> Any:
     parameter = declared.get(name)
     return parameter.default if parameter is not None and parameter.default not in (None, "") else None
-
-
-def resolve_date(value: Any, today: dt.date | str | None = None, as_of: str | None = None, where: str = "date") -> str:
-    """An ISO date from a spec value: ``2025-02-18``, ``today``, ``yesterday``, ``today-7d``,
-    ``today-2w``, or (when ``as_of`` is given) ``as_of-7d``.
-
-    Raises
-    ------
-    SpecError
-        The value is none of these; the message says what is allowed.
-    """
-    return _resolve_date(value, _today(today), as_of, where, allow_as_of_base=as_of is not None)
-
-
-def _resolve_date(value: Any, today: dt.date, as_of: str | None, where: str, allow_as_of_base: bool) -> str:
-    text = _date_text(value).strip()
-    allowed = "an ISO date (YYYY-MM-DD), today, yesterday, or today-N d/w (e.g. today-7d)" + (", or as_of-N d/w" if allow_as_of_base else "")
-    if _ISO_DATE.match(text):
-        try:
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise SpecError(f"{where}: {excerpt(text)} is not a calendar date; expected {allowed}") from None
-    match = _RELATIVE.match(text.lower())
-    if not match or (match.group(1) == "as_of" and not allow_as_of_base):
-        raise SpecError(f"{where}: {excerpt(text)} is not a date; expected {allowed}")
-    base_name, sign, amount, unit = match.groups()
-    base = {"today": today, "yesterday": today - dt.timedelta(days=1)}.get(base_name) or dt.date.fromisoformat(as_of)
-    if amount:
-        delta = dt.timedelta(days=int(amount) * (7 if unit.startswith("w") else 1))
-        base = base + delta if sign == "+" else base - delta
-    return base.isoformat()
-
-
-def _today(today: dt.date | str | None) -> dt.date:
-    if today is None:
-        return dt.date.today()
-    if isinstance(today, dt.datetime):
-        return today.date()
-    if isinstance(today, dt.date):
-        return today
-    try:
-        return dt.date.fromisoformat(str(today)[:10])
-    except ValueError:
-        raise SpecError(f"today={excerpt(today)} is not an ISO date (YYYY-MM-DD)") from None
-
-
-def _date_text(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else ("" if value is None else str(value))
 
 
 # --------------------------------------------------------------------------------------------
