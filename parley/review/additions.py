@@ -2,7 +2,7 @@
 
 Evidence is given as the exact words of a source; :func:`parley.review.evidence.locate` finds
 their offsets (an ambiguous or missing phrase is an error that lists what it found). Each function
-is one crash-safe :func:`parley.fileio.dossier_transaction` checked by the validator, so the CLI
+is one crash-safe :func:`parley.journal.dossier_transaction` checked by the validator, so the CLI
 (``parley add …``) and the review notebook change a dossier the same way::
 
     from parley.review import add_event, update_event
@@ -26,7 +26,7 @@ from pathlib import Path
 from parley import paths
 from parley.data.schema import read_schema
 from parley.errors import IngestError
-from parley.fileio import dossier_transaction
+from parley.journal import dossier_transaction
 from parley.review.evidence import Span, locate
 from parley.review.intake import slugify
 from parley.review.store import appended, csv_bytes, read_csv, require_valid, validate_change
