@@ -84,15 +84,16 @@ def test_key_quotes_rank_the_same_whatever_the_number_kept(big):
     assert many["statement_id"].is_unique and len(many) == 40
 
 
-def test_verify_statements_checks_every_statement_of_every_source(big):
+def test_verify_statements_checks_every_report_of_every_source(big):
     checked = analysis.verify_statements(big)
-    assert checked["verified"].all() and len(checked) == len(big.statements)
-    big.statements.loc[17, "text"] = big.statements.loc[17, "text"] + " (edited)"
+    # every span is checked: one per report, and the synthetic dossier reprints some utterances in a second source
+    assert checked["verified"].all() and len(checked) == len(big.reports) > len(big.statements)
+    big.reports.loc[17, "text"] = big.reports.loc[17, "text"] + " (edited)"
     try:
         checked = analysis.verify_statements(big)
         assert list(checked.index[~checked["verified"]]) == [17]
     finally:
-        big.statements.loc[17, "text"] = big.statements.loc[17, "text"].removesuffix(" (edited)")
+        big.reports.loc[17, "text"] = big.reports.loc[17, "text"].removesuffix(" (edited)")
 
 
 def test_page_footer_names_a_few_sources_and_counts_the_rest(big):
