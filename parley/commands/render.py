@@ -24,11 +24,8 @@ import click
               help="Folder for the HTML and executed notebook (default: reports/<dossier>/<as_of>/).")
 @click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write every chart as <nn>_<slug>.png into this folder.")
-@click.option("--pdf", "pdf", is_flag=True, help="Also print the page to <name>.pdf beside it (headless Chromium).")
-@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True,
-              help="Paper size of the PDF (Letter writes <name>.letter.pdf).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, pdf, paper, quiet):
+def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, quiet):
     """Execute NOTEBOOK (briefing, actor_profile, issue_brief, dataset_qa, or a path) and write its HTML."""
     from parley.errors import ParameterError
     from parley.report.parameters import check_iso_date, coerce_parameter, load_yaml, notebook_parameters, resolve_notebook
@@ -52,15 +49,12 @@ def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png
     if as_of is not None:
         as_of = check_iso_date("as_of", as_of)
 
-    rendered = render_briefing(source, values, out_dir=out_dir, dossier=dossier, as_of=as_of, progress=not quiet,
-                               pdf=paper.lower() if pdf else None)
+    rendered = render_briefing(source, values, out_dir=out_dir, dossier=dossier, as_of=as_of, progress=not quiet)
     click.echo(
         f"{source.stem}: {plural(rendered.n_charts, 'chart')}, dossier {rendered.dossier} as of {rendered.as_of}, "
         f"data {rendered.version}, {rendered.seconds:.1f} s; run record {rendered.ipynb}",
         err=True,
     )
-    if rendered.pdf is not None:
-        click.echo(f"wrote {rendered.pdf}", err=True)
     if png_dir is not None:
         from parley.report.png import write_pngs
 

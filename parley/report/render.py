@@ -68,8 +68,6 @@ class Rendered:
         Charts drawn in the page.
     seconds : float
         Wall time of the whole render.
-    pdf : Path or None
-        The PDF edition beside the page, when one was asked for.
     """
 
     html: Path
@@ -79,7 +77,6 @@ class Rendered:
     version: str
     n_charts: int
     seconds: float
-    pdf: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,6 @@ def render_briefing(
     as_of: str | None = None,
     kernel_name: str | None = None,
     progress: bool = True,
-    pdf: str | None = None,
 ) -> Rendered:
     """Execute a briefing notebook and publish it as a self-contained HTML page.
 
@@ -134,9 +130,6 @@ def render_briefing(
         Jupyter kernel; default ``python3``, which must run this environment's Python.
     progress
         Show papermill's progress bar on stderr.
-    pdf
-        ``"a4"`` or ``"letter"``: also print the page to ``<name>.pdf`` (``<name>.letter.pdf``)
-        beside it with headless Chromium (:mod:`parley.report.pdf`).
 
     Returns
     -------
@@ -180,13 +173,8 @@ def render_briefing(
     write_atomic(files.html, page)
     remove(running)
     remove(files.failed_ipynb)
-    pdf_path = None
-    if pdf:
-        from parley.report.pdf import write_pdf
-
-        pdf_path = write_pdf(files.html, paper=pdf)
     return Rendered(html=files.html, ipynb=files.ipynb, as_of=view.as_of, dossier=view.dossier_id, version=view.version,
-                    n_charts=n_charts, seconds=time.perf_counter() - started, pdf=pdf_path)
+                    n_charts=n_charts, seconds=time.perf_counter() - started)
 
 
 def _resolve(notebook: str | os.PathLike[str], values: dict[str, Any], dossier: str | None, as_of: str | None) -> _View:
