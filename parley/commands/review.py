@@ -51,7 +51,8 @@ def list_command(dossier: str, status: str, source_id: str | None, as_json: bool
         issue_conf = f" {row['issue_confidence']}" if row.get("issue_confidence") and row["issues"] else ""
         stance = (f"{int(row['stance']):+d}" if row.get("stance") not in ("", None) else "-") + (" RED" if row.get("red_line") == "true" else "")
         stance_conf = f" {row['stance_confidence']}" if row.get("stance") not in ("", None) else ""
-        click.echo(f"{row['candidate_id']}  {row['status']:8}  {row['kind']:15}  {speaker:18}  {issue + issue_conf:28}  {stance + stance_conf:12}  {row['confidence']}  {text!r}")
+        report = f"  another report of {row['report_of']} ({row['report_match']}, score {row['report_score']})" if row.get("report_of") else ""
+        click.echo(f"{row['candidate_id']}  {row['status']:8}  {row['kind']:15}  {speaker:18}  {issue + issue_conf:28}  {stance + stance_conf:12}  {row['confidence']}  {text!r}{report}")
     click.echo(f"{len(rows)} candidate(s)")
 
 
@@ -90,6 +91,7 @@ def show_command(dossier: str, candidate_id: str) -> None:
 @click.option("--red-line/--no-red-line", default=None, help="Whether the position is a red line.")
 @click.option("--condition", default="", help="Condition attached to the position, in your words.")
 @click.option("--report-of", metavar="STATEMENT_ID", help="The candidate is another report of this statement (same utterance, another outlet's words): no new statement.")
+@click.option("--new-statement", is_flag=True, help="Code the candidate as a statement of its own although ingest proposed it as another report of one.")
 @click.option("--completeness", type=click.Choice(["verbatim", "translation", "partial", "truncated", "paraphrase"]),
               help="How much of the utterance this report gives (default: verbatim quote, translation in a translated source, paraphrase for reported speech).")
 @click.option("--date-said", metavar="YYYY-MM-DD", help="When it was said, if the source says.")
@@ -97,7 +99,7 @@ def show_command(dossier: str, candidate_id: str) -> None:
 @click.option("--coder", default="parley-review", show_default=True, help="Who coded it (you).")
 @click.option("--note", default="", help="Reviewer's note, kept with the statement.")
 def accept_command(dossier, candidate_ids, speaker, new_actor, actor_kind, participation, on_behalf_of, positions, issues, stance, red_line, condition,
-                   report_of, completeness, date_said, date_reported, coder, note) -> None:
+                   report_of, new_statement, completeness, date_said, date_reported, coder, note) -> None:
     """Accept candidates into statements.csv, reports.csv and positions.csv (validated; all or nothing).
 
     \b
@@ -110,6 +112,7 @@ def accept_command(dossier, candidate_ids, speaker, new_actor, actor_kind, parti
         participation=participation,
         positions=tuple(PositionSpec.parse(p) for p in positions) if positions else None,
         report_of=report_of,
+        new_statement=new_statement,
         completeness=completeness,
         speaker=speaker,
         new_actor=new_actor,
@@ -124,8 +127,8 @@ def accept_command(dossier, candidate_ids, speaker, new_actor, actor_kind, parti
         coder=coder,
         note=note,
     )
-    for statement_id in accept(dossier, list(candidate_ids), decision):
-        click.echo(f"accepted: {'another report of' if report_of else 'statement'} {statement_id}")
+    for statement_id, reported in accept(dossier, list(candidate_ids), decision, details=True):
+        click.echo(f"accepted: {'another report of' if reported else 'statement'} {statement_id}")
 
 
 @command.command(name="reject")

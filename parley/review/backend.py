@@ -102,6 +102,7 @@ def card_from_row(row: dict[str, str]) -> Card:
         speaker_id=row.get("speaker_id", ""),
         new_actor="" if row.get("speaker_id") else row.get("new_actor", ""),
         positions=[PositionDraft(issue_id, stance, red_line) for issue_id in issues],
+        report_of=row.get("report_of", ""),
         note=row.get("reviewer_note", ""),
     )
 
@@ -174,6 +175,8 @@ class Backend:
     def accept(self, card: Card, row: dict[str, str], coder: str) -> str:
         """Accept one card: span or kind first (``review edit``), then ``review accept`` with the card's choices."""
         decision = self.decision(card, coder)
+        if row.get("report_of") and not card.report_of:  # the analyst cleared ingest's "another report of …"
+            decision = dataclasses.replace(decision, new_statement=True)
         moved = (card.char_start, card.char_end) != (int(row["char_start"]), int(row["char_end"]))
         if moved or card.kind != row["kind"]:
             decisions.edit(self.dossier, card.candidate_id, char_start=card.char_start if moved else None,

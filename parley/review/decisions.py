@@ -57,7 +57,9 @@ class Decision:
     ``positions`` codes several positions at once, each with its own issue, stance, red line and
     condition; without it ``issues``/``stance``/``red_line``/``condition`` give one stance for
     every issue. ``report_of`` makes the candidate another report of an existing statement (an
-    outlet's account of an utterance already in the dossier) instead of a new statement.
+    outlet's account of an utterance already in the dossier) instead of a new statement; a
+    candidate ingest proposed as another report (its ``report_of`` column) is accepted so by
+    default, and ``new_statement`` codes it as a new statement instead.
     ``on_behalf_of`` with ``new_actor`` records that party as the new actor's parent.
     """
 
@@ -72,6 +74,7 @@ class Decision:
     condition: str = ""
     positions: tuple[PositionSpec, ...] | None = None
     report_of: str | None = None
+    new_statement: bool = False
     completeness: str | None = None
     date_said: str | None = None
     date_reported: str | None = None
@@ -228,11 +231,12 @@ def _issues(folder: Path) -> set[str]:
     return {r["issue_id"] for r in rows}
 
 
-def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | None = None) -> list[str]:
+def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | None = None, *, details: bool = False) -> list:
     """Accept candidates: append statements (or reports of existing ones), positions and new
     actors, then validate.
 
-    Returns the ids of the statements created or reported again. Nothing is written when any
+    Returns the ids of the statements created or reported again (with ``details``, pairs of the
+    id and whether the candidate became another report of it). Nothing is written when any
     candidate cannot be accepted or when the validator finds a problem afterwards.
     """
     decision = decision or Decision()
@@ -245,13 +249,14 @@ def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | N
         chosen = [find(rows, cid) for cid in candidate_ids]
         coding = _Coding.read(folder, schema)
         created = [coding.accept_one(row, decision) for row in chosen]
+        reported = [row["statement_id"] in coding.statements_before for row in chosen]
         for table, new_rows in (("actors", coding.new_actors), ("statements", coding.new_statements), ("reports", coding.new_reports),
                                 ("positions", coding.new_positions)):
             if new_rows:
                 path = folder / schema.tables[table].path
                 change.write(path, appended(path, new_rows))
         change.write(candidates_path(folder), candidates_bytes(rows))
-    return created
+    return list(zip(created, reported, strict=True)) if details else created
 
 
 def _check_decision(decision: Decision, schema) -> None:
@@ -270,6 +275,13 @@ def _check_decision(decision: Decision, schema) -> None:
                 raise IngestError(f"{option} {value!r} is not an ISO date (YYYY-MM-DD)") from None
     if decision.report_of and (decision.positions or decision.issues or decision.stance is not None):
         raise IngestError("--report-of adds another report of a statement that has its positions already; give no --position, --issue or --stance with it")
+    if decision.report_of and decision.new_statement:
+        raise IngestError("--report-of and --new-statement contradict each other; give one")
+
+
+def _codes_anew(decision: Decision) -> bool:
+    """Whether a decision codes the candidate's own speaker or positions (so it cannot be a report of another statement)."""
+    return bool(decision.positions or decision.issues or decision.stance is not None or decision.speaker is not None or decision.new_actor)
 
 
 @dataclass
@@ -299,6 +311,11 @@ class _Coding:
                    statements={r["statement_id"]: r for r in table("statements")}, reports={r["report_id"] for r in table("reports")},
                    new_actors=[], new_statements=[], new_reports=[], new_positions=[])
 
+    @property
+    def statements_before(self) -> set[str]:
+        """Statements that were in the dossier before this acceptance."""
+        return set(self.statements) - {row["statement_id"] for row in self.new_statements}
+
     def accept_one(self, row: dict[str, str], decision: Decision) -> str:
         """Code one pending candidate; returns its statement id (new, or the one it reports again)."""
         cid = row["candidate_id"]
@@ -313,8 +330,13 @@ class _Coding:
         date_reported = decision.date_reported or source.get("published", "")
         if not date_reported:
             raise IngestError(f"candidate {cid}: source {row['source_id']} has no publication date; give --date-reported YYYY-MM-DD")
-        if decision.report_of:
-            statement_id = self._existing(decision.report_of, cid)
+        report_of = decision.report_of or ("" if decision.new_statement else row.get("report_of", ""))
+        if report_of and not decision.report_of and _codes_anew(decision):
+            raise IngestError(f"candidate {cid} is proposed as another report of {report_of} ({row.get('report_match') or 'similar'} words, score "
+                              f"{row.get('report_score') or '?'}); accept it without --position, --issue, --stance, --speaker or --new-actor "
+                              "to add the report, or give --new-statement to code it as a statement of its own")
+        if report_of:
+            statement_id = self._existing(report_of, cid)
         else:
             statement_id = self._new_statement(row, decision, cid)
         report_id = f"r_{row['source_id']}_{start}_{end}"
@@ -334,7 +356,8 @@ class _Coding:
 
     def _existing(self, statement_id: str, cid: str) -> str:
         if statement_id not in self.statements:
-            raise IngestError(f"candidate {cid}: --report-of {statement_id!r} is not a statement of the dossier")
+            raise IngestError(f"candidate {cid}: --report-of {statement_id!r} is not a statement of the dossier"
+                              "; if ingest proposed it, the statement is gone: give --new-statement or another --report-of")
         return statement_id
 
     def _new_statement(self, row: dict[str, str], decision: Decision, cid: str) -> str:

@@ -30,6 +30,7 @@ from parley import paths
 from parley.errors import IngestError
 from parley.review.queue import candidate_id, candidates_bytes, candidates_path, read_candidates, row_from_proposal, slugify, statement_kinds
 from parley.ingest.lexicon import load_lexicon
+from parley.ingest.match import ReportMatch, known_reports, match_proposals
 from parley.ingest.propose import Proposal, analyse_article
 from parley.journal import dossier_transaction
 from parley.review.store import appended, read_csv, require_valid, validate_change
@@ -52,6 +53,7 @@ class IngestResult:
     skipped: int = 0
     unbalanced: list[str] = field(default_factory=list)
     truncated: int = 0
+    reports: int = 0  # proposals that look like another report of a statement already coded
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}
@@ -61,7 +63,8 @@ class IngestResult:
         source = f"registered source {self.source_id} ({self.seed_file})" if self.new_source else f"source {self.source_id} already registered ({self.seed_file})"
         skipped = f"; {self.skipped} already queued or coded, not proposed again" if self.skipped else ""
         truncated = f"; {self.truncated} quotation(s) left open by the text, flagged truncated" if self.truncated else ""
-        return f"{source}; proposed {len(self.proposed)} candidate(s): {counted}{skipped}{truncated}"
+        reports = f"; {self.reports} look like another report of a statement already coded (review list shows which)" if self.reports else ""
+        return f"{source}; proposed {len(self.proposed)} candidate(s): {counted}{skipped}{truncated}{reports}"
 
 
 def _check_date(value: str | None, option: str) -> str:
@@ -189,7 +192,10 @@ def ingest_article(
             change.write(sources_file, appended(sources_file, [row]))
             result = IngestResult(new_id, seed_file, True, unbalanced=unbalanced)
         queue = read_candidates(folder)
-        result.proposed, result.skipped = _new_rows(folder, schema, result.source_id, sha, proposals, queue)
+        date = published or next((row.get("published", "") for row in sources if row.get("source_id") == result.source_id), "")
+        matches = match_proposals(proposals, known_reports(folder, lexicon.party_of), date, lexicon.party_of)
+        result.proposed, result.skipped = _new_rows(folder, schema, result.source_id, sha, list(zip(proposals, matches, strict=True)), queue)
+        result.reports = sum(1 for row in result.proposed if row["report_of"])
         result.truncated = sum(1 for row in result.proposed if "truncated" in row["flags"].split("|"))
         if result.proposed or not candidates_path(folder).exists():
             change.write(candidates_path(folder), candidates_bytes(queue + result.proposed))
@@ -221,14 +227,15 @@ def _source_notes(title_note: str, outlet: str | None, author: str | None, url: 
     return " ".join(parts)
 
 
-def _new_rows(folder: Path, schema, source_id: str, sha: str, proposals: list[Proposal], queue: list[dict[str, str]]) -> tuple[list[dict[str, str]], int]:
+def _new_rows(folder: Path, schema, source_id: str, sha: str, proposals: list[tuple[Proposal, ReportMatch | None]],
+              queue: list[dict[str, str]]) -> tuple[list[dict[str, str]], int]:
     queued = {row["candidate_id"] for row in queue} | {(row["source_sha256"], row["char_start"], row["char_end"]) for row in queue}
     _, reports = read_csv(folder / schema.tables["reports"].path)
     coded = {(row.get("char_start", ""), row.get("char_end", "")) for row in reports if row.get("source_id") == source_id}
     rows: list[dict[str, str]] = []
     skipped = 0
-    for proposal in proposals:
-        row = row_from_proposal(proposal, source_id, sha)
+    for proposal, match in proposals:
+        row = row_from_proposal(proposal, source_id, sha, match)
         key = (sha, row["char_start"], row["char_end"])
         spans = {(row["char_start"], row["char_end"])} | {(str(s), str(e)) for s, e in proposal.quoted}
         if row["candidate_id"] in queued or key in queued or spans & coded:

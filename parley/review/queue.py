@@ -18,6 +18,7 @@ from pathlib import Path
 
 from parley.errors import DossierInvalid, IngestError, excerpt
 from parley.data.schema import read_schema
+from parley.ingest.match import ReportMatch
 from parley.ingest.propose import Proposal
 from parley.review.store import csv_bytes, read_csv
 
@@ -52,6 +53,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("issue_confidence", "0..1: the first suggested issue's probability; below the threshold no issue is suggested."),
     ("flags", "Pipe-separated: truncated (the text leaves the quotation open), paragraphs (a quotation over several paragraphs, breaks kept), partial_quote (a reported statement holding quoted words), headline."),
     ("quoted_spans", "Spans of the quoted words inside a reported statement, as start-end|start-end (offsets in the source)."),
+    ("report_of", "Statement this candidate is proposed to be another report of (parley.ingest.match: same speaker, close dates, near-identical or overlapping words); accepting it adds a report of that statement. Empty: a new statement."),
+    ("report_score", "0..100: how alike the words are (rapidfuzz on folded text); empty when report_of is."),
+    ("report_match", "near-identical (the whole wording) or overlapping (a partial quote, a truncated excerpt); empty when report_of is."),
     ("status", "pending, accepted or rejected."),
     ("statement_id", "The statement created on acceptance."),
     ("reviewer_note", "The reviewer's note."),
@@ -125,8 +129,8 @@ def candidates_bytes(rows: list[dict[str, str]]) -> bytes:
     return csv_bytes([list(FIELDS), *([row.get(f, "") for f in FIELDS] for row in rows)])
 
 
-def row_from_proposal(proposal: Proposal, source_id: str, source_sha256: str) -> dict[str, str]:
-    """A pending queue row for a proposal."""
+def row_from_proposal(proposal: Proposal, source_id: str, source_sha256: str, match: ReportMatch | None = None) -> dict[str, str]:
+    """A pending queue row for a proposal (``match``: the statement it is likely another report of)."""
     return {
         "candidate_id": candidate_id(source_id, proposal.char_start, proposal.char_end, proposal.text),
         "source_id": source_id,
@@ -149,6 +153,9 @@ def row_from_proposal(proposal: Proposal, source_id: str, source_sha256: str) ->
         "issue_confidence": f"{proposal.issue_confidence:.2f}",
         "flags": "|".join(proposal_flags(proposal)),
         "quoted_spans": "|".join(f"{start}-{end}" for start, end in proposal.quoted),
+        "report_of": match.statement_id if match else "",
+        "report_score": f"{match.score:.0f}" if match else "",
+        "report_match": match.basis if match else "",
         "status": "pending",
         "statement_id": "",
         "reviewer_note": "",
