@@ -15,7 +15,8 @@ from pathlib import Path
 from parley import paths
 from parley.errors import IngestError
 from parley.journal import recover_dossier
-from parley.review import decisions
+from parley.review import additions, decisions
+from parley.review.evidence import occurrences
 from parley.review.queue import read_candidates
 from parley.review.store import read_csv
 from parley.review import intake
@@ -173,14 +174,14 @@ class Backend:
 
     # --- decisions (the CLI's functions) -----------------------------------------------------
     def accept(self, card: Card, row: dict[str, str], coder: str) -> str:
-        """Accept one card: span or kind first (``review edit``), then ``review accept`` with the card's choices."""
+        """Accept one card: ``review accept`` with the card's choices, its moved span or changed kind
+        included (one transaction: a crash leaves the candidate as it was or accepted, never moved only)."""
         decision = self.decision(card, coder)
         if row.get("report_of") and not card.report_of:  # the analyst cleared ingest's "another report of …"
             decision = dataclasses.replace(decision, new_statement=True)
         moved = (card.char_start, card.char_end) != (int(row["char_start"]), int(row["char_end"]))
-        if moved or card.kind != row["kind"]:
-            decisions.edit(self.dossier, card.candidate_id, char_start=card.char_start if moved else None,
-                           char_end=card.char_end if moved else None, kind=card.kind if card.kind != row["kind"] else None)
+        decision = dataclasses.replace(decision, span=(card.char_start, card.char_end) if moved else None,
+                                       kind=card.kind if card.kind != row["kind"] else None)
         (statement_id,) = decisions.accept(self.dossier, [card.candidate_id], decision)
         return statement_id
 
@@ -227,31 +228,27 @@ class Backend:
             found[key] = list(field_.enum or []) if field_ is not None else []
         return found
 
-    def add(self, what: str, fields: dict[str, str], source_id: str, words: str) -> str:
-        """Add an actor, issue or event through the dossier's own add function (evidence by exact words)."""
-        function = _add_function(what)
-        if function is None:
-            raise IngestError(f"adding an {what} from the notebook needs the dossier's add functions (the living-dossier issue), "
-                              f"which this Parley does not have yet; add the row to {what}s.csv by hand and run `parley validate`")
-        return function(self.dossier, fields, source_id=source_id, evidence=words)
+    def add(self, what: str, fields: dict[str, str], source_id: str, span: tuple[int, int] | None = None) -> str:
+        """Add an actor, issue or event through :mod:`parley.review.additions` (``parley add``'s own
+        functions, each one validated crash-safe transaction); ``span``, the analyst's selection, is
+        the evidence: its words, and which occurrence of them it is."""
+        function = _ADD[what]
+        evidence, occurrence = "", None
+        if span is not None:
+            text = self.source(source_id).text
+            evidence = text[span[0]:span[1]]
+            occurrence = occurrences(text, evidence).index(span[0]) + 1
+        elif what == "event":
+            raise IngestError("add event: select the words of the article that report it first (they are its evidence)")
+        return function(self.dossier, fields, source_id=source_id, evidence=evidence, occurrence=occurrence)
 
     def add_candidate(self, source_id: str, char_start: int, char_end: int) -> str:
         """Queue a span the analyst selected that no proposal covers; returns its candidate id."""
         return intake.add_candidate(self.dossier, source_id, char_start, char_end)
 
 
-def _add_function(what: str):
-    """``add_<what>`` of the dossier's add service, when this Parley has one."""
-    import importlib
-
-    for module in ("parley.review.additions", "parley.review.add", "parley.data.add"):
-        try:
-            found = getattr(importlib.import_module(module), f"add_{what}", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found
-    return None
+#: What the notebook's "+" adds, and the add service's function for each.
+_ADD = {"actor": additions.add_actor, "issue": additions.add_issue, "event": additions.add_event}
 
 
 def _positions(card: Card) -> dict:

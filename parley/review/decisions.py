@@ -61,6 +61,8 @@ class Decision:
     candidate ingest proposed as another report (its ``report_of`` column) is accepted so by
     default, and ``new_statement`` codes it as a new statement instead.
     ``on_behalf_of`` with ``new_actor`` records that party as the new actor's parent.
+    ``span`` (code-point offsets) and ``kind`` move or re-kind the one candidate accepted, in the
+    same transaction as the acceptance (what ``review edit`` then ``review accept`` would do).
     """
 
     speaker: str | None = None
@@ -75,6 +77,8 @@ class Decision:
     positions: tuple[PositionSpec, ...] | None = None
     report_of: str | None = None
     new_statement: bool = False
+    span: tuple[int, int] | None = None
+    kind: str | None = None
     completeness: str | None = None
     date_said: str | None = None
     date_reported: str | None = None
@@ -179,20 +183,23 @@ def edit(dossier: str | Path, candidate_id: str, **changes: object) -> dict[str,
             value = _edit_value(folder, name, value)
             row[name] = value
         if "char_start" in changes or "char_end" in changes:
-            text = _source_texts(folder).get(row["source_id"])
-            if text is None:
-                raise IngestError(f"source {row['source_id']} of candidate {row['candidate_id']} has no readable seed file")
-            start, end = int(row["char_start"]), int(row["char_end"])
-            if not 0 <= start < end <= len(text):
-                raise IngestError(f"offsets {start}..{end} are outside source {row['source_id']} ({len(text)} characters); need 0 <= start < end <= {len(text)}")
-            row["text"] = text[start:end]
+            _respan(row, _source_texts(folder).get(row["source_id"]), int(row["char_start"]), int(row["char_end"]))
         change.write(candidates_path(folder), candidates_bytes(rows))
     return row
 
 
+def _respan(row: dict[str, str], text: str | None, start: int, end: int) -> None:
+    """Move a candidate to ``start..end`` of its source; its text is re-read there, never typed in."""
+    if text is None:
+        raise IngestError(f"source {row['source_id']} of candidate {row['candidate_id']} has no readable seed file")
+    if not 0 <= start < end <= len(text):
+        raise IngestError(f"offsets {start}..{end} are outside source {row['source_id']} ({len(text)} characters); need 0 <= start < end <= {len(text)}")
+    row["char_start"], row["char_end"], row["text"] = str(start), str(end), text[start:end]
+
+
 def _edit_value(folder: Path, name: str, value: object) -> str:
-    if name == "kind" and value not in (kinds := statement_kinds(folder)):
-        raise IngestError(f"kind {value!r} is not allowed; use one of {', '.join(kinds)}")
+    if name == "kind":
+        _choice_of_kind(str(value), statement_kinds(folder))
     if name == "status" and value != "pending":
         raise IngestError("status can only be set back to pending here; use accept or reject to decide")
     if name in ("char_start", "char_end"):
@@ -248,6 +255,8 @@ def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | N
         rows = read_candidates(folder)
         chosen = [find(rows, cid) for cid in candidate_ids]
         coding = _Coding.read(folder, schema)
+        if decision.span is not None or decision.kind is not None:
+            _amend(chosen, decision, coding.texts, statement_kinds(folder))
         created = [coding.accept_one(row, decision) for row in chosen]
         reported = [row["statement_id"] in coding.statements_before for row in chosen]
         for table, new_rows in (("actors", coding.new_actors), ("statements", coding.new_statements), ("reports", coding.new_reports),
@@ -257,6 +266,25 @@ def accept(dossier: str | Path, candidate_ids: list[str], decision: Decision | N
                 change.write(path, appended(path, new_rows))
         change.write(candidates_path(folder), candidates_bytes(rows))
     return list(zip(created, reported, strict=True)) if details else created
+
+
+def _amend(chosen: list[dict[str, str]], decision: Decision, texts: dict[str, str], kinds: tuple[str, ...]) -> None:
+    """Apply a decision's span and kind to the one candidate it accepts (before it is coded)."""
+    if len(chosen) != 1:
+        raise IngestError(f"a new span or kind is for one candidate; {len(chosen)} were given")
+    (row,) = chosen
+    if row["status"] != "pending":
+        raise IngestError(f"candidate {row['candidate_id']} is {row['status']}; only pending candidates can be accepted (edit --reopen a rejected one)")
+    if decision.kind is not None:
+        row["kind"] = _choice_of_kind(decision.kind, kinds)
+    if decision.span is not None:
+        _respan(row, texts.get(row["source_id"]), int(decision.span[0]), int(decision.span[1]))
+
+
+def _choice_of_kind(kind: str, kinds: tuple[str, ...]) -> str:
+    if kind not in kinds:
+        raise IngestError(f"kind {kind!r} is not allowed; use one of {', '.join(kinds)}")
+    return kind
 
 
 def _check_decision(decision: Decision, schema) -> None:

@@ -274,14 +274,14 @@ class ReviewSession:
         if what not in ADDABLE:
             raise IngestError(f"cannot add {what!r}; add one of {', '.join(ADDABLE)}")
         fields = {str(k): str(v).strip() for k, v in (action.get("fields") or {}).items() if str(v).strip()}
-        words = ""
+        span = None
         if action.get("evidence"):
-            start, end = int(action["evidence"]["start"]), int(action["evidence"]["end"])
-            if not 0 <= start < end <= len(self.source.text):
-                raise IngestError(f"evidence offsets {start}..{end} are outside source {self.source_id}")
-            words = self.source.text[start:end]
-        new_id = self.backend.add(what, fields, self.source_id, words)
+            span = int(action["evidence"]["start"]), int(action["evidence"]["end"])
+            if not 0 <= span[0] < span[1] <= len(self.source.text):
+                raise IngestError(f"evidence offsets {span[0]}..{span[1]} are outside source {self.source_id}")
+        new_id = self.backend.add(what, fields, self.source_id, span)
         self.reload()
+        words = self.source.text[span[0]:span[1]] if span else ""
         self.message = ("info", f"added {what} {new_id}" + (f" (evidence: “{_short(words, 60)}”)" if words else ""))
 
     def note(self, action: dict) -> None:

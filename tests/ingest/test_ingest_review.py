@@ -112,3 +112,25 @@ def test_review_frame_shows_context(dossier):
     frame = review_frame("tiny")
     assert len(frame) == len(list_candidates("tiny"))
     assert frame["context"].str.contains(r"\[\[We have been very clear about this,\]\]", regex=True).any()
+
+
+def test_a_moved_span_is_accepted_in_one_transaction(dossier):
+    ingest_article(WIRE, "tiny", outlet="Wire", published="2031-02-20")
+    row = by_text(dossier, "There will be no foreign contingents on Ukrainian soil, under any flag.")
+    text = WIRE.read_bytes().decode()
+    start = text.index("no foreign contingents")
+    span = (start, start + len("no foreign contingents on Ukrainian soil"))
+    before = dossier.snapshot()
+    # the acceptance fails after the move: nothing of it stays, not even the new offsets
+    with pytest.raises(IngestError, match="not in the dossier"):
+        accept("tiny", [row["candidate_id"]], Decision(span=span, kind="reported_speech", issues=("no_such_issue",), stance=1))
+    assert dossier.snapshot() == before
+    with pytest.raises(IngestError, match="for one candidate"):
+        accept("tiny", [row["candidate_id"], by_text(dossier, "We have been very clear about this,")["candidate_id"]], Decision(span=span))
+    (statement_id,) = accept("tiny", [row["candidate_id"]], Decision(span=span, kind="reported_speech", issues=("peacekeeping_troops",), stance=-2))
+    (report,) = [r for r in dossier.rows("reports") if r["statement_id"] == statement_id]
+    assert (report["char_start"], report["char_end"], report["text"]) == (str(span[0]), str(span[1]), "no foreign contingents on Ukrainian soil")
+    assert next(r for r in dossier.rows("statements") if r["statement_id"] == statement_id)["kind"] == "reported_speech"
+    queued = next(r for r in read_candidates(dossier.folder) if r["candidate_id"] == row["candidate_id"])
+    assert (queued["status"], queued["char_start"], queued["text"]) == ("accepted", str(span[0]), report["text"])
+    assert validate_dossier(dossier.folder) == []

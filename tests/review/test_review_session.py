@@ -167,7 +167,36 @@ def test_adding_from_the_notebook_goes_to_the_dossiers_add_service(review_dossie
     assert session.message == ("error", "cannot add 'treaty'; add one of actor, issue, event")
     session.dispatch({"do": "add", "what": "event", "fields": {"title": "Vienna talks"}, "evidence": {"start": 10, "end": 5}})
     assert session.message[0] == "error" and "outside source" in session.message[1]
+    session.dispatch({"do": "add", "what": "event", "fields": {"title": "Vienna talks"}})
+    assert session.message == ("error", "add event: select the words of the article that report it first (they are its evidence)")
+    session.dispatch({"do": "add", "what": "actor", "fields": {"name": "Lavrov"}})
+    assert session.message[0] == "error" and "already actor 'lavrov'" in session.message[1]  # the add service's own message
     assert review_dossier.tiny.snapshot() == before
+
+
+def test_actor_issue_and_event_added_from_the_notebook_are_in_the_dossier(review_dossier):
+    session = ReviewSession(review_dossier.folder)
+    text = session.source.text
+    # an outside voice named in the article, the words that name him as evidence
+    start = text.index("A spokesman for the hotel")
+    session.dispatch({"do": "add", "what": "actor", "fields": {"name": "Hotel spokesman", "kind": "person"},
+                      "evidence": {"start": start, "end": start + len("A spokesman for the hotel")}})
+    assert session.message == ("info", "added actor hotel_spokesman (evidence: “A spokesman for the hotel”)"), session.message
+    actor = next(r for r in review_dossier.rows("actors") if r["actor_id"] == "hotel_spokesman")
+    assert actor["participation"] == "outside_voice" and f"characters {start}–" in actor["notes"]
+    assert "hotel_spokesman" in {a["id"] for a in session.state()["actors"]}, "the speaker list has the new actor at once"
+    session.dispatch({"do": "add", "what": "issue", "fields": {"label": "Next round venue", "description": "Where talks go on",
+                                                                "minus2_means": "only Moscow", "plus2_means": "anywhere"}})
+    assert session.message == ("info", "added issue next_round_venue") and "next_round_venue" in session.issues
+    # "talks" is in the article more than once: the selection says which occurrence is the evidence
+    second = text.index("talks", text.index("talks") + 1)
+    session.dispatch({"do": "add", "what": "event", "fields": {"title": "Vienna talks, next round", "kind": "talks", "status": "planned",
+                                                                "parties": "russia|usa"}, "evidence": {"start": second, "end": second + len("talks")}})
+    assert session.message[0] == "info", session.message
+    (event,) = [r for r in review_dossier.rows("events") if r["event_id"] == "vienna_talks_next_round"]
+    assert (event["source_id"], event["evidence_start"], event["evidence"]) == (SOURCE_ID, str(second), "talks")
+    assert sorted(r["actor_id"] for r in review_dossier.rows("event_parties") if r["event_id"] == "vienna_talks_next_round") == ["russia", "usa"]
+    assert validate_dossier(review_dossier.folder) == []
 
 
 def test_two_positions_each_with_its_own_stance_red_line_and_condition(review_dossier):

@@ -152,3 +152,33 @@ def test_keys_send_actions_and_typing_in_a_field_does_not(page):
     page.keyboard.press("Enter")
     assert page.evaluate("window.sent")[-1] == {"do": "speaker", "actor": "peskov", "seq": len(sent) + 1}, "typing 'pesk' sent no shortcut"
     assert json.dumps(page.evaluate("window.sent")).count("accept") == 1
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_add_panel_writes_the_dossier_through_the_add_service(page, review_dossier):
+    """The browser's "+" form, filled and sent as it ships, carried out by a real session: the actor is in actors.csv."""
+    from parley.data.validate import validate_dossier
+    from parley.review.session import ReviewSession
+
+    session = ReviewSession(review_dossier.folder)
+    text = session.source.text
+    words = "A spokesman for the hotel"
+    start = text.index(words)
+    source = base64.b64encode((STATIC / "review.js").read_bytes()).decode()
+    page.set_content("<!doctype html><meta charset=utf-8><body></body>")
+    page.evaluate(HARNESS, {"source": source, "state": session.state()})
+    page.evaluate("([s, e]) => window.selectPoints(s, e)", [start, start + len(words)])
+    page.locator(".parley-review").focus()
+    page.keyboard.press("+")
+    page.locator("[data-testid=add] [data-add=name]").fill("Hotel spokesman")
+    page.locator("[data-testid=add] [data-add=kind]").select_option("person")
+    page.locator("[data-testid=add] [data-add=name]").press("Enter")
+    (action,) = [m for m in page.evaluate("window.sent") if m["do"] == "add"]
+    assert (action["what"], action["fields"]["name"], action["evidence"]) == ("actor", "Hotel spokesman", {"start": start, "end": start + len(words)})
+    session.dispatch(action)
+    assert session.message == ("info", f"added actor hotel_spokesman (evidence: “{words}”)"), session.message
+    assert any(r["actor_id"] == "hotel_spokesman" for r in review_dossier.rows("actors"))
+    assert validate_dossier(review_dossier.folder) == []
+    page.evaluate("(next) => window.setState(next)", session.state())
+    assert page.locator("[data-testid=add]").count() == 0, "the form closes once the actor is added"

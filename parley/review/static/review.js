@@ -218,11 +218,13 @@ function render({ model, el }) {
   // Fields of the add forms: [name, placeholder, options from datapackage.json or null].
   const ADD_FIELDS = (s) => ({
     actor: [["name", "name, as the article gives it"], ["kind", "kind", s.enums.actor_kind], ["participation", "participation", s.enums.participation],
-            ["parent_id", "party or parent (actor id)"], ["aliases", "other names, | between them"], ["roles", "roles, | between them"]],
+            ["parent_id", "party or parent (actor id)"], ["aliases", "other names, | between them"], ["roles", "roles, | between them"],
+            ["members", "a joint speaker's member parties (actor ids, | between them)"]],
     issue: [["label", "label"], ["description", "what the issue is"], ["minus2_means", "what −2 means"], ["plus2_means", "what +2 means"],
             ["keywords", "keywords, | between them"]],
     event: [["title", "title"], ["date", "date YYYY-MM-DD (empty when unknown)"], ["kind", "kind", s.enums.event_kind],
-            ["status", "status", s.enums.event_status], ["place", "place"], ["parties", "parties (actor ids, | between them)"]],
+            ["status", "status", s.enums.event_status], ["place", "place"], ["parties", "parties (actor ids, | between them)"],
+            ["hosts", "hosts (actor ids, | between them)"], ["excluded", "parties left out (actor ids, | between them)"]],
   });
 
   function addView(s) {
