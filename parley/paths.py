@@ -48,6 +48,19 @@ def notebook_path(name: str) -> Path:
     return NOTEBOOKS_DIR / f"{name}.ipynb"
 
 
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as pages and run records show it: relative to the project, the reports or the data
+    folder (``reports/riyadh_2025/runs/briefing/3/briefing.positions.csv``), else its file name
+    (never an absolute path of the machine that rendered it)."""
+    path = Path(path).resolve()
+    for root, prefix in ((PROJECT_ROOT, ""), (reports_dir(), "reports/"), (data_dir(), "data/")):
+        try:
+            return prefix + path.relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
 def _named(suffix: str) -> property:
     """A property: the file ``<name><suffix>`` in ``folder``."""
     return property(lambda files: files.folder / f"{files.name}{suffix}", doc=f"``<folder>/<name>{suffix}``")

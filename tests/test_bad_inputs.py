@@ -12,7 +12,6 @@ and nothing written where nothing may be written.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from badcorpus import SECRET, apply_mutations
+from labserver import jupyter_env
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "fixtures" / "bad"
@@ -39,16 +39,7 @@ def _case_folder(tmp_path: Path, case: dict) -> Path:
 
 
 def _run(args: list[str], case_dir: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "PARLEY_DATA_DIR": str(case_dir / "data"),
-        "PARLEY_REPORTS_DIR": str(case_dir / "reports"),
-        "HOME": str(case_dir / "home"),
-        "JUPYTER_CONFIG_DIR": str(case_dir / "jupyter-config"),
-        "JUPYTER_DATA_DIR": str(case_dir / "jupyter-data"),
-        "IPYTHONDIR": str(case_dir / "ipython"),
-        "COLUMNS": "200",
-    }
+    env = jupyter_env(case_dir, PARLEY_DATA_DIR=str(case_dir / "data"), PARLEY_REPORTS_DIR=str(case_dir / "reports"), COLUMNS="200")
     return subprocess.run([sys.executable, "-m", "parley", *args], capture_output=True, text=True, env=env, timeout=300, cwd=case_dir)
 
 

@@ -99,15 +99,6 @@ def _imports_names_of(path: Path, package: str, modules: dict[str, Path]) -> boo
                for alias in node.names)
 
 
-#: Cycles that landed after the house was drawn, each with its reason; break them, then remove the entry.
-KNOWN_CYCLES = {
-    ("parley.ingest.lexicon", "parley.ingest.suggest"): "suggestions landed at the end of the session (issue #10/#11); lexicon "
-                                                         "and suggest import each other lazily; to be broken by the extract helper",
-    ("parley.ingest.evaluate", "parley.ingest.evaluate_suggestions"): "same landing: evaluate and evaluate_suggestions import "
-                                                                      "each other; to be broken by the extract helper",
-}
-
-
 def test_no_import_cycle():
     graph = _graph()
     state: dict[str, int] = {}
@@ -128,7 +119,6 @@ def test_no_import_cycle():
     for node in sorted(graph):
         if node not in state:
             visit(node)
-    cycles = [cycle for cycle in cycles if tuple(sorted(set(cycle))) not in {tuple(sorted(pair)) for pair in KNOWN_CYCLES}]
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(cycle) for cycle in cycles)
 
 
@@ -189,6 +179,6 @@ def test_no_function_is_over_the_limit_without_a_reason():
     assert not stale, f"LONG_FUNCTIONS names functions that are short now (or gone): {stale}; remove them"
 
 
-@pytest.mark.parametrize("reasons", [LONG_MODULES, LONG_FUNCTIONS, ACROSS, KNOWN_CYCLES], ids=["modules", "functions", "across", "cycles"])
+@pytest.mark.parametrize("reasons", [LONG_MODULES, LONG_FUNCTIONS, ACROSS], ids=["modules", "functions", "across"])
 def test_every_exception_carries_a_reason(reasons):
     assert all(isinstance(reason, str) and len(reason.split()) >= 5 for reason in reasons.values())

@@ -43,6 +43,15 @@ def test_dossier_dir_takes_a_name_or_a_path(monkeypatch, tmp_path, tiny_dir):
     assert paths.dossier_dir("nonexistent") == paths.PROJECT_ROOT / "data" / "nonexistent"
 
 
+def test_display_path_is_relative_to_the_project_reports_or_data_never_absolute(monkeypatch, tmp_path):
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("PARLEY_REPORTS_DIR", str(tmp_path / "r"))
+    assert paths.display_path(paths.NOTEBOOKS_DIR / "briefing.ipynb") == "notebooks/briefing.ipynb"
+    assert paths.display_path(tmp_path / "r" / "tiny" / "2025-03-04" / "briefing.html") == "reports/tiny/2025-03-04/briefing.html"
+    assert paths.display_path(tmp_path / "d" / "tiny" / "statements.csv") == "data/tiny/statements.csv"
+    assert paths.display_path(tmp_path / "elsewhere" / "x.ipynb") == "x.ipynb"
+
+
 def test_paths_do_not_depend_on_the_working_directory(monkeypatch, tmp_path):
     monkeypatch.delenv("PARLEY_DATA_DIR", raising=False)
     before = paths.dossier_dir("riyadh_2025")

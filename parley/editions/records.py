@@ -152,12 +152,10 @@ def _point_record_at(ipynb: Path, published: Path) -> None:
     staging folder it was rendered in, so two runs of the same inputs give the same notebook."""
     import nbformat
 
-    from parley.report.render import _display_path
-
     nb = nbformat.read(ipynb, as_version=4)
     papermill_meta = nb.metadata.get("papermill")
     if papermill_meta is not None and "output_path" in papermill_meta:
-        papermill_meta["output_path"] = _display_path(published)
+        papermill_meta["output_path"] = paths.display_path(published)
         write_atomic(ipynb, nbformat.writes(nb) + "\n")
 
 

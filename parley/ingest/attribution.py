@@ -73,22 +73,6 @@ _METHOD_CONFIDENCE = {
 }
 
 
-_METHOD_CONFIDENCE = {
-    "cue": 0.9,
-    "inverted": 0.9,
-    "viewpoint": 0.85,
-    "colon": 0.75,
-    "continuation": 0.85,
-    "carry-over": 0.65,
-    "headline": 0.6,
-    "label": 0.6,
-    "inherited": 0.7,
-    "nearest": 0.45,
-    "unknown": 0.4,
-    "none": 0.5,
-}
-
-
 def extract(article: Article, headlines: bool = False) -> list[Extracted]:
     """Every direct quotation and reported statement of the article, with its speaker.
 

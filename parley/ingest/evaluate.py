@@ -1,9 +1,6 @@
 """Scoring the extractor against a gold annotation of an article.
 
-The gold format is the one of ``tests/fixtures/gold/seed-quotes-gold.csv``: one row per direct
-quotation (``kind`` = ``direct``, exactly the text between the quote marks) or reported statement
-(``kind`` = ``reported``), with ``quote_text``, ``speaker`` (``UNATTRIBUTED`` when the article names
-no one) and ``char_start`` (0-based code points).
+The gold file and the pairing of its rows with proposals are :mod:`parley.ingest.gold`.
 
 Scores
 ------
@@ -18,87 +15,23 @@ Scores
   surnames); otherwise names match when they share a word (case and accents folded), so "Lavrov"
   matches "Sergei Lavrov". ``UNATTRIBUTED`` matches only a proposal with no speaker.
 - reported recall: a gold reported statement is recalled when one reported or assessment proposal
-  covers at least half of it (:data:`REPORTED_MIN_GOLD_COVERED`) while at least a quarter of that
-  proposal lies inside it (:data:`REPORTED_MIN_PROPOSAL_INSIDE`), so one sentence-long proposal
-  cannot claim everything around it.
+  covers it (:func:`parley.ingest.gold.reported_match`: at least half of it, while at least a
+  quarter of that proposal lies inside it, so one sentence-long proposal cannot claim everything
+  around it).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from parley.errors import IngestError
+from parley.ingest.evaluate_suggestions import score_suggestions
+from parley.ingest.gold import GoldRow, direct_quotes, load_gold, pair_direct, reported_match
 from parley.ingest.lexicon import Lexicon, fold_name
 from parley.ingest.propose import Proposal
 
-GOLD_COLUMNS = ("quote_text", "kind", "speaker", "char_start")
-GOLD_KINDS = ("direct", "reported")
 UNATTRIBUTED = "UNATTRIBUTED"
-REPORTED_MIN_GOLD_COVERED = 0.5
-REPORTED_MIN_PROPOSAL_INSIDE = 0.25
 _PRONOUNS = frozenset("he she they it we i you one".split())
 _GENERIC_NAME_WORDS = frozenset("the and of for both delegations delegation president minister foreign former leader government".split())
-
-
-@dataclass(frozen=True)
-class GoldRow:
-    """One gold annotation; ``row`` is its line in the CSV (header = 1)."""
-
-    row: int
-    kind: str
-    text: str
-    speaker: str
-    start: int
-    issue: str = ""
-    stance: str = ""
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-
-def load_gold(path: str | Path, text: str) -> list[GoldRow]:
-    """Read a gold file and check every row against the article text.
-
-    Raises
-    ------
-    IngestError
-        Missing file or columns, a bad ``kind`` or ``char_start``, or a ``quote_text`` that is not
-        at its ``char_start`` in the article (then the gold file is probably for another article).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise IngestError(f"{path}: no such gold file")
-    try:
-        content = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"{path}: not UTF-8 (byte {exc.start}); save the gold file as UTF-8 CSV") from None
-    reader = csv.DictReader(io.StringIO(content))
-    missing = [c for c in GOLD_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise IngestError(f"{path}: missing column(s) {', '.join(missing)}; a gold file has columns {', '.join(GOLD_COLUMNS)} (and more)")
-    rows: list[GoldRow] = []
-    for line, record in enumerate(reader, start=2):
-        kind = (record["kind"] or "").strip()
-        if kind not in GOLD_KINDS:
-            raise IngestError(f"{path}, row {line}, field kind: {kind!r} is not allowed; use one of {', '.join(GOLD_KINDS)}")
-        try:
-            start = int(record["char_start"])
-        except (TypeError, ValueError):
-            raise IngestError(f"{path}, row {line}, field char_start: {record['char_start']!r} is not a whole number (0-based code-point offset)") from None
-        quote = record["quote_text"] or ""
-        if text[start : start + len(quote)] != quote:
-            found = text.find(quote)
-            hint = f"; that text is at {found}" if found >= 0 else "; that text is nowhere in the article"
-            raise IngestError(
-                f"{path}, row {line}, field quote_text: not found at char_start {start} of the article{hint} "
-                "(is this the gold file of this article?)"
-            )
-        rows.append(GoldRow(line, kind, quote, (record["speaker"] or "").strip(), start, (record.get("issue") or "").strip(), (record.get("stance") or "").strip()))
-    return rows
 
 
 def _prf(hits: int, proposed: int, gold: int) -> tuple[float, float, float]:
@@ -106,10 +39,6 @@ def _prf(hits: int, proposed: int, gold: int) -> tuple[float, float, float]:
     recall = hits / gold if gold else (1.0 if not proposed else 0.0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
-
-
-def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
-    return max(0, min(a_end, b_end) - max(a_start, b_start))
 
 
 def speaker_matches(gold_speaker: str, proposal: Proposal, lexicon: Lexicon | None = None) -> bool:
@@ -200,45 +129,6 @@ def score(gold: list[GoldRow], proposals: list[Proposal], lexicon: Lexicon | Non
     }
 
 
-def pair_direct(gold_direct: list[GoldRow], direct: list[Proposal]) -> dict[int, int]:
-    """One-to-one pairs (gold index -> proposal index) sharing characters, largest overlaps first."""
-    candidates = sorted(
-        ((_overlap(g.start, g.end, p.char_start, p.char_end), gi, pi) for gi, g in enumerate(gold_direct) for pi, p in enumerate(direct)),
-        reverse=True,
-    )
-    paired_gold: dict[int, int] = {}
-    paired_proposal: set[int] = set()
-    for size, gi, pi in candidates:
-        if size <= 0:
-            break
-        if gi in paired_gold or pi in paired_proposal:
-            continue
-        paired_gold[gi] = pi
-        paired_proposal.add(pi)
-    return paired_gold
-
-
-def reported_match(g: GoldRow, reported: list[Proposal]) -> Proposal | None:
-    """The reported proposal that recalls a gold reported statement (see the module docstring)."""
-    length = g.end - g.start
-    for p in reported:
-        inside = _overlap(g.start, g.end, p.char_start, p.char_end)
-        if inside >= REPORTED_MIN_GOLD_COVERED * length and inside >= REPORTED_MIN_PROPOSAL_INSIDE * (p.char_end - p.char_start):
-            return p
-    return None
-
-
-def direct_quotes(proposals: list[Proposal]) -> list[Proposal]:
-    """The direct quotations proposed: direct proposals, and the short quotations a reported
-    proposal holds (``quoted``), each with the speaker of the proposal that holds it."""
-    out = [p for p in proposals if p.kind == "direct_quote"]
-    for p in proposals:
-        for start, end in p.quoted:
-            offset = start - p.char_start
-            out.append(replace(p, kind="direct_quote", char_start=start, char_end=end, text=p.text[offset : offset + end - start], quoted=()))
-    return sorted(out, key=lambda p: (p.char_start, p.char_end))
-
-
 def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -250,7 +140,6 @@ def evaluate_article(gold_path: str | Path, article_path: str | Path, lexicon: L
     (:func:`parley.ingest.evaluate_suggestions.score_suggestions`), each statement suggested from
     the others when ``leave_one_out``.
     """
-    from parley.ingest.evaluate_suggestions import score_suggestions
     from parley.ingest.propose import propose_statements
     from parley.ingest.text import read_article
 

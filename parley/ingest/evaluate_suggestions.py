@@ -1,7 +1,7 @@
 """Scoring the issue and stance suggestions against a gold file's ``issue`` and ``stance`` columns.
 
 Each gold row is paired with the proposal that found it (direct quotations by overlap, reported
-statements as in :func:`parley.ingest.evaluate.reported_match`); a row no proposal found counts as
+statements as in :func:`parley.ingest.gold.reported_match`); a row no proposal found counts as
 given no suggestion. With ``leave_one_out`` every row is suggested by a suggester fitted on the
 dossier *without* that statement (any coded utterance with a report on the same characters of
 the same text, or with the same words, is left out with all its reports), so the seed dossier,
@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from parley.ingest.evaluate import GoldRow, direct_quotes, pair_direct, reported_match
+from parley.ingest.gold import GoldRow, direct_quotes, pair_direct, reported_match
 from parley.ingest.lexicon import Lexicon
 from parley.ingest.propose import Proposal
-from parley.ingest.suggest import Coded, Suggester, Suggestion, context_of
+from parley.ingest.coded import Coded, context_of
+from parley.ingest.suggest import Suggester, Suggestion
 
 #: Sign of a gold stance label; ``unclear`` rows are left out of the stance scores.
 GOLD_SIGN = {"support": 1, "conditional": 1, "oppose": -1, "neutral": 0}

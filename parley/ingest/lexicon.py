@@ -19,6 +19,7 @@ from pathlib import Path
 from parley import paths
 from parley.errors import DossierInvalid
 from parley.data.schema import read_schema
+from parley.ingest.coded import Coded, coded_examples
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,7 @@ class Lexicon:
 
     actors: dict[str, ActorEntry] = field(default_factory=dict)
     issues: dict[str, IssueEntry] = field(default_factory=dict)
-    coded: tuple = ()  # tuple[parley.ingest.suggest.Coded, ...]: what the analyst coded so far
-
-    @cached_property
-    def suggester(self):
-        """The issue and stance suggester fitted on this dossier (:class:`parley.ingest.suggest.Suggester`)."""
-        from parley.ingest.suggest import Suggester
-
-        return Suggester(self.issues, self.coded)
+    coded: tuple[Coded, ...] = ()  # what the analyst coded so far (the suggester's examples)
 
     def party_of(self, actor_id: str) -> str:
         """The top of an actor's parent chain (the party an official speaks for); '' for none."""
@@ -243,6 +237,4 @@ def load_lexicon(dossier: str | Path) -> Lexicon:
             plus2_means=row.get("plus2_means", ""),
             description=row.get("description", ""),
         )
-    from parley.ingest.suggest import coded_examples
-
     return Lexicon(actors=actors, issues=issues, coded=tuple(coded_examples(folder)))

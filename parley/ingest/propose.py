@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from parley.ingest.article import Article
 from parley.ingest.attribution import Extracted, extract
 from parley.ingest.lexicon import Lexicon
-from parley.ingest.suggest import Suggestion, context_of
+from parley.ingest.coded import context_of
+from parley.ingest.suggest import Suggestion, suggester_for
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def analyse_article(text: str, lexicon: Lexicon | None = None, *, headlines: boo
     items = extract(article, headlines)
     speakers = [_speaker(article, item) for item in items]
     asks = [(item.text, context_of(text, item.start, item.end), lexicon.party_of(speaker[0]), item.cue) for item, speaker in zip(items, speakers, strict=True)]
-    suggestions = lexicon.suggester.suggest_many(asks) if lexicon.issues else [None] * len(items)
+    suggestions = suggester_for(lexicon).suggest_many(asks) if lexicon.issues else [None] * len(items)
     return article, [_proposal(item, speaker, suggestion) for item, speaker, suggestion in zip(items, speakers, suggestions, strict=True)]
 
 

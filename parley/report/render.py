@@ -226,8 +226,8 @@ def _check_and_export(executed, source_nb, view: _View, files: paths.RunFiles) -
     normalise(executed, run_record=True)
     papermill_meta = executed.metadata.get("papermill")
     if papermill_meta is not None:
-        papermill_meta["input_path"] = _display_path(view.source_path)
-        papermill_meta["output_path"] = _display_path(files.ipynb)
+        papermill_meta["input_path"] = paths.display_path(view.source_path)
+        papermill_meta["output_path"] = paths.display_path(files.ipynb)
     executed.metadata["parley"] = {
         **(source_nb.metadata.get("parley") or {}),
         "title": title,
@@ -235,7 +235,7 @@ def _check_and_export(executed, source_nb, view: _View, files: paths.RunFiles) -
         "dossier_title": view.schema.title,
         "as_of": view.as_of,
         "version": view.version,
-        "notebook": _display_path(view.source_path),
+        "notebook": paths.display_path(view.source_path),
         "parameters": view.parameters,
         "sources": _dossier_sources(view.schema),
         "parley_version": __version__,
@@ -254,22 +254,10 @@ def _check_and_export(executed, source_nb, view: _View, files: paths.RunFiles) -
     return page, n_charts
 
 
-def _display_path(path: Path) -> str:
-    """A path as the page and run record show it: relative to the project, the reports or the data
-    folder (``reports/riyadh_2025/runs/briefing/3/briefing.positions.csv``), else its file name."""
-    path = Path(path).resolve()
-    for root, prefix in ((paths.PROJECT_ROOT, ""), (paths.reports_dir(), "reports/"), (paths.data_dir(), "data/")):
-        try:
-            return prefix + path.relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.name
-
-
 def _shown_value(value: Any) -> Any:
-    """A parameter value for the page: an absolute path becomes :func:`_display_path`, the rest is as given."""
+    """A parameter value for the page: an absolute path becomes :func:`parley.paths.display_path`, the rest is as given."""
     if isinstance(value, str) and value and os.path.isabs(value):
-        return _display_path(Path(value))
+        return paths.display_path(Path(value))
     return value
 
 

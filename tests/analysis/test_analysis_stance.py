@@ -21,6 +21,12 @@ def _row(matrix: pd.DataFrame, actor_id: str, issue_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
+def _varga_on_the_border(folder, *said: tuple[str, str, str, str, int]) -> None:
+    """Varga's statements, each with one Southland position on the border line: ``(id, text, said, reported, stance)``."""
+    set_statements(folder, [statement(sid, text, speaker_id="varga", said=on, reported=reported) for sid, text, on, reported, _ in said],
+                   [position(f"p_{sid}", sid, "border_line", "southland", stance) for sid, *_, stance in said])
+
+
 def test_tiny_matrix_has_one_row_per_actor_issue_with_evidence(tiny_dir):
     matrix = stance_matrix(load(tiny_dir))
     assert list(matrix.columns) == EVIDENCE_COLUMNS + ["n_statements", "red_line_ever"]
@@ -56,24 +62,13 @@ def test_latest_statement_wins_and_counts_every_earlier_one(tiny_copy):
 
 def test_date_said_orders_statements_before_date_reported(tiny_copy):
     # Said on the 3rd, reported on the 3rd; said on the 1st but only reported on the 5th: the first is newer.
-    set_statements(tiny_copy, [
-        statement("said_late", BORDER, speaker_id="varga", said="2025-03-03", reported="2025-03-03"),
-        statement("said_early_reported_late", LINE, speaker_id="varga", said="2025-03-01", reported="2025-03-05"),
-    ], [
-        position("p_said_late", "said_late", "border_line", "southland", -2),
-        position("p_said_early", "said_early_reported_late", "border_line", "southland", 2),
-    ])
+    _varga_on_the_border(tiny_copy, ("said_late", BORDER, "2025-03-03", "2025-03-03", -2),
+                         ("said_early_reported_late", LINE, "2025-03-01", "2025-03-05", 2))
     assert _row(stance_matrix(load(tiny_copy)), "southland", "border_line")["statement_id"] == "said_late"
 
 
 def test_undated_saying_falls_back_to_report_date(tiny_copy):
-    set_statements(tiny_copy, [
-        statement("dated", BORDER, speaker_id="varga", said="2025-03-02", reported="2025-03-02"),
-        statement("undated", LINE, speaker_id="varga", said="", reported="2025-03-04"),
-    ], [
-        position("p_dated", "dated", "border_line", "southland", -2),
-        position("p_undated", "undated", "border_line", "southland", -1),
-    ])
+    _varga_on_the_border(tiny_copy, ("dated", BORDER, "2025-03-02", "2025-03-02", -2), ("undated", LINE, "", "2025-03-04", -1))
     row = _row(stance_matrix(load(tiny_copy)), "southland", "border_line")
     assert row["statement_id"] == "undated"
     assert row["date"] == day("2025-03-04")
@@ -103,13 +98,8 @@ def test_same_day_tie_is_resolved_red_line_then_strength_then_place(tiny_copy, f
 
 
 def test_as_of_filters_on_date_reported(tiny_copy):
-    set_statements(tiny_copy, [
-        statement("known", BORDER, speaker_id="varga", said="2025-03-01", reported="2025-03-01"),
-        statement("reported_later", LINE, speaker_id="varga", said="2025-03-02", reported="2025-03-05"),
-    ], [
-        position("p_known", "known", "border_line", "southland", -2),
-        position("p_later", "reported_later", "border_line", "southland", 1),
-    ])
+    _varga_on_the_border(tiny_copy, ("known", BORDER, "2025-03-01", "2025-03-01", -2),
+                         ("reported_later", LINE, "2025-03-02", "2025-03-05", 1))
     dossier = load(tiny_copy)
     before = _row(stance_matrix(dossier, day("2025-03-04")), "southland", "border_line")
     assert before["statement_id"] == "known"

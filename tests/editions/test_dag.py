@@ -35,14 +35,12 @@ def load_dag_module():
     return module
 
 
-@pytest.fixture
-def tiny_spec(tmp_path, tiny_dir, monkeypatch):
+def small_spec(tmp_path: Path, tiny_dir: Path, as_of: str) -> Path:
+    """A copy of the tiny dossier under ``tmp_path/data`` and a 4-page spec on it, as of ``as_of``."""
     shutil.copytree(tiny_dir, tmp_path / "data" / "tiny")
-    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PARLEY_REPORTS_DIR", str(tmp_path / "reports"))
     path = tmp_path / "spec.yml"
     path.write_text(textwrap.dedent(f"""
-        defaults: {{dossier: tiny, as_of: dossier, since: previous}}
+        defaults: {{dossier: tiny, as_of: {as_of}, since: previous}}
         briefings:
           - name: quick-{{subject}}
             notebook: {FIXTURE}
@@ -51,6 +49,13 @@ def tiny_spec(tmp_path, tiny_dir, monkeypatch):
             for_each: {{issue: issues}}
     """))
     return path
+
+
+@pytest.fixture
+def tiny_spec(tmp_path, tiny_dir, monkeypatch):
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PARLEY_REPORTS_DIR", str(tmp_path / "reports"))
+    return small_spec(tmp_path, tiny_dir, "dossier")
 
 
 def test_the_dag_holds_one_task_per_briefing_of_the_shipped_spec(monkeypatch):
@@ -124,17 +129,7 @@ def run_airflow(cmd: list[str], env: dict, timeout: float) -> subprocess.Complet
 @pytest.fixture
 def dag_spec(tmp_path, tiny_dir):
     """A small spec on a copy of the tiny dossier (4 pages), with the folders every Airflow worker shares."""
-    shutil.copytree(tiny_dir, tmp_path / "data" / "tiny")
-    path = tmp_path / "spec.yml"
-    path.write_text(textwrap.dedent(f"""
-        defaults: {{dossier: tiny, as_of: today, since: previous}}
-        briefings:
-          - name: quick-{{subject}}
-            notebook: {FIXTURE}
-            for_each: {{subject: [a, b]}}
-          - notebook: issue_brief
-            for_each: {{issue: issues}}
-    """))
+    path = small_spec(tmp_path, tiny_dir, "today")
     return {"PARLEY_SPEC": str(path), "PARLEY_DATA_DIR": str(tmp_path / "data"),
             "PARLEY_REPORTS_DIR": str(tmp_path / "reports")}
 

@@ -28,17 +28,14 @@ from pathlib import Path
 import nbformat
 import pytest
 from review_support import KNOWN_UTTERANCE, build_review_dossier
-from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS, TOKEN, _stop, start_kernel, wait_until_ready, write_lab_settings
+from labserver import needs_chromium, open_lab_page, run_all_cells, running_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
 OUTPUT_DIR = ROOT / "test-output"
-SERVER_START_TIMEOUT = 90
 RUN_TIMEOUT = 180_000  # ms
 
 USEFUL = 'the talks had been "useful" and would go on next week'
-
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
 def served_copy(target: Path, parameters: dict[str, str]) -> Path:
@@ -57,30 +54,11 @@ def served_copy(target: Path, parameters: dict[str, str]) -> Path:
 def review_lab(tmp_path: Path):
     """JupyterLab serving the review notebook set to a temporary dossier; yields (base_url, notebook name, dossier)."""
     dossier = build_review_dossier(tmp_path / "work")
-    serve_dir, home = tmp_path / "serve", tmp_path / "home"
+    serve_dir = tmp_path / "serve"
     serve_dir.mkdir()
-    home.mkdir()
     served_copy(serve_dir / "review.ipynb", {"dossier": str(dossier.folder), "source": dossier.source_id, "coder": "lab-test"})
-    write_lab_settings(tmp_path / "lab-settings")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_") and k != "JUPYTER_PATH"}
-    env.update({
-        "HOME": str(home), "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime"),
-        "JUPYTER_DATA_DIR": str(tmp_path / "jupyter-data"), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "lab-workspaces"), "IPYTHONDIR": str(tmp_path / "ipython"), "PYTHONDONTWRITEBYTECODE": "1",
-    })
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port=0", f"--IdentityProvider.token={TOKEN}",
-               f"--ServerApp.root_dir={serve_dir}", "--ServerApp.open_browser=False", "--LabApp.news_url=",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    log = tmp_path / "jupyterlab.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(command, cwd=serve_dir, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        base_url = wait_until_ready(process, tmp_path / "jupyter-runtime", log, SERVER_START_TIMEOUT)
+    with running_lab(tmp_path, serve_dir) as base_url:
         yield base_url, "review.ipynb", dossier
-    finally:
-        _stop(process)
 
 
 class Review:
@@ -137,23 +115,11 @@ def test_an_article_coded_by_keyboard_in_jupyterlab(review_lab, tmp_path: Path) 
     base_url, name, dossier = review_lab
     before_positions = dossier.rows("positions")
     OUTPUT_DIR.mkdir(exist_ok=True)
-    page_errors: list[str] = []
-    outside: list[str] = []
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1500, "height": 1000}, timeout=60_000)
+    with sync_playwright() as playwright, open_lab_page(playwright, base_url, tmp_path / "chromium", name,
+                                                        {"width": 1500, "height": 1000}) as lab:
+        page = lab.page
         try:
-            context.set_default_timeout(60_000)
-            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith((base_url, "data:", "blob:"))
-                          else (outside.append(route.request.url), route.abort()))
-            page = context.pages[0] if context.pages else context.new_page()
-            page.on("pageerror", lambda error: page_errors.append(str(error)))
-            page.goto(f"{base_url}/lab/tree/{name}?token={TOKEN}", wait_until="domcontentloaded")
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-            start_kernel(page, base_url, name, timeout=90)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            run_all_cells(page)
             page.wait_for_selector(".parley-review [data-testid=card], .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", timeout=RUN_TIMEOUT)
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
             assert not errors, errors
@@ -202,11 +168,9 @@ def test_an_article_coded_by_keyboard_in_jupyterlab(review_lab, tmp_path: Path) 
         except Exception:
             page.screenshot(path=str(OUTPUT_DIR / "review-failure.png"))
             raise
-        finally:
-            context.close()
 
-    assert not page_errors, page_errors
-    assert not outside, outside
+    assert not lab.page_errors, lab.page_errors
+    assert not lab.outside_requests, lab.outside_requests
     result = subprocess.run([sys.executable, "-m", "parley", "validate", str(dossier.folder)], capture_output=True, text=True,
                             env={k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")})
     assert result.returncode == 0, result.stdout + result.stderr
