@@ -28,7 +28,7 @@ from pathlib import Path
 
 from parley import paths
 from parley.errors import IngestError
-from parley.review.queue import candidate_id, candidates_bytes, candidates_path, read_candidates, row_from_proposal, slugify, statement_kinds
+from parley.review.queue import candidate_id, candidates_bytes, candidates_path, read_candidates, row_from_proposal, short_ids, slugify, statement_kinds
 from parley.ingest.lexicon import load_lexicon
 from parley.ingest.match import ReportMatch, known_reports, match_proposals
 from parley.ingest.propose import Proposal, analyse_article
@@ -195,6 +195,8 @@ def ingest_article(
         date = published or next((row.get("published", "") for row in sources if row.get("source_id") == result.source_id), "")
         matches = match_proposals(proposals, known_reports(folder, lexicon.party_of), date, lexicon.party_of)
         result.proposed, result.skipped = _new_rows(folder, schema, result.source_id, sha, list(zip(proposals, matches, strict=True)), queue)
+        for row, short in zip(result.proposed, short_ids(result.seed_file, queue, len(result.proposed)) or [], strict=False):
+            row["candidate_id"] = short
         result.reports = sum(1 for row in result.proposed if row["report_of"])
         result.truncated = sum(1 for row in result.proposed if "truncated" in row["flags"].split("|"))
         if result.proposed or not candidates_path(folder).exists():
@@ -278,12 +280,14 @@ def add_candidate(dossier: str | Path, source_id: str, char_start: int, char_end
     if kind not in (kinds := statement_kinds(folder)):
         raise IngestError(f"kind {kind!r} is not allowed; use one of {', '.join(kinds)}")
     schema = read_schema(folder)
-    sha = next((s.get("sha256", "") for s in read_csv(folder / schema.tables["sources"].path)[1] if s["source_id"] == source_id), "")
-    new_id = candidate_id(source_id, char_start, char_end, span)
+    source = next((s for s in read_csv(folder / schema.tables["sources"].path)[1] if s["source_id"] == source_id), {})
+    sha = source.get("sha256", "")
     with dossier_transaction(folder, f"review add {source_id} {char_start}..{char_end}") as change:
         rows = read_candidates(folder)
-        if any(r["candidate_id"] == new_id for r in rows):
-            raise IngestError(f"the span {char_start}..{char_end} is already candidate {new_id}")
+        queued = next((r for r in rows if (r["source_id"], r["char_start"], r["char_end"]) == (source_id, str(char_start), str(char_end))), None)
+        if queued is not None:
+            raise IngestError(f"the span {char_start}..{char_end} is already candidate {queued['candidate_id']}")
+        new_id = (short_ids(source.get("seed_file", ""), rows, 1) or [candidate_id(source_id, char_start, char_end, span)])[0]
         rows.append({
             "candidate_id": new_id, "source_id": source_id, "source_sha256": sha, "kind": kind, "text": span,
             "char_start": str(char_start), "char_end": str(char_end), "method": "reviewer", "red_line": "false",

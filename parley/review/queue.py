@@ -4,9 +4,14 @@ Proposals wait here until a person accepts, rejects or edits them. The file sits
 curated tables but is *not* a resource of ``datapackage.json``: the published data package holds
 only what a person accepted. Its columns are declared once, in :data:`COLUMNS`.
 
-A candidate's id is a hash of its source, offsets and text (never random), so proposing the same
-article again yields the same ids, and a candidate already queued, accepted or rejected is never
-proposed twice.
+A candidate's id is short, to be typed: ``c<seed>-<n>``, the number of the source's seed file
+(``003_…txt`` → ``c3``) and the proposal's place in that source's queue (``c3-7``: the seventh
+proposal of the fourth article). Both are fixed once given (seeds are numbered once and never
+renamed; ``n`` follows the source's highest id), so the same history yields the same ids, and
+ids never change once queued. A source whose seed file is not named ``NNN_<sha16>.txt``, and queues
+written before short ids, keep the older ``c_<12 hex>`` (a hash of source, offsets and text);
+both are accepted wherever an id is asked for. A candidate already queued, accepted or rejected
+(same source and offsets) is never proposed twice.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ def statement_kinds(folder: Path) -> tuple[str, ...]:
 
 #: (column, meaning). The one declaration of the queue's columns.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("candidate_id", "Stable id: 'c_' + 12 hex digits of SHA-256 over source_id, char_start, char_end and text."),
+    ("candidate_id", "Short stable id 'c<seed number>-<n>' (the n-th proposal of the source whose seed file is <seed number>_….txt); older queues: 'c_' + 12 hex digits of SHA-256 over source_id, char_start, char_end and text."),
     ("source_id", "Source (sources.csv) the text is taken from."),
     ("source_sha256", "SHA-256 of the seed file the offsets refer to."),
     ("kind", "direct_quote, reported_speech or assessment (as in statements.csv)."),
@@ -79,6 +84,22 @@ def candidate_id(source_id: str, char_start: int, char_end: int, text: str) -> s
     """Stable id of a candidate: same source, offsets and text give the same id."""
     digest = hashlib.sha256(f"{source_id}\0{char_start}\0{char_end}\0{text}".encode()).hexdigest()
     return f"c_{digest[:12]}"
+
+
+_SEED_NUMBER = re.compile(r"^(\d{3,})_[0-9a-f]{16}\.txt$")
+
+
+def short_ids(seed_file: str, queue: list[dict[str, str]], count: int) -> list[str] | None:
+    """The next ``count`` short ids of the source whose seed file is ``seed_file`` (``c3-8``, ``c3-9``…),
+    after every id of that source already in ``queue``; ``None`` when the seed file is not numbered."""
+    match = _SEED_NUMBER.match(seed_file or "")
+    if match is None:
+        return None
+    prefix = f"c{int(match.group(1))}-"
+    taken = [int(row["candidate_id"][len(prefix):]) for row in queue
+             if row["candidate_id"].startswith(prefix) and row["candidate_id"][len(prefix):].isdigit()]
+    first = max(taken, default=0) + 1
+    return [f"{prefix}{n}" for n in range(first, first + count)]
 
 
 def read_candidates(folder: Path) -> list[dict[str, str]]:

@@ -8,7 +8,7 @@ import pytest
 from ingest_support import article
 
 from parley.errors import DossierInvalid, IngestError
-from parley.review.queue import FIELDS, candidate_id, read_candidates
+from parley.review.queue import FIELDS, candidate_id, candidates_bytes, candidates_path, read_candidates
 from parley.review.intake import ingest_article
 
 WIRE = article("wire_geneva.txt")
@@ -31,7 +31,8 @@ def test_ingest_copies_the_seed_registers_the_source_and_queues_pending_proposal
     text = data.decode("utf-8")
     for row in queue:
         assert text[int(row["char_start"]) : int(row["char_end"])] == row["text"]
-        assert row["candidate_id"] == candidate_id(row["source_id"], int(row["char_start"]), int(row["char_end"]), row["text"])
+    # short ids to type: seed 001's proposals in text order
+    assert [row["candidate_id"] for row in queue] == [f"c1-{n}" for n in range(1, len(queue) + 1)]
     assert any(row["speaker_id"] == "lavrov" for row in queue)
     assert any(row["new_actor"] == "Hanna Kovalenko" for row in queue)
     assert dossier.table("statements").read_bytes() == before_statements  # nothing curated without review
@@ -148,3 +149,28 @@ def test_an_invalid_dossier_is_not_written_to(dossier):
     with pytest.raises(DossierInvalid, match="fix them first"):
         ingest_article(WIRE, "tiny")
     assert dossier.snapshot() == before
+
+
+def test_short_ids_follow_each_source_and_older_ids_still_work(dossier):
+    from parley.review.decisions import Decision, accept
+    from parley.review.intake import add_candidate
+
+    first = ingest_article(WIRE, "tiny", published="2031-02-20")
+    queue = read_candidates(dossier.folder)
+    count = len(queue)
+    # a queue written before short ids: its rows keep their c_<hex> ids, and they are still accepted
+    queue[0]["candidate_id"] = old = candidate_id(queue[0]["source_id"], int(queue[0]["char_start"]), int(queue[0]["char_end"]), queue[0]["text"])
+    dossier.folder.joinpath(candidates_path(dossier.folder).name).write_bytes(candidates_bytes(queue))
+    assert old.startswith("c_") and len(old) == 14
+    (statement_id,) = accept("tiny", [old], Decision(speaker=""))
+    assert statement_id in {r["statement_id"] for r in dossier.rows("statements")}
+    # a span the reviewer selects: the next number of that source
+    text = WIRE.read_bytes().decode()
+    start = text.index("Reporting by")
+    assert add_candidate("tiny", first.source_id, start, start + len("Reporting by John Smith")) == f"c1-{count + 1}"
+    with pytest.raises(IngestError, match=f"already candidate c1-{count + 1}"):
+        add_candidate("tiny", first.source_id, start, start + len("Reporting by John Smith"))
+    # another article: its own numbers; ingesting again gives no new id
+    other = ingest_article(article("curly_brussels.txt"), "tiny")
+    assert [r["candidate_id"] for r in other.proposed] == [f"c2-{n}" for n in range(1, len(other.proposed) + 1)]
+    assert ingest_article(WIRE, "tiny").proposed == []
