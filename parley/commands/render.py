@@ -1,7 +1,8 @@
 """``parley render NOTEBOOK``: execute a briefing notebook and write its HTML page.
 
 The last line on stdout is the page's path (``make briefing`` shows it); progress and counts
-go to stderr.
+go to stderr. A page that ``parley run`` published (its run record beside it), or is writing now,
+is never replaced: the render is written beside it as ``<name>.draft.html`` and stderr says so.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ import click
               help="Also write every chart as <nn>_<slug>.png into this folder.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, quiet):
-    """Execute NOTEBOOK (briefing, actor_profile, issue_brief, dataset_qa, or a path) and write its HTML."""
+    """Execute NOTEBOOK (briefing, actor_profile, issue_brief, dataset_qa, or a path) and write its HTML.
+
+    A page that parley run published, or is writing now, is left as it is: the render is written
+    beside it as <name>.draft.html (and <name>.draft.ipynb), and stderr says so."""
     from parley.errors import ParameterError
     from parley.report.parameters import check_iso_date, coerce_parameter, load_yaml, notebook_parameters, resolve_notebook
     from parley.report.render import render_briefing
@@ -50,6 +54,8 @@ def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png
         as_of = check_iso_date("as_of", as_of)
 
     rendered = render_briefing(source, values, out_dir=out_dir, dossier=dossier, as_of=as_of, progress=not quiet)
+    if rendered.draft_of:
+        click.echo(f"{rendered.draft_of}: that page is left as it is; this render is the draft {rendered.html.name} beside it", err=True)
     click.echo(
         f"{source.stem}: {plural(rendered.n_charts, 'chart')}, dossier {rendered.dossier} as of {rendered.as_of}, "
         f"data {rendered.version}, {rendered.seconds:.1f} s; run record {rendered.ipynb}",

@@ -14,7 +14,9 @@ only call it. In one process it
    and exports the page with :func:`parley.report.export.export_html`;
 5. publishes ``<name>.html`` and the executed ``<name>.ipynb`` into
    ``reports/<dossier>/<as_of>/`` atomically (temporary file in the same folder, then
-   ``os.replace``).
+   ``os.replace``), under the claim ``parley run`` takes on the same output; a page a run
+   published (its ``<name>.run.json`` beside it) or is writing now is left as it is, and the
+   render is written beside it as ``<name>.draft.html`` / ``<name>.draft.ipynb``.
 
 On any failure it raises :class:`parley.errors.RenderError` naming the cell, the error and
 where the failed run record was kept (``<name>.failed.ipynb`` beside the report), and leaves a
@@ -38,14 +40,24 @@ from typing import Any
 import nbformat
 
 from parley import paths
-from parley.errors import ParameterError, RenderError, excerpt
-from parley.fileio import make_folder, remove, write_atomic
+from parley.errors import ParameterError, ParleyError, RenderError, excerpt
+from parley.fileio import OutputsBusy, claim_outputs, make_folder, remove, write_atomic
 from parley.report.execute import DEFAULT_KERNEL, check_kernel, execute, unique
 from parley.report.parameters import check_iso_date, check_names, describe_parameters, notebook_parameters, pick, resolve_notebook
 from parley.report.whole import cell_problems, chart_problems, count_charts, page_problems, require_whole
 
 #: Parameters naming what a notebook is about; their value joins the page's file name and title.
 SUBJECT_PARAMETERS = ("actor", "issue")
+#: A render beside a page that a run owns is ``<name>.draft.html`` (a suffix briefing names may not end in).
+DRAFT_SUFFIX = ".draft"
+#: Seconds a render waits for another render writing the same draft.
+DRAFT_WAIT = 60.0
+
+
+class RenderBusy(ParleyError):
+    """Another render holds the draft this render would write (exit status 3, as a busy run)."""
+
+    exit_code = 3
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,9 @@ class Rendered:
         Charts drawn in the page.
     seconds : float
         Wall time of the whole render.
+    draft_of : str
+        Empty when the page was published under its own name; else why it was written as
+        ``<name>.draft.html`` beside the page a run owns (that page is untouched).
     """
 
     html: Path
@@ -77,6 +92,7 @@ class Rendered:
     version: str
     n_charts: int
     seconds: float
+    draft_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,22 +175,81 @@ def render_briefing(
     folder = Path(out_dir) if out_dir is not None else paths.reports_dir() / view.dossier_id / view.as_of
     make_folder(folder, "--out")
     files = paths.RunFiles(folder, view.name)
-    running = files.running_ipynb(unique())
+    # A page a run published keeps its run's files, failed attempts included: this render works on its draft.
+    planned = draft_files(files) if _published_by_run(files) else files
+    running = planned.running_ipynb(unique())
 
-    executed = execute(view.source_path, running, files.failed_ipynb, view.parameters, kernel, progress)
+    executed = execute(view.source_path, running, planned.failed_ipynb, view.parameters, kernel, progress)
     try:
-        page, n_charts = _check_and_export(executed, source_nb, view, files)
+        page, n_charts = _check_and_export(executed, source_nb, view, planned)
     except RenderError as exc:
-        nbformat.write(executed, files.failed_ipynb)
+        nbformat.write(executed, planned.failed_ipynb)
         remove(running)
-        raise RenderError(f"{exc}; nothing was published; the run record is kept at {files.failed_ipynb}") from exc.__cause__
+        raise RenderError(f"{exc}; nothing was published; the run record is kept at {planned.failed_ipynb}") from exc.__cause__
 
+    written, draft_of = _publish(files, executed, page)
+    remove(running)
+    return Rendered(html=written.html, ipynb=written.ipynb, as_of=view.as_of, dossier=view.dossier_id, version=view.version,
+                    n_charts=n_charts, seconds=time.perf_counter() - started, draft_of=draft_of)
+
+
+def draft_files(files: paths.RunFiles) -> paths.RunFiles:
+    """The files of a render beside a page that a run owns: ``<name>.draft.html``, ``<name>.draft.ipynb``."""
+    return paths.RunFiles(files.folder, files.name + DRAFT_SUFFIX)
+
+
+def _published_by_run(files: paths.RunFiles) -> str:
+    """Why the page of ``files`` is a run's (its run record beside it), or ``""``."""
+    if files.run_json.is_file():
+        return f"{paths.display_path(files.html)} was published by parley run (its run record {files.run_json.name} is beside it)"
+    return ""
+
+
+def _claim_key(files: paths.RunFiles) -> str:
+    """What a render claims: ``<dossier>/<as_of>/<name>`` below the reports folder, as ``parley run``
+    claims it (:func:`parley.editions.locks.output_name`), else the absolute path of the page without its suffix."""
+    base = files.folder.resolve() / files.name
+    try:
+        return base.relative_to(paths.reports_dir().resolve()).as_posix()
+    except ValueError:
+        return base.as_posix()
+
+
+def _publish(files: paths.RunFiles, executed, page: str) -> tuple[paths.RunFiles, str]:
+    """Publish the page and its run record as ``files``, or as their draft when a run owns the page.
+
+    Under the claim ``parley run`` takes on the same output (:func:`parley.fileio.claim_outputs`
+    in ``reports/.locks/``), so the check and the write are one step for every other run and
+    render: a page a run published, or one a run is writing now, is never replaced by a render.
+    Returns what was written and, for a draft, why (``""`` otherwise).
+    """
+    locks = paths.reports_layout().locks
+    try:
+        with claim_outputs(locks, {_claim_key(files)}, wait=0):
+            reason = _published_by_run(files)
+            if not reason:
+                _write_run(files, executed, page)
+                return files, ""
+    except OutputsBusy:
+        reason = f"a parley run or another render is writing {paths.display_path(files.html)} now"
+    draft = draft_files(files)
+    try:
+        with claim_outputs(locks, {_claim_key(draft)}, wait=DRAFT_WAIT):
+            _write_run(draft, executed, page)
+    except OutputsBusy:
+        raise RenderBusy(f"{reason}, and another render has been writing its draft {paths.display_path(draft.html)} "
+                         f"for {DRAFT_WAIT:g} s; this render wrote nothing, run it again") from None
+    return draft, reason
+
+
+def _write_run(files: paths.RunFiles, executed, page: str) -> None:
+    """The run record, then the page, each replaced whole; a failed attempt's notebook of that name goes."""
+    papermill_meta = executed.metadata.get("papermill")
+    if papermill_meta is not None:
+        papermill_meta["output_path"] = paths.display_path(files.ipynb)
     write_atomic(files.ipynb, nbformat.writes(executed) + "\n")
     write_atomic(files.html, page)
-    remove(running)
     remove(files.failed_ipynb)
-    return Rendered(html=files.html, ipynb=files.ipynb, as_of=view.as_of, dossier=view.dossier_id, version=view.version,
-                    n_charts=n_charts, seconds=time.perf_counter() - started)
 
 
 def _resolve(notebook: str | os.PathLike[str], values: dict[str, Any], dossier: str | None, as_of: str | None) -> _View:
