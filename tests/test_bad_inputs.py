@@ -83,9 +83,13 @@ def test_every_bad_command_input_through_the_real_cli(case, tmp_path):
     for folder in expect.get("nothing_under", []):
         written = [p for p in (tmp_path / folder).rglob("*") if p.is_file()] if (tmp_path / folder).exists() else []
         assert written == [], f"{folder}: {written}"
+    # No file the command wrote (page, catalogue, log, failed notebook, queue) holds the secret either.
+    holding = [p for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink() and p.parent.name != "outside"
+               and SECRET.encode() in p.read_bytes()]
+    assert holding == [], f"the secret was written into {holding}"
 
 
 def test_the_corpus_covers_every_command():
     commands = {case["argv"][0] for case in COMMAND_CASES}
-    assert {"ingest", "review", "render"} <= commands
+    assert {"ingest", "review", "render", "run", "add"} <= commands
     assert len({case["id"] for case in COMMAND_CASES}) == len(COMMAND_CASES)

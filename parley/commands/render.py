@@ -53,6 +53,10 @@ def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png
     if as_of is not None:
         as_of = check_iso_date("as_of", as_of)
 
+    if png_dir is not None:
+        from parley.fileio import make_folder
+
+        make_folder(png_dir, "--png")  # before a kernel starts: a bad --png must not leave a page behind
     rendered = render_briefing(source, values, out_dir=out_dir, dossier=dossier, as_of=as_of, progress=not quiet)
     if rendered.draft_of:
         click.echo(f"{rendered.draft_of}: that page is left as it is; this render is the draft {rendered.html.name} beside it", err=True)
