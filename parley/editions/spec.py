@@ -30,6 +30,7 @@ from the catalogue of published runs when the batch runs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 import re
@@ -48,6 +49,9 @@ PREVIOUS = "previous"
 RESERVED = ("dossier", "as_of", "since", "baseline")
 #: Tables ``for_each`` can expand over, with their id column.
 EXPANSION_TABLES = {"actors": "actor_id", "issues": "issue_id", "events": "event_id"}
+#: Parameters that name a row of the dossier, and its table: checked against the dossier whether a
+#: spec gives them under ``for_each`` or ``parameters`` (before any file name is built from them).
+ID_PARAMETERS = {"actor": "actors", "issue": "issues", "event": "events"}
 
 _TOP_KEYS = ("version", "defaults", "briefings")
 _DEFAULT_KEYS = ("dossier", "as_of", "since", "parameters")
@@ -270,6 +274,7 @@ def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt
     as_of = as_of_override if as_of_override is not None else _entry_as_of(item, dossier_path, today)
     since = _entry_since(item, as_of, today)
     parameters = _entry_parameters(item)
+    _check_parameter_ids(parameters, dossier_path, label)
     values = _entry_variables(item, dossier_path)
 
     template = entry.get("name")
@@ -343,6 +348,34 @@ def _entry_parameters(item: _Entry) -> dict[str, Any]:
     return parameters
 
 
+def _check_parameter_ids(parameters: dict[str, Any], dossier_path: Path, label: str) -> None:
+    """An ``actor``, ``issue`` or ``event`` given under ``parameters`` must be an id of the dossier,
+    as under ``for_each``: a bad id is a bad spec (exit 2, nothing rendered), not a failed briefing."""
+    for variable, table in ID_PARAMETERS.items():
+        value = parameters.get(variable)
+        if value in (None, ""):
+            continue
+        where = f"{label}, field parameters.{variable}"
+        known = _known_ids(dossier_path, table, where)
+        if str(value) not in known:
+            raise SpecError(f"{where}: {excerpt(str(value))} is not in the {table} of {dossier_path.name}; valid ids: {', '.join(known)}")
+
+
+def _known_ids(dossier_path: Path, table: str, where: str) -> list[str]:
+    """:func:`_table_ids` of a table, read once per version of the dossier's files (a spec of
+    10,000 entries naming actors reads the actors table once)."""
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in dossier_path.glob("*") if p.is_file()))
+    try:
+        return _cached_ids(dossier_path, table, stamp)
+    except SpecError:
+        return _table_ids(dossier_path, table, None, where)  # raises again, naming the entry and field
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_ids(dossier_path: Path, table: str, stamp: tuple) -> list[str]:
+    return _table_ids(dossier_path, table, None, "the dossier")
+
+
 def _entry_variables(item: _Entry, dossier_path: Path) -> dict[str, list[str]]:
     """``for_each`` variable -> the ids it takes, checked against the notebook and the dossier."""
     variables = item.entry.get("for_each") or {}
@@ -359,7 +392,7 @@ def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str
     """The ids a ``for_each`` source stands for, checked against the dossier."""
     if isinstance(source, list):
         ids = [str(item) for item in source]
-        table = {"actor": "actors", "issue": "issues", "event": "events"}.get(variable)
+        table = ID_PARAMETERS.get(variable)
         if table:
             known = _table_ids(dossier_path, table, None, where)
             unknown = [item for item in ids if item not in known]

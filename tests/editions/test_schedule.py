@@ -153,6 +153,9 @@ def test_the_shipped_spec_expands(monkeypatch):
     ("briefings:\n  - notebook: briefing\n    dossier: nowhere", ["field dossier", "no dossier 'nowhere'", "tiny"]),
     ("briefings:\n  - notebook: actor_profile\n    for_each: {actor: [varga, nobody]}",
      ["entry 1 (actor_profile), field for_each.actor", "'nobody' not in the actors of tiny", "hollis"]),
+    ("briefings:\n  - notebook: actor_profile\n    parameters: {actor: ../../etc/passwd}",
+     ["entry 1 (actor_profile), field parameters.actor", "'../../etc/passwd' is not in the actors of tiny", "hollis"]),
+    ("briefings:\n  - notebook: issue_brief\n    parameters: {issue: " + "x" * 300 + "}", ["field parameters.issue", "xxx… is not in the issues of tiny"]),
     ("briefings:\n  - notebook: actor_profile\n    for_each: {actor: people}", ["field for_each.actor", "'people' is not a table", "actors"]),
     ("briefings:\n  - notebook: actor_profile\n    for_each: {actor: {from: actors, where: {rank: 1}}}",
      ["field for_each.actor.where.rank", "no column 'rank'", "kind"]),
@@ -214,6 +217,18 @@ def test_cli_lists_the_expansion_and_refuses_a_bad_spec_with_status_2(tmp_path, 
     assert refused.stderr.startswith("error: briefings.yml, entry 1 (issue_brief), field for_each.issue: 'borderline' not in the issues of tiny")
     assert "Traceback" not in refused.stderr
     assert not (tmp_path / "reports").exists()
+
+
+def test_ids_under_parameters_are_checked_with_one_read_of_their_table(tmp_path, data_dir, monkeypatch):
+    import parley.data.tables as tables
+
+    reads = []
+    real = tables.read_raw_table
+    monkeypatch.setattr(tables, "read_raw_table", lambda schema, table: reads.append(table.name) or real(schema, table))
+    body = "".join(f"  - {{name: p{i}, notebook: actor_profile, parameters: {{actor: {'varga' if i % 2 else 'northland'}}}}}\n" for i in range(200))
+    briefings = expand(tmp_path, "defaults: {dossier: tiny}\nbriefings:\n" + body)
+    assert [b.parameters["actor"] for b in briefings[:2]] == ["northland", "varga"]
+    assert reads.count("actors") <= 1, reads
 
 
 def test_a_long_spec_inspects_each_notebook_once_and_parses_the_descriptor_once(tmp_path, data_dir, monkeypatch):
