@@ -20,7 +20,9 @@ The shape follows a real dossier:
 - positions carry stances that drift over time around each actor's own view of each issue, with
   red lines and conditions;
 - events (talks, summits, visits) have participants, hosts and parties left out, each event
-  anchored to the sentence of a source that reports it;
+  anchored to the sentence of a source that reports it; most planned events are later reported
+  held, postponed or cancelled (``event_updates``), and a few speakers are joint actors whose
+  positions are coded for each member (:mod:`parley.data.synth_living`);
 - key judgments are supported by statements on their issue.
 
 Everything is a function of the arguments: the same seed gives the same bytes, and the files
@@ -48,6 +50,7 @@ import pandas as pd
 
 from parley import paths
 from parley.errors import ParameterError
+from parley.data import synth_living
 from parley.data.schema import PACKAGE_FILE, TABLES, read_schema
 
 #: Statements per source text, on average.
@@ -168,7 +171,7 @@ def synthesize(out_dir: str | os.PathLike[str] | None = None, *, statements: int
     span_days = int(min(365, max(30, statements // 300)))
     start = pd.Timestamp(START_DATE)
 
-    actor_frame = _actors(rng, actors)
+    actor_frame, members = synth_living.with_joint_actors(_actors(rng, actors))
     issue_frame = _issues(issues)
     source_days = np.sort(rng.integers(0, span_days + 1, size=n_sources))
     source_days[-1] = span_days  # the coverage ends on the as-of date
@@ -176,13 +179,14 @@ def synthesize(out_dir: str | os.PathLike[str] | None = None, *, statements: int
     as_of = published[-1]
 
     plan = _statement_plan(rng, statements, n_sources, actor_frame, issue_frame)
+    synth_living.give_joint_speakers(rng, plan.speaker, plan.party, actor_frame)
     events, parties = _event_plan(rng, statements, n_sources, actor_frame, source_days, start)
-    texts, report_rows, event_spans = _write_texts(rng, plan, events, actor_frame, issue_frame, n_sources, seed)
-    positions = _positions(rng, plan, actor_frame, issue_frame, source_days)
+    updates = synth_living.plan_updates(rng, events, n_sources, published)
+    texts, report_rows, event_spans = _write_texts(rng, plan, events + updates, actor_frame, issue_frame, n_sources, seed)
+    positions = synth_living.positions_for_members(_positions(rng, plan, actor_frame, issue_frame, source_days), members)
 
     staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    if staging.exists():
-        shutil.rmtree(staging)
+    shutil.rmtree(staging, ignore_errors=True)  # a leftover of an interrupted run
     seeds = staging / "seeds"
     seeds.mkdir(parents=True)
     sources = _sources(rng, texts, published, seeds, seed)
@@ -194,13 +198,13 @@ def synthesize(out_dir: str | os.PathLike[str] | None = None, *, statements: int
     frames = {
         "sources": sources,
         "actors": actor_frame,
-        "actor_members": pd.DataFrame(columns=["group_id", "member_id", "notes"]),
+        "actor_members": members,
         "issues": issue_frame,
         "statements": statement_frame,
         "reports": report_frame,
         "positions": positions,
         "events": event_frame,
-        "event_updates": pd.DataFrame(columns=schema.tables["event_updates"].field_names),
+        "event_updates": synth_living.event_updates(updates, event_spans, texts, published, schema.tables["event_updates"].field_names),
         "event_parties": parties,
         "judgments": judgments,
         "judgment_support": support,
@@ -378,7 +382,7 @@ def _statement_plan(rng: np.random.Generator, n: int, n_sources: int, actors: pd
 
 def _event_plan(rng: np.random.Generator, n_statements: int, n_sources: int, actors: pd.DataFrame, source_days: np.ndarray,
                 start: pd.Timestamp) -> tuple[list[dict], pd.DataFrame]:
-    """Events with their parties; the first is a held round of talks that left parties out."""
+    """Events with their parties; the first is a held round of talks that left parties out, the second is planned."""
     n_events = max(4, round(math.sqrt(n_statements) / 3))
     states = np.flatnonzero(actors["kind"].to_numpy() == "state")
     people = actors.loc[actors["kind"] == "person"]
@@ -389,7 +393,7 @@ def _event_plan(rng: np.random.Generator, n_statements: int, n_sources: int, act
     sources = np.sort(rng.choice(n_sources, size=n_events, replace=n_events > n_sources))
     for e in range(n_events):
         source = int(sources[e])
-        status = "held" if e == 0 else str(rng.choice(["held", "planned", "cancelled"], p=[0.6, 0.3, 0.1]))
+        status = "held" if e == 0 else "planned" if e == 1 else str(rng.choice(["held", "planned", "cancelled"], p=[0.6, 0.3, 0.1]))
         kind = "talks" if e == 0 else _EVENT_KINDS[int(rng.integers(0, len(_EVENT_KINDS)))]
         day = int(source_days[source]) + (int(rng.integers(1, 30)) if status == "planned" else 0)
         date = "" if status == "planned" and rng.random() < 0.4 else (start + pd.Timedelta(days=day)).strftime("%Y-%m-%d")
@@ -462,7 +466,7 @@ def _write_texts(rng: np.random.Generator, plan: _Plan, events: list[dict], acto
         parts = [SYNTHETIC_MARK, "\n", f"Synthetic report {s + 1} (seed {seed})", "\n\n"]
         length = sum(len(p) for p in parts)
         for event in events_by_source.get(s, []):
-            verb = {"held": "took place", "planned": "is planned", "cancelled": "was cancelled"}[event["status"]]
+            verb = {"held": "took place", "planned": "is planned", "postponed": "was postponed", "cancelled": "was cancelled"}[event["status"]]
             sentence = f"The {event['title']} {verb}."
             event_spans[event["event_id"]] = (length, length + len(sentence))
             parts += [sentence, " "]

@@ -69,8 +69,9 @@ FIELDS = tuple(name for name, _ in COLUMNS)
 
 
 def slugify(text: str, limit: int = 40) -> str:
-    """Lower-case ASCII slug for ids (``Sergei Lavrov`` -> ``sergei_lavrov``): new sources and actors."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """Lower-case ASCII slug for ids (``Sergei Lavrov`` -> ``sergei_lavrov``, ``US–Ukraine talks`` -> ``us_ukraine_talks``): new sources and actors."""
+    spaced = "".join(" " if unicodedata.category(ch)[0] in "PZS" else ch for ch in unicodedata.normalize("NFKD", text))  # dashes, quotes: word breaks
+    plain = spaced.encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
     return slug[:limit].rstrip("_")
 

@@ -102,7 +102,7 @@ def test_realistic_shape(small):
     # Some utterances are reported again by the next source, some of those by wire copy (one origin, two outlets).
     assert utterances["n_reports"].max() == 2 and 0.01 < (utterances["n_reports"] > 1).mean() < 0.1
     assert (utterances["n_outlets"] > utterances["n_origins"]).any() and (utterances["n_origins"] == 2).any()
-    assert set(actors["participation"]) == {"party", "official", "outside_voice"}
+    assert set(actors["participation"]) == {"party", "official", "outside_voice", "joint"}
     # A few speakers say much more than the rest, as in real coverage.
     by_speaker = statements["speaker_id"].value_counts()
     assert by_speaker.iloc[0] > 5 * by_speaker.median()
@@ -159,3 +159,23 @@ def test_cli_refuses_bad_counts_with_a_message(tmp_path):
     result = CliRunner().invoke(main, ["synth", "--statements", "5", "--out", str(tmp_path / "x")])
     assert result.exit_code != 0
     assert "statements=5" in str(result.exception) or "statements=5" in result.output
+
+
+def test_joint_speakers_and_event_updates(small):
+    """The living-dossier parts scale tests exercise: a joint speaker's positions coded per member, events changing status."""
+    dossier = load_dossier(small)
+    joint = dossier.actors.loc[dossier.actors["participation"] == "joint", "actor_id"]
+    assert len(joint) >= 1 and set(dossier.actor_members["group_id"]) == set(joint)
+    members = {group: set(rows["member_id"]) for group, rows in dossier.actor_members.groupby("group_id")}
+    spoken = dossier.statements.loc[dossier.statements["speaker_id"].isin(joint)]
+    assert len(spoken) >= len(joint)
+    for row in spoken.itertuples():
+        held = dossier.positions.loc[dossier.positions["statement_id"] == row.statement_id]
+        assert set(held["actor_id"]) <= members[row.speaker_id] and not held["actor_id"].isin(joint).any()
+    assert dossier.positions.loc[dossier.positions["statement_id"].isin(spoken["statement_id"]), "actor_id"].nunique() >= 2
+    updates = dossier.event_updates
+    assert len(updates) >= 1 and set(updates["status"]) <= {"held", "postponed", "cancelled"}
+    assert set(updates["event_id"]) <= set(dossier.events.loc[dossier.events["status"] == "planned", "event_id"])
+    for row in updates.itertuples():
+        assert dossier.source_text(row.source_id)[row.evidence_start:row.evidence_end] == row.evidence
+        assert row.evidence.endswith(f"was {row.status}.") or (row.status == "held" and row.evidence.endswith("took place."))
