@@ -73,6 +73,7 @@ def _inside(file_name: str) -> property:
 
 #: File names inside a kept run's folder (:class:`HistoryFiles`).
 POSITIONS_FILE = "positions.csv"
+EDITION_FILE = "edition.json"
 RUN_FILE = "run.json"
 
 
@@ -92,6 +93,7 @@ class RunFiles:
     html = _named(".html")
     ipynb = _named(".ipynb")
     positions = _named(".positions.csv")
+    edition = _named(".edition.json")
     run_json = _named(".run.json")
     failed_ipynb = _named(".failed.ipynb")
 
@@ -101,8 +103,13 @@ class RunFiles:
 
     @property
     def published(self) -> tuple[Path, ...]:
-        """What a published run of a batch leaves: page, run record, positions, record of the run."""
-        return (self.html, self.ipynb, self.positions, self.run_json)
+        """What a published run of a batch leaves: page, run record, positions, edition, record of the run."""
+        return (self.html, self.ipynb, self.positions, self.edition, self.run_json)
+
+    @property
+    def verified(self) -> dict[str, Path]:
+        """The published files whose SHA-256 the run record keeps, by suffix: "unchanged" means each still has it."""
+        return {"html": self.html, "ipynb": self.ipynb, "positions.csv": self.positions, "edition.json": self.edition}
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,7 @@ class HistoryFiles:
 
     ipynb = _named(".ipynb")
     positions = _inside(POSITIONS_FILE)
+    edition = _inside(EDITION_FILE)
     run_json = _inside(RUN_FILE)
 
 

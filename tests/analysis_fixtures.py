@@ -121,6 +121,57 @@ def add_second_source(folder: Path, published: str = "2025-03-10") -> None:
     }])
 
 
+#: A third synthetic source, written for these tests; every name in it is invented.
+THIRD_SOURCE = "tiny_003"
+THIRD_TEXT = (
+    "SYNTHETIC TEST TEXT — not a real article\n"
+    "Northland softens on the border\n"
+    "MIDTOWN, 4 March 2025. On Tuesday Northland's envoy, Piet Hollis, said the line \"could follow the old map in places\".\n"
+    "On Monday he had said his side wanted a line that reflects the facts on the ground.\n"
+    "He spoke at a press briefing in Midtown after the talks. The Lakeside round was called off, officials said.\n"
+)
+
+
+def _third_span(fragment: str) -> dict:
+    assert THIRD_TEXT.count(fragment) == 1
+    start = THIRD_TEXT.index(fragment)
+    return {"text": fragment, "char_start": str(start), "char_end": str(start + len(fragment))}
+
+
+def _third_evidence(fragment: str) -> dict:
+    found = _third_span(fragment)
+    return {"evidence": found["text"], "evidence_start": found["char_start"], "evidence_end": found["char_end"]}
+
+
+def add_third_source(folder, published: str = "2025-03-04", reported: str = "2025-03-04") -> None:
+    """The data edit of a same-day re-run: a source from a new outlet holding one new utterance (a
+    stance shift of Northland on the border), a second report of a known one (Hollis's 3 March
+    words: corroboration up), a new event, and the Lakeside round's cancellation (a status update)."""
+    (folder / "seeds" / "tiny_003.txt").write_text(THIRD_TEXT, encoding="utf-8")
+    add_rows(folder, "sources", [{
+        "source_id": THIRD_SOURCE, "seed_file": "tiny_003.txt", "sha256": hashlib.sha256(THIRD_TEXT.encode("utf-8")).hexdigest(),
+        "title": "Northland softens on the border", "outlet": "Synthetic Courier (fictional)", "kind": "article", "published": published,
+        "language": "en", "notes": "Synthetic text written for Parley's tests; every name in it is invented.",
+    }])
+    add_rows(folder, "statements", [{
+        "statement_id": "t1", "speaker_id": "hollis", "on_behalf_of_id": "northland", "kind": "direct_quote", "date_said": "2025-03-04",
+        "coder": "test author", "review_status": "accepted", "notes": "synthetic test row"}])
+    add_rows(folder, "reports", [
+        {"report_id": "r_t1", "statement_id": "t1", "source_id": THIRD_SOURCE, **_third_span("could follow the old map in places"),
+         "attribution_cue": "said the line", "date_reported": reported, "completeness": "verbatim", "coder": "test author", "notes": ""},
+        {"report_id": "r_s2_courier", "statement_id": "s2", "source_id": THIRD_SOURCE, **_third_span("a line that reflects the facts on the ground."),
+         "attribution_cue": "he had said his side wanted", "date_reported": reported, "completeness": "partial", "coder": "test author", "notes": ""},
+    ])
+    add_rows(folder, "positions", [position("pt1", "t1", "border_line", "northland", 1)])
+    add_rows(folder, "events", [{"event_id": "hollis_briefing", "date": "2025-03-04", "kind": "announcement", "title": "Hollis's press briefing",
+                                 "place": "Midtown", "status": "held", "source_id": THIRD_SOURCE,
+                                 **_third_evidence("He spoke at a press briefing in Midtown after the talks."), "notes": ""}])
+    add_rows(folder, "event_parties", [{"event_id": "hollis_briefing", "actor_id": "hollis", "role": "participant"}])
+    add_rows(folder, "event_updates", [{"update_id": "u_lakeside_off", "event_id": "lakeside_talks", "status": "cancelled", "date": "",
+                                        "date_reported": reported, "source_id": THIRD_SOURCE,
+                                        **_third_evidence("The Lakeside round was called off, officials said."), "notes": ""}])
+
+
 def set_as_of(folder: Path, as_of: str | None) -> None:
     """Declare (or, with ``None``, remove) the dossier's ``parley.as_of`` in datapackage.json."""
     descriptor_path = folder / "datapackage.json"

@@ -46,12 +46,36 @@ def parse_date(value: str | pd.Timestamp | None, name: str) -> pd.Timestamp | No
 
 
 def default_as_of(dossier: Dossier) -> pd.Timestamp:
-    """The dossier's declared as-of date, else the latest report date in it."""
+    """The view date when none is given: the dossier's pinned ``parley.as_of`` if it declares one
+    (an archived dossier), else the latest date its data speaks of
+    (:func:`latest_date`), so a view never goes stale by default."""
     declared = dossier.schema.options.get("as_of")
     if declared:
         return parse_date(declared, "datapackage.json parley.as_of")
-    dates = dossier.reports["date_reported"].dropna()
-    return dates.max() if len(dates) else pd.Timestamp("1970-01-01")
+    latest = latest_date(dossier)
+    return latest if latest is not None else pd.Timestamp("1970-01-01")
+
+
+def judgment_written(judgments: pd.DataFrame) -> pd.Series:
+    """When each judgment was written (``written_on`` if the dossier has it, else ``as_of``)."""
+    for column in ("written_on", "as_of"):
+        if column in judgments.columns:
+            return judgments[column]
+    return pd.Series(pd.NaT, index=judgments.index, dtype="datetime64[ns]")
+
+
+def data_dates(dossier: Dossier) -> list[pd.Series]:
+    """Every date the data speaks of, a series per kind: reports, said, published, judgments
+    written, events held, status updates reported (planned events ahead do not count)."""
+    events, updates = dossier.events, dossier.event_updates
+    return [dossier.reports["date_reported"], dossier.statements["date_said"], dossier.sources["published"],
+            judgment_written(dossier.judgments), events.loc[events["status"] == "held", "date"], updates["date_reported"]]
+
+
+def latest_date(dossier: Dossier) -> pd.Timestamp | None:
+    """The last date the data speaks of (planned events ahead do not count); ``None`` when it has none."""
+    latest = [s.dropna().max() for s in data_dates(dossier) if s.notna().any()]
+    return max(latest) if latest else None
 
 
 def statement_dates(statements: pd.DataFrame) -> pd.Series:

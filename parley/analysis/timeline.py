@@ -27,9 +27,12 @@ def timeline(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFram
 
 
 def watch_list(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Planned events not yet past at ``as_of`` (undated ones included), soonest first."""
+    """Planned events at ``as_of``: overdue ones first (their date passed while still listed as
+    planned, ``overdue`` True), then those ahead, soonest first, then undated ones."""
+    from parley.analysis.staleness import overdue_events
+
     events = timeline(dossier, as_of)
     planned = events.loc[events["status"] == "planned"]
-    if as_of is not None:
-        planned = planned.loc[planned["date"].isna() | (planned["date"] >= as_of)]
+    planned = planned.assign(overdue=overdue_events(planned, as_of).astype(bool))
+    planned = planned.sort_values(["overdue", "date"], ascending=[False, True], kind="stable", na_position="last")
     return planned.reset_index(drop=True)

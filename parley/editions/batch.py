@@ -4,10 +4,11 @@
 then for every briefing
 
 1. resolves ``since: previous`` from the catalogue: the last published run of that briefing
-   showing another view (another as-of or another dataset version), whose recorded positions
-   become the notebook's ``baseline`` and whose as-of its ``since``;
+   of an earlier edition date (:func:`parley.report.baseline.find_baseline`), whose edition
+   (the records it showed) becomes the notebook's ``baseline`` and whose as-of its ``since``;
 2. skips it when the published run had exactly the same inputs (notebook, parameters, dataset
-   version, package code): re-running is idempotent;
+   version, package code) and its published files are still the ones it wrote (their SHA-256):
+   re-running is idempotent;
 3. renders it in a worker process (:mod:`parley.editions.worker`) into a staging folder
    ``reports/.staging/<run>/<name>/`` (a kernel that never started is retried once);
 4. checks it is whole (:func:`parley.report.whole.check_whole`);
@@ -46,11 +47,12 @@ from typing import Any
 from parley import paths
 from parley.editions.catalogue import previous_run, read_catalogue, reconcile, write_catalogue
 from parley.editions.locks import acquire_locks, clean_staging, close_staging, open_staging
-from parley.editions.records import Job, Status, keep_log, now, publish, record_failure
+from parley.editions.records import Job, Status, keep_log, now, publish, record_failure, sha256
 from parley.editions.spec import PREVIOUS, Briefing, expand_spec
 from parley.editions.worker import JOB_FILE, LOG_FILE, RESULT_FILE, Rendering, WorkerJob, WorkerResult, descendants, kill, stage_briefing
 from parley.errors import ParleyError, RenderError
 from parley.fileio import read_json
+from parley.report.baseline import edition_file
 from parley.report.whole import IncompleteBriefing, check_whole
 
 #: Seconds a worker gets to stop its kernel after SIGTERM before it is killed.
@@ -303,12 +305,14 @@ def _prepare(briefing: Briefing, session: _Session) -> Job:
     previous = None
     if "since" in briefing.declared:
         if briefing.since == PREVIOUS:
-            previous = previous_run(session.catalogue, briefing.dossier_id, briefing.name, briefing.as_of, version, layout.root)
+            previous = previous_run(session.catalogue, briefing.dossier_id, briefing.name, briefing.as_of, layout.root)
             parameters["since"] = previous["as_of"] if previous else ""
-            if previous and "baseline" in briefing.declared:
-                parameters["baseline"] = str((layout.root / previous["record_dir"] / paths.POSITIONS_FILE).resolve())
+            if "baseline" in briefing.declared:
+                parameters["baseline"] = str(edition_file(previous, layout.root).resolve()) if previous else "none"
         else:
             parameters["since"] = briefing.since
+            if "baseline" in briefing.declared:  # a date or none: the notebook must not look for an edition itself
+                parameters["baseline"] = "none"
     files = layout.files(briefing.dossier_id, briefing.as_of, briefing.name)
     return Job(briefing, parameters, version, _inputs_key(briefing, parameters, version), previous, files)
 
@@ -352,12 +356,18 @@ def _code_hash() -> str:
 
 
 def _is_unchanged(job: Job, catalogue: list[dict]) -> bool:
-    """The published run had the same inputs, its files are there, and no attempt failed since."""
+    """The published run had the same inputs, its files are the ones it published (their SHA-256,
+    not only the record: a page changed behind the catalogue's back renders again), and no
+    attempt failed since."""
     record = read_json(job.files.run_json)
     if not record or record.get("inputs_key") != job.inputs_key:
         return False
-    if not all(path.is_file() for path in (job.files.html, job.files.ipynb, job.files.positions)):
+    hashes = record.get("files") or {}
+    if set(hashes) != set(job.files.verified):
         return False
+    for suffix, path in job.files.verified.items():
+        if not path.is_file() or sha256(path) != hashes[suffix]:
+            return False
     briefing = job.briefing
     attempts = [entry for entry in catalogue
                 if (entry.get("dossier_id"), entry.get("as_of"), entry.get("name")) == (briefing.dossier_id, briefing.as_of, briefing.name)]

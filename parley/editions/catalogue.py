@@ -1,7 +1,9 @@
 """The catalogue of runs: ``reports/catalogue.jsonl`` (one line per published or failed run) and
-the page that lists them, ``reports/index.html``.
+the page that lists them, ``reports/index.html``: first the editions of each dossier (newest
+first, each with its what-changed headline and pages; older ones folded), then every run.
 
-Lines are appended under the catalogue lock (:func:`parley.editions.locks.catalogue_lock`) and
+The catalogue is read by :func:`parley.report.baseline.read_catalogue` (a page opened in
+JupyterLab finds its baseline edition there too); lines are appended under the catalogue lock (:func:`parley.editions.locks.catalogue_lock`) and
 fsynced; a line torn by SIGKILL is skipped on reading, and the run it described is reconciled
 from its kept history record (:func:`reconcile`).
 """
@@ -11,27 +13,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from parley import paths
 from parley.editions.locks import catalogue_lock
 from parley.fileio import read_json, write_atomic
+from parley.report.baseline import find_baseline, read_catalogue
 
-
-def read_catalogue(reports: Path | None = None) -> list[dict]:
-    """Every run in ``reports/catalogue.jsonl``, oldest first (a torn last line is skipped)."""
-    path = paths.reports_layout(reports).catalogue
-    if not path.is_file():
-        return []
-    entries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        try:
-            entries.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue  # a write cut short by SIGKILL; the run it described is reconciled from runs/
-    return entries
+__all__ = ["append_catalogue", "group_editions", "previous_run", "read_catalogue", "reconcile", "render_catalogue", "write_catalogue"]
 
 
 def append_catalogue(layout: paths.ReportsLayout, entry: dict) -> None:
@@ -45,22 +35,12 @@ def append_catalogue(layout: paths.ReportsLayout, entry: dict) -> None:
         os.close(descriptor)
 
 
-def previous_run(catalogue: list[dict], dossier_id: str, name: str, as_of: str, version: str, reports: Path | None = None) -> dict | None:
-    """The run ``since: previous`` compares with.
-
-    The last published run of the briefing ``(dossier_id, name)`` whose as-of is on or before
-    ``as_of`` and which showed another view: another as-of, or the same as-of from another
-    dataset version (a re-render after a data edit compares with the run before the edit).
-    Runs whose recorded positions are gone are passed over.
-    """
-    layout = paths.reports_layout(reports)
-    candidates = [
-        entry for entry in catalogue
-        if entry.get("status") == "published" and entry.get("dossier_id") == dossier_id and entry.get("name") == name
-        and str(entry.get("as_of", "")) <= as_of and not (entry.get("as_of") == as_of and entry.get("version") == version)
-        and (layout.root / entry.get("record_dir", "-") / paths.POSITIONS_FILE).is_file()
-    ]
-    return max(candidates, key=lambda entry: int(entry.get("seq") or 0)) if candidates else None
+def previous_run(catalogue: list[dict], dossier_id: str, name: str, as_of: str, reports: Path | None = None) -> dict | None:
+    """The run ``since: previous`` compares with: the latest published run of the briefing
+    ``(dossier_id, name)`` of an earlier edition date whose edition is kept (the rule of
+    :func:`parley.report.baseline.find_baseline`, the one a notebook uses itself). A same-day
+    re-run keeps the baseline of the first run of that day, so it never loses what changed."""
+    return find_baseline(catalogue, dossier_id=dossier_id, as_of=as_of, reports=reports, name=name)
 
 
 def write_catalogue(reports: Path | None = None) -> Path:
@@ -102,7 +82,8 @@ def render_catalogue(entries: list[dict], reports: Path) -> str:
     css_path = paths.TEMPLATES_DIR / "parley" / "static" / "parley.css"
     css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
     return environment.get_template("catalogue.html.j2").render(rows=rows, counts=counts, css=css, parley_version=__version__,
-                                                                 failing=[r for r in latest.values() if r["state"] == "failed"])
+                                                                 failing=[r for r in latest.values() if r["state"] == "failed"],
+                                                                 editions=group_editions(rows))
 
 
 def _row(entry: dict, layout: paths.ReportsLayout) -> dict:
@@ -145,3 +126,66 @@ def reconcile(layout: paths.ReportsLayout) -> None:
                 append_catalogue(layout, record)
             else:
                 shutil.rmtree(run.parent, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------
+# the catalogue page grouped as editions: dossier, then edition date (newest first), then pages
+
+
+@dataclass
+class ShelfPage:
+    """One page of an edition: its latest attempt and the good run still served, if any."""
+
+    name: str
+    notebook: str
+    latest: dict
+    served: dict | None = None
+    earlier: list[dict] = field(default_factory=list)
+
+    @property
+    def failing(self) -> bool:
+        return self.latest.get("state") == "failed"
+
+
+@dataclass
+class ShelfEdition:
+    """The pages published for one dossier and one as-of date (an edition as the catalogue page shows it)."""
+
+    dossier_id: str
+    as_of: str
+    pages: list[ShelfPage]
+
+    @property
+    def headline(self) -> str:
+        """The main briefing's what-changed headline, else the first page's that has one."""
+        ranked = sorted(self.pages, key=lambda p: (p.notebook != "briefing", p.name))
+        for page in ranked:
+            run = page.served or {}
+            if run.get("changes"):
+                return str(run["changes"])
+        return ""
+
+    @property
+    def n_failing(self) -> int:
+        return sum(1 for p in self.pages if p.failing)
+
+
+def group_editions(rows: list[dict]) -> dict[str, list[ShelfEdition]]:
+    """Rows (newest first, as :func:`render_catalogue` prepares them) grouped by dossier, then
+    edition date, newest edition first: each page with the run it serves (its what-changed
+    headline and links), how many earlier runs it replaced, and, when its latest attempt
+    failed, why and which good page is still served."""
+    by_page: dict[tuple, list[dict]] = {}
+    for row in rows:
+        by_page.setdefault((row.get("dossier_id"), row.get("as_of"), row.get("name")), []).append(row)
+    editions: dict[tuple, list[ShelfPage]] = {}
+    for (dossier_id, as_of, name), runs in by_page.items():
+        served = next((r for r in runs if r.get("state") == "current"), None)
+        earlier = [r for r in runs if r is not runs[0] and r is not served and r.get("state") != "failed"]
+        page = ShelfPage(str(name), str(runs[0].get("notebook") or ""), runs[0], served, earlier)
+        editions.setdefault((dossier_id, as_of), []).append(page)
+    out: dict[str, list[ShelfEdition]] = {}
+    for (dossier_id, as_of) in sorted(editions, key=lambda key: (str(key[0]), str(key[1])), reverse=True):
+        pages = sorted(editions[(dossier_id, as_of)], key=lambda p: (p.notebook != "briefing", p.name))
+        out.setdefault(str(dossier_id), []).append(ShelfEdition(str(dossier_id), str(as_of), pages))
+    return dict(sorted(out.items()))

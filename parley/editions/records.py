@@ -2,11 +2,13 @@
 
 A published run leaves, in this order (each file complete before it is renamed into place)::
 
-    reports/<dossier>/runs/<name>/<seq>/          the history record: notebook, positions, run.json
+    reports/<dossier>/runs/<name>/<seq>/          the history record: notebook, positions, edition, run.json
     reports/<dossier>/<as_of>/<name>.ipynb        the executed notebook (run record)
     reports/<dossier>/<as_of>/<name>.positions.csv  the stance matrix it showed
+    reports/<dossier>/<as_of>/<name>.edition.json   the records behind every view (parley.data.edition)
     reports/<dossier>/<as_of>/<name>.html         the briefing
-    reports/<dossier>/<as_of>/<name>.run.json     what, when, from which data
+    reports/<dossier>/<as_of>/<name>.run.json     what, when, from which data, what changed, and
+                                                  the SHA-256 of each file above ("unchanged" checks them)
     reports/catalogue.jsonl                       its line
 
 A failed run keeps its notebook as ``<name>.failed.ipynb`` beside the page, its log under
@@ -16,6 +18,7 @@ A failed run keeps its notebook as ``<name>.failed.ipynb`` beside the page, its 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -98,6 +101,7 @@ def publish(layout: paths.ReportsLayout, job: Job, stage: Path, rendered, n_char
 
     briefing, files = job.briefing, job.files
     html, ipynb, positions = Path(rendered.html), Path(rendered.ipynb), stage / "out" / paths.POSITIONS_FILE
+    edition = stage / "out" / paths.EDITION_FILE
     files.folder.mkdir(parents=True, exist_ok=True)
     with catalogue_lock(layout):
         seq = next_seq(layout, briefing)
@@ -114,23 +118,28 @@ def publish(layout: paths.ReportsLayout, job: Job, stage: Path, rendered, n_char
             "seconds": round(seconds, 3),
             "n_charts": n_charts,
             "n_positions": rendered.positions,
+            "changes": rendered.changes,
             "attempts": rendered.attempts,
             "inputs_key": job.inputs_key,
             "parley_version": __version__,
             "html": layout.relative(files.html),
             "ipynb": layout.relative(files.ipynb),
             "positions": layout.relative(files.positions),
+            "edition": layout.relative(files.edition),
             "run_json": layout.relative(files.run_json),
             "record_dir": layout.relative(history.folder),
             "log": layout.relative(log_path(layout, job)),
         }
-        text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
         _point_record_at(ipynb, files.ipynb)  # not at the staging folder (it names this run's pid)
+        staged = {"html": html, "ipynb": ipynb, "positions.csv": positions, "edition.json": edition}
+        record["files"] = {suffix: sha256(staged[suffix]) for suffix in files.verified}
+        text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
         # 1. the history record, complete, then renamed into place (a directory rename is atomic)
         staged_history = paths.HistoryFiles(stage / "history", briefing.name)
         staged_history.folder.mkdir()
         shutil.copyfile(ipynb, staged_history.ipynb)
         shutil.copyfile(positions, staged_history.positions)
+        shutil.copyfile(edition, staged_history.edition)
         staged_history.run_json.write_text(text, encoding="utf-8")
         history.folder.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staged_history.folder, history.folder)
@@ -139,6 +148,7 @@ def publish(layout: paths.ReportsLayout, job: Job, stage: Path, rendered, n_char
         staged_record.write_text(text, encoding="utf-8")
         os.replace(ipynb, files.ipynb)
         os.replace(positions, files.positions)
+        os.replace(edition, files.edition)
         os.replace(html, files.html)
         os.replace(staged_record, files.run_json)
         remove(files.failed_ipynb)
@@ -202,6 +212,11 @@ def next_seq(layout: paths.ReportsLayout, briefing: Briefing) -> int:
     if history.is_dir():
         used += [int(p.name) for p in history.iterdir() if p.name.isdigit()]
     return max(used, default=0) + 1
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, hex: what a run record keeps of each file it published."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def now() -> str:

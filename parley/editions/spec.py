@@ -554,8 +554,10 @@ def _resolve_dossier(value: Any, folder: Path, where: str) -> str:
 def _dossier_as_of(dossier_path: Path, where: str) -> str | None:
     from parley.data.schema import read_schema
 
+    from parley.report.render import latest_view_date
+
     try:
-        return read_schema(dossier_path).options.get("as_of")
+        return read_schema(dossier_path).options.get("as_of") or latest_view_date(dossier_path)
     except Exception as exc:  # a readable message is all we need here
         raise SpecError(f"{where}: cannot read dossier {dossier_path}: {exc}") from None
 

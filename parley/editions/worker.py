@@ -3,8 +3,9 @@ an Airflow task).
 
 The batch writes a :class:`WorkerJob` as ``job.json`` into the staging folder and starts
 ``python -m parley.editions.worker --worker <stage>/job.json``; the worker renders with
-:func:`parley.report.render.render_briefing` into ``<stage>/out/``, records the stance matrix
-the briefing showed (:mod:`parley.data.positions`) and writes a :class:`WorkerResult` as
+:func:`parley.report.render.render_briefing` into ``<stage>/out/``, records what the briefing
+showed (its stance matrix, :mod:`parley.data.positions`, and its edition, :mod:`parley.data.edition`,
+with the what-changed headline against its baseline) and writes a :class:`WorkerResult` as
 ``result.json``. A kernel that never started (the ZMQ port race of parallel kernels,
 papermill #511) is retried once. The worker dies with its parent (Linux parent-death signal)
 and stops its kernel on SIGTERM.
@@ -80,6 +81,7 @@ class WorkerResult:
     n_charts: int | None = None
     version: str | None = None
     positions: int | None = None
+    changes: str | None = None
     failed_ipynb: str | None = None
 
     def write(self, path: Path) -> None:
@@ -99,7 +101,8 @@ def stage_briefing(job: WorkerJob) -> WorkerResult:
     """Render one briefing into ``<job.stage>/out`` and write ``result.json`` beside it.
 
     Besides the page and notebook, the stance matrix the briefing showed is written as
-    ``positions.csv``. Never raises for a failed render: the result says why.
+    ``positions.csv`` and its edition (the records behind every view) as ``edition.json``.
+    Never raises for a failed render: the result says why.
     """
     stage = Path(job.stage)
     out = stage / "out"
@@ -139,14 +142,15 @@ def _render_once(job: WorkerJob, out: Path, attempt: int) -> dict | None:
         traceback.print_exc()
         return {"message": f"{type(exc).__name__}: {exc}"}
     try:
-        positions = _write_positions(job, out / paths.POSITIONS_FILE)
+        positions, changes = _write_view(job, out)
     except Exception as exc:  # the data changed or cannot be read after the render
-        return {"message": f"recording the positions failed ({type(exc).__name__}: {exc})"}
+        return {"message": f"recording the positions and edition failed ({type(exc).__name__}: {exc})"}
     if rendered.version != job.version:
         return {"message": (f"the dataset changed during the run (version {job.version} before, {rendered.version} when "
                             "rendered); nothing was published; run again")}
     return {"status": Rendering.RENDERED, "html": str(rendered.html), "ipynb": str(rendered.ipynb),
-            "n_charts": rendered.n_charts, "version": rendered.version, "positions": positions}
+            "n_charts": rendered.n_charts, "version": rendered.version, "positions": positions,
+            "changes": changes}
 
 
 def failed_record(out: Path) -> Path | None:
@@ -176,17 +180,32 @@ def _kernel_never_started(error: RenderError, out: Path) -> bool:
     return all(cell.get("execution_count") is None for cell in nb.cells if cell.cell_type == "code")
 
 
-def _write_positions(job: WorkerJob, path: Path) -> int:
+def _write_view(job: WorkerJob, out: Path) -> tuple[int, str]:
+    """Write what the briefing showed: ``positions.csv`` (its stance matrix) and ``edition.json``
+    (its records); return the number of positions and the what-changed headline against the
+    baseline edition the page compared with (``"first edition"`` when there is none)."""
     import pandas as pd
 
-    from parley.analysis import stance_matrix
+    from parley.analysis import diff_editions, edition_of, headline, stance_matrix
     from parley.data.dossier import load_dossier
+    from parley.data.edition import read_edition, write_edition
     from parley.data.positions import write_positions
 
     dossier = load_dossier(job.dossier_ref or job.dossier or paths.DEFAULT_DOSSIER)
     if dossier.version != job.version:
         raise RuntimeError(f"the dataset changed during the run (version {job.version} before, {dossier.version} after)")
-    return write_positions(stance_matrix(dossier, pd.Timestamp(job.view_as_of)), path)
+    as_of = pd.Timestamp(job.view_as_of)
+    n_positions = write_positions(stance_matrix(dossier, as_of), out / paths.POSITIONS_FILE)
+    edition = edition_of(dossier, as_of)
+    write_edition(edition, out / paths.EDITION_FILE)
+    baseline, since = str(job.parameters.get("baseline") or ""), str(job.parameters.get("since") or "")
+    if baseline and baseline != "none":  # as the page did (parley.report.view.BriefingView.compared_with)
+        before = read_edition(baseline)
+    elif since:
+        before = edition_of(dossier, pd.Timestamp(since))
+    else:
+        return n_positions, "first edition"
+    return n_positions, headline(diff_editions(before, edition, dossier, as_of))
 
 
 def descendants(pid: int) -> list[int]:

@@ -13,6 +13,7 @@ from parley.figures.seats import create_seat_chart
 from parley.figures.shifts import create_stance_shift_chart
 from parley.figures.stance_heatmap import create_stance_heatmap
 from parley.figures.timeline import create_timeline
+from parley.figures.trajectory import create_trajectory_chart
 
 FIGURES = {
     "stance_heatmap": create_stance_heatmap,
@@ -23,6 +24,7 @@ FIGURES = {
     "stance_shifts": create_stance_shift_chart,
     "quote_board": create_quote_board,
     "coverage": create_coverage_chart,
+    "trajectory": create_trajectory_chart,
 }
 
 __all__ = ["FIGURES", "theme", *sorted(f.__name__ for f in FIGURES.values())]

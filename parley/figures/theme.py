@@ -42,6 +42,9 @@ CONFLICT_COLOR = STANCE_COLORS[-2]
 NEUTRAL_COLOR = "#555555"
 KIND_COLORS = {"direct_quote": "#0072B2", "reported_speech": "#56B4E9", "assessment": "#999999"}
 
+#: Colours of series that are not stances (one per actor in a trajectory): Okabe–Ito, the template's colorway.
+SERIES_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
@@ -51,7 +54,7 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
         margin=dict(l=12, r=12, t=118, b=40),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=12), bgcolor="#ffffff", align="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, title_text=""),
-        colorway=["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"],
+        colorway=list(SERIES_COLORS),
         xaxis=dict(automargin=True, title=dict(standoff=8)),
         yaxis=dict(automargin=True, title=dict(standoff=8)),
         paper_bgcolor="#ffffff",

@@ -69,9 +69,15 @@ def refresh(names: list[str] | None = None, kernel_name: str = "python3") -> lis
     papermill.PapermillExecutionError
         When a notebook fails; the stored notebook is left as it was.
     """
+    import os
+    import tempfile
+
     import nbformat
     import papermill
 
+    # Stored outputs show a page with no edition published before it: an empty reports folder,
+    # whatever this checkout has published (the notebooks look there for their baseline edition).
+    os.environ["PARLEY_REPORTS_DIR"] = tempfile.mkdtemp(prefix="parley-refresh-reports-")
     done = []
     for name in names or [*NOTEBOOKS, *WORKBENCHES]:
         path = paths.notebook_path(name)

@@ -115,6 +115,15 @@ class _View:
         return f"{self.source_path.stem}-{self.subject}" if self.subject else self.source_path.stem
 
 
+def latest_view_date(dossier_path: Path) -> str | None:
+    """The view date of a dossier that pins none: the latest date its data speaks of (ISO)."""
+    from parley.analysis.staleness import latest_date
+    from parley.data.dossier import load_dossier
+
+    latest = latest_date(load_dossier(dossier_path, validate=False))
+    return f"{latest:%Y-%m-%d}" if latest is not None else None
+
+
 def render_briefing(
     notebook: str | os.PathLike[str],
     parameters: dict[str, Any] | None = None,
@@ -140,8 +149,8 @@ def render_briefing(
         Dossier name or folder; default the notebook's ``dossier`` parameter default, else
         :data:`parley.paths.DEFAULT_DOSSIER`.
     as_of
-        ISO date of the view; default ``parley.as_of`` of the dossier's ``datapackage.json``,
-        else the notebook's ``as_of`` default.
+        ISO date of the view; default ``parley.as_of`` of the dossier's ``datapackage.json`` (a
+        pin), else the latest date in the dossier's data, else the notebook's ``as_of`` default.
     kernel_name
         Jupyter kernel; default ``python3``, which must run this environment's Python.
     progress
@@ -264,10 +273,12 @@ def _resolve(notebook: str | os.PathLike[str], values: dict[str, Any], dossier: 
     dossier_path = paths.dossier_dir(dossier_ref)
     schema = read_schema(dossier_path)
     as_of_value = pick("as_of", as_of, values, None, schema.options.get("as_of"))
+    if as_of_value in (None, ""):  # the data's latest date before a notebook's constant: a view never goes stale
+        as_of_value = latest_view_date(dossier_path)
     if as_of_value in (None, "") and "as_of" in declared:
         as_of_value = declared["as_of"].default
     if as_of_value in (None, ""):
-        raise ParameterError(f"no as_of date: pass one (--as-of YYYY-MM-DD) or set parley.as_of in {schema.path}")
+        raise ParameterError(f"no as_of date: pass one (--as-of YYYY-MM-DD); the dossier {schema.path.parent} holds no dated record")
     as_of_text = check_iso_date("as_of", as_of_value)
     for name, explicit in (("dossier", dossier), ("as_of", as_of)):
         if explicit is not None and name not in declared:

@@ -35,6 +35,7 @@ __all__ = [
     "seat_chart",
     "stance_heatmap",
     "stance_table",
+    "trajectory_chart",
     "bargaining_chart",
     "bargaining_table",
     "red_lines_table",
@@ -70,10 +71,15 @@ __all__ = [
 def header(b: BriefingView) -> HTMLBlock:
     """Dossier, view date, comparison date, data version and table counts."""
     counts = b.dossier.counts()
+    latest = analysis.latest_date(b.dossier)
+    as_of = f"{b.as_of:%Y-%m-%d}"
+    if latest is not None and latest > b.as_of:
+        as_of += f" (the dossier holds data up to {latest:%Y-%m-%d}: this view leaves out what came later)"
     facts = [
         ("Dossier", f"{b.dossier.title} ({b.dossier.id})"),
-        ("As of", f"{b.as_of:%Y-%m-%d}"),
-        ("Compared with", f"{b.since:%Y-%m-%d}" if b.since is not None else ("previous run" if b.baseline is not None else "—")),
+        ("Period", analysis.period_text(b.dossier)),
+        ("As of", as_of),
+        ("Compared with", b.compared_with.describe() if b.compared_with is not None else "—"),
         ("Data version", b.dossier.version),
         ("Holds", f"{plural(counts['statements'], 'statement')} (utterances) in {plural(counts['reports'], 'report')}, "
                   + ", ".join(plural(counts[table], table[:-1]) for table in ("positions", "actors", "issues", "events", "sources"))),
@@ -100,9 +106,13 @@ def _names(b: BriefingView, ids: list[str]) -> str:
 
 
 def _judgments(b: BriefingView) -> pd.DataFrame:
-    """Judgments made on or before the as-of date: a view of an earlier date must not show a later judgment."""
-    judgments = b.dossier.judgments
-    return judgments.loc[judgments["as_of"].isna() | (judgments["as_of"] <= b.as_of)]
+    """Judgments written on or before the as-of date (a view of an earlier date must not show a later
+    judgment), each with when it was written and its review flag (statements on its issue since)."""
+    from parley.analysis.staleness import known_judgments, review_flags
+
+    judgments = known_judgments(b.dossier, b.as_of)
+    flags = review_flags(b.dossier, b.as_of)
+    return judgments.assign(review=[flags.get(j, "") for j in judgments["judgment_id"]])
 
 
 def bluf(b: BriefingView) -> HTMLBlock:
@@ -122,13 +132,21 @@ def bluf(b: BriefingView) -> HTMLBlock:
         items.append(f"<strong>{plural(len(b.blockers), 'deal blocker')}</strong>; the widest: {esc(top['holder'])}'s red line on {esc(top['issue'])} "
                      f"({esc(stance_label(top['holder_stance']))}) against {esc(top['demander'])} ({esc(stance_label(top['demander_stance']))}).")
     watch = analysis.watch_list(b.dossier, b.as_of)
-    if len(watch):
-        more = f"; and {plural(len(watch) - WATCH_NAMED, 'more planned event')} in the watch list" if len(watch) > WATCH_NAMED else ""
-        items.append(f"<strong>Watch:</strong> {esc('; '.join(watch['title'].head(WATCH_NAMED)) + more)}.")
+    ahead, overdue = watch.loc[~watch["overdue"]], watch.loc[watch["overdue"]]
+    if len(ahead):
+        more = f"; and {plural(len(ahead) - WATCH_NAMED, 'more planned event')} in the watch list" if len(ahead) > WATCH_NAMED else ""
+        items.append(f"<strong>Watch:</strong> {esc('; '.join(ahead['title'].head(WATCH_NAMED)) + more)}.")
+    if len(overdue):
+        late = "; ".join(f"{t} (planned for {d:%Y-%m-%d})" for t, d in zip(overdue["title"].head(WATCH_NAMED), overdue["date"].head(WATCH_NAMED)))
+        items.append(f"<strong>Overdue:</strong> {esc(late)}: the date has passed and the dossier still lists it as planned.")
     judgments = _judgments(b).sort_values("rank")
     if len(judgments):
         top_judgment = judgments.iloc[0]
-        items.append(f"<strong>Key judgment:</strong> {esc(top_judgment['text'])} (<em>{esc(top_judgment['likelihood'])}</em>, {esc(top_judgment['confidence'])} confidence)")
+        items.append(f"<strong>Key judgment:</strong> {esc(top_judgment['text'])} (<em>{esc(top_judgment['likelihood'])}</em>, {esc(top_judgment['confidence'])} confidence)"
+                     + (f' <span class="parley-alert">{esc(top_judgment["review"])}</span>' if top_judgment["review"] else ""))
+        due = int((judgments["review"] != "").sum())
+        if due:
+            items.append(f"<strong>{due} key judgment(s) due for review</strong>: statements on their issue arrived after they were written.")
     if not items:
         items.append("The dossier holds no events, positions or judgments as of this date.")
     return bullets(items)
@@ -169,8 +187,9 @@ def key_judgments(b: BriefingView) -> Table:
     support = b.dossier.judgment_support.merge(b.dossier.utterances[["statement_id", "text"]], on="statement_id", how="left")
     quoted = support.groupby("judgment_id")["text"].agg(lambda s: " · ".join(f"“{t[:90]}{'…' if len(t) > 90 else ''}”" for t in s))
     frame = judgments.sort_values("rank").assign(support=lambda f: f["judgment_id"].map(quoted).fillna(""))
+    frame = frame.assign(written=frame["written"].map(lambda d: f"{d:%Y-%m-%d}" if pd.notna(d) else "date unknown"))
     return Table(frame, {"rank": "#", "text": "Judgment", "likelihood": "Likelihood (ICD 203)", "confidence": "Confidence",
-                         "support": "Supporting statements", "indicators": "Indicators to watch"},
+                         "written": "Written", "review": "Review", "support": "Supporting statements", "indicators": "Indicators to watch"},
                  caption=f"As of {b.as_of:%Y-%m-%d}, in ICD 203 terms of likelihood", empty="No key judgments recorded.")
 
 
@@ -258,8 +277,11 @@ def timeline_chart(b: BriefingView) -> go.Figure:
 
 
 def watch_list(b: BriefingView) -> Table:
-    """Planned events still ahead (or undated) at the as-of date."""
-    return Table(analysis.watch_list(b.dossier, b.as_of), {"title": "Planned", "date": "Date", "place": "Place", "participants": "With"},
+    """Planned events still ahead (or undated) at the as-of date, and those whose date has passed
+    while the dossier still lists them as planned (flagged overdue)."""
+    rows = analysis.watch_list(b.dossier, b.as_of)
+    rows = rows.assign(flag=rows["overdue"].map({True: "overdue: the date has passed, still listed as planned", False: ""}))
+    return Table(rows, {"title": "Planned", "date": "Date", "place": "Place", "participants": "With", "flag": "Status"},
                  caption="Watch list", empty="Nothing planned on the record.")
 
 
@@ -322,23 +344,45 @@ def _subject_changes(b: BriefingView) -> pd.DataFrame:
     return _for_subject(b, b.changes)
 
 
+def _subject_diff(b: BriefingView) -> pd.DataFrame:
+    """The changes about the briefing's actor or issue (ids in ``actor_id``/``issue_id`` are ``|``-joined)."""
+    diff = b.diff
+    for subject, column in ((b.actor, "actor_id"), (b.issue, "issue_id")):
+        if subject:
+            ids = diff[column].map(lambda v: set(str(v).split("|")) if isinstance(v, str) else set())
+            diff = diff.loc[ids.map(lambda found: subject in found).astype(bool)]
+    return diff
+
+
+#: How many changes of one kind "What changed" lists before it says how many more there are.
+CHANGES_LISTED = 8
+
+
 def what_changed(b: BriefingView) -> HTMLBlock:
-    """New statements, stance shifts, red lines added or dropped, and new or cancelled events."""
-    if b.since is None and b.baseline is None:
-        text = "No comparison date given (parameter since): everything on the record is shown as new below."
+    """What changed since the baseline edition: new sources and outlets, parties and outside voices,
+    statements, stance shifts and red lines, events and their status, judgments (new, revised, due)."""
+    if b.compared_with is None:
+        title = "No earlier edition to compare with (none published, and no since date given): everything on the record is new."
     else:
-        text = f"Since {b.since:%Y-%m-%d}:" if b.since is not None else "Since the previous published run:"
-    changes = _subject_changes(b)
-    counts = changes["change"].value_counts()
-    statements = analysis.new_statements(b.dossier, b.since, b.as_of)
-    events = analysis.event_changes(b.dossier, b.since, b.as_of)
-    items = [plural_phrase(int(counts.get(kind, 0)), kind) for kind in analysis.changes.CHANGE_ORDER]
-    items += [plural(len(statements), "new statement"), plural(int((events["change"] == "new event").sum()), "new event"),
-              plural(int((events["change"] == "cancelled").sum()), "cancelled event")]
-    moved = events.loc[events["change"].str.startswith("now ")]
-    if len(moved):
-        items.append(f"{plural(len(moved), 'event')} changed status: " + "; ".join(f"{t} ({c})" for t, c in zip(moved["title"], moved["change"])))
-    return bullets([esc(i) for i in items], title=text)
+        title = f"Since {b.compared_with.describe()}:"
+    diff = _subject_diff(b)
+    if diff.empty:
+        return bullets([esc("Nothing changed: the records behind this page are those of the edition compared with.")], title=title)
+    if b.compared_with is None:  # the first edition: how much the record holds, not every record
+        counts = diff["change"].value_counts(sort=False)
+        return bullets([esc(f"{change}: {int(n)}") for change, n in counts.items()], title=title)
+    items, plain = [], [title]
+    for change, rows in diff.groupby("change", sort=False):
+        listed = "".join(f"<li>{esc(r.what)}" + (f" — {esc(r.detail)}" if isinstance(r.detail, str) and r.detail else "") + "</li>"
+                         for r in rows.head(CHANGES_LISTED).itertuples())
+        more = f"<li>… and {len(rows) - CHANGES_LISTED} more</li>" if len(rows) > CHANGES_LISTED else ""
+        items.append(f"<strong>{esc(change)}: {len(rows)}</strong><ul>{listed}{more}</ul>")
+        plain.append(f"- {change}: {len(rows)}")
+        plain += [f"  - {r.what}" + (f" — {r.detail}" if isinstance(r.detail, str) and r.detail else "") for r in rows.head(CHANGES_LISTED).itertuples()]
+        if len(rows) > CHANGES_LISTED:
+            plain.append(f"  - … and {len(rows) - CHANGES_LISTED} more")
+    block = bullets(items, title=title)
+    return HTMLBlock(block.markup, "\n".join(plain))
 
 
 def changes_table(b: BriefingView) -> Table:
@@ -348,12 +392,28 @@ def changes_table(b: BriefingView) -> Table:
 
 
 def stance_shift_chart(b: BriefingView) -> go.Figure:
-    """Where stances moved since the comparison point (an explanatory panel when there is none)."""
+    """Where stances moved since the edition compared with (an explanatory panel when there is none)."""
     changes = _subject_changes(b)
-    if b.since is None and b.baseline is None:
+    if b.compared_with is None:
         changes = changes.iloc[0:0]
-    return figures.create_stance_shift_chart(changes, since=b.since, as_of=b.as_of,
-                                             title="Stance shifts" if (b.since is not None or b.baseline is not None) else "Stance shifts (no comparison date given)")
+    since = pd.Timestamp(b.compared_with.as_of) if b.compared_with is not None and b.compared_with.as_of else None
+    return figures.create_stance_shift_chart(changes, since=since, as_of=b.as_of,
+                                             title="Stance shifts" if b.compared_with is not None else "Stance shifts (nothing to compare with)")
+
+
+def trajectory_chart(b: BriefingView) -> go.Figure:
+    """How stances moved over time: for the main briefing each party on each issue; for an actor,
+    the actor on each issue; for an issue, everyone on the record on it."""
+    if b.actor:
+        points = analysis.stance_trajectories(_actor_evidence(b))
+        title = f"{html.escape(b.name_of(b.actor), quote=False)}: stance over time"
+    elif b.issue:
+        points = analysis.stance_trajectories(b.evidence.loc[b.evidence["issue_id"] == b.issue])
+        title = f"{html.escape(b.issue_label(b.issue), quote=False)}: stances over time"
+    else:
+        points = analysis.stance_trajectories(b.evidence, b.dossier.actors, parties_only=True)
+        title = "Each party's stance over time"
+    return figures.create_trajectory_chart(points, as_of=b.as_of, max_issues=max(b.top_n, 12), title=title)
 
 
 def sources_appendix(b: BriefingView) -> Table:
@@ -384,6 +444,14 @@ def actor_card(b: BriefingView) -> HTMLBlock:
         facts.insert(3, ("Speaks jointly for", ", ".join(b.name_of(m) for m in members)))
     markup = '<dl class="parley-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
     return HTMLBlock(markup, "\n".join(f"{k}: {v}" for k, v in facts))
+
+
+def _actor_evidence(b: BriefingView) -> pd.DataFrame:
+    """Every known position of the actor, or, for a person who speaks for a party, those their words express."""
+    own = b.evidence.loc[b.evidence["actor_id"] == b.actor]
+    if len(own):
+        return own
+    return b.evidence.loc[b.evidence["speaker_id"] == b.actor].assign(actor_id=b.actor, actor=b.name_of(b.actor))
 
 
 def _actor_positions(b: BriefingView) -> pd.DataFrame:
@@ -442,7 +510,9 @@ def issue_judgments(b: BriefingView) -> Table:
     """Key judgments about the issue."""
     judgments = _judgments(b)
     rows = judgments.loc[judgments["issue_id"] == b.issue].sort_values("rank")
-    return Table(rows, {"text": "Judgment", "likelihood": "Likelihood", "confidence": "Confidence", "indicators": "Indicators"},
+    rows = rows.assign(written=rows["written"].map(lambda d: f"{d:%Y-%m-%d}" if pd.notna(d) else "date unknown"))
+    return Table(rows, {"text": "Judgment", "likelihood": "Likelihood", "confidence": "Confidence", "written": "Written", "review": "Review",
+                        "indicators": "Indicators"},
                  caption="Key judgments on this issue", empty="No key judgment is tied to this issue.")
 
 
@@ -491,8 +561,8 @@ def gaps(b: BriefingView) -> Table:
 
 
 def new_statements_table(b: BriefingView) -> Table:
-    """Statements first reported after the comparison date (all of them when there is none)."""
-    rows = analysis.new_statements(b.dossier, b.since, b.as_of)
-    caption = f"Statements reported after {b.since:%Y-%m-%d}" if b.since is not None else "All statements on the record"
-    return Table(rows, {"statement_id": "Statement", "date": "Date", "speaker": "Speaker", "kind": "Kind", "text": "Text"},
+    """Statements new or revised since the edition compared with (all of them when there is none)."""
+    rows = b.diff.loc[b.diff["kind"] == "statements"]
+    caption = f"Statements new or revised since {b.compared_with.describe()}" if b.compared_with is not None else "All statements on the record"
+    return Table(rows, {"change": "Change", "id": "Statement", "what": "Speaker and words", "detail": "Said and reported", "date": "Date"},
                  caption=caption, empty="No new statements.", max_rows=max(b.top_n * 5, 50))

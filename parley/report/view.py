@@ -14,12 +14,15 @@ from pathlib import Path
 import pandas as pd
 import plotly.io as pio
 
-from parley import analysis
+from parley import analysis, paths
 from parley.analysis.bargaining import side_of
+from parley.analysis.editions import diff_editions, edition_of
 from parley.data.dossier import Dossier, load_dossier
+from parley.data.edition import Edition, read_edition
 from parley.data.model import negotiating
-from parley.data.positions import read_positions
 from parley.errors import ParameterError, excerpt
+from parley.fileio import read_json
+from parley.report.baseline import baseline_label, edition_file, find_baseline, read_catalogue
 from parley.report.sections import header
 
 # In a kernel, figures travel as their JSON mimetype: JupyterLab draws it, nbval compares it, and the
@@ -37,7 +40,7 @@ class BriefingView:
     actor: str | None = None
     issue: str | None = None
     top_n: int = 12
-    baseline: pd.DataFrame | None = None
+    baseline: Edition | None = None
 
     @cached_property
     def evidence(self) -> pd.DataFrame:
@@ -86,13 +89,32 @@ class BriefingView:
         return analysis.alignment(self.party_matrix)
 
     @cached_property
-    def changes(self) -> pd.DataFrame:
+    def edition(self) -> Edition:
+        """What this view shows: the records behind every section (kept beside a published page)."""
+        return edition_of(self.dossier, self.as_of)
+
+    @cached_property
+    def compared_with(self) -> Edition | None:
+        """The edition "What changed" compares with: the baseline edition, else the dossier as it
+        stood at ``since``, else none."""
         if self.baseline is not None:
-            before = self.baseline
-        elif self.since is not None:
-            before = analysis.stance_matrix(self.dossier, self.since)
-        else:
-            before = self.matrix.iloc[0:0]
+            return self.baseline
+        if self.since is not None:
+            return edition_of(self.dossier, self.since, label=f"the dossier as known on {self.since:%Y-%m-%d}")
+        return None
+
+    @cached_property
+    def diff(self) -> pd.DataFrame:
+        """Every change since :attr:`compared_with`, kind by kind (see :mod:`parley.analysis.differs`)."""
+        return diff_editions(self.compared_with, self.edition, self.dossier, self.as_of)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """Stance changes since :attr:`compared_with`, with the statement behind each."""
+        from parley.analysis.differs import positions_frame
+
+        before = self.compared_with.table("positions") if self.compared_with is not None else None
+        before = positions_frame(before) if before is not None else self.matrix.iloc[0:0]
         return analysis.stance_changes(before, self.matrix)
 
     def name_of(self, actor_id: str | None) -> str:
@@ -121,7 +143,7 @@ def _choice(value: str | None, valid: pd.Series, what: str, parameter: str) -> s
 
 
 def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: str = "", actor: str = "", issue: str = "",
-                  top_n: int = 12, baseline: str = "", require: str = "") -> BriefingView:
+                  top_n: int = 12, baseline: str = "", require: str = "", notebook: str = "") -> BriefingView:
     """Check the parameters, load and validate the dossier, and open a briefing on it.
 
     Parameters
@@ -129,18 +151,23 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
     dossier
         Dossier name under ``data/`` or path to a dossier folder.
     as_of
-        ISO date of the view; empty takes the dossier's declared as-of date.
+        ISO date of the view; empty takes the dossier's latest date (or the date it pins).
     since
-        ISO date to compare with for "what changed"; empty compares with nothing.
+        ISO date to compare with for "what changed" (the dossier as known on that date), used
+        when no baseline edition is given or found.
     actor, issue
         Subject of an actor profile or issue brief (ids; an unknown id lists the valid ones).
     top_n
         How many rows long lists keep (quotes, alignment ties); at least 1.
     baseline
-        Path of a positions CSV recorded by an earlier published run (``actor_id, issue_id,
-        stance, red_line``); when given, "what changed" compares with it instead of ``since``.
+        The edition "what changed" compares with: the path of an ``edition.json`` kept by a
+        published run (or the ``positions.csv`` of an older one); ``"none"`` for no edition;
+        empty finds the last published edition of this page (``notebook`` and subject) in the
+        reports folder's catalogue, unless ``since`` is given.
     require
         ``"actor"`` or ``"issue"`` when the notebook needs that subject.
+    notebook
+        The notebook's name (``"briefing"``): how an empty ``baseline`` finds this page's editions.
 
     Raises
     ------
@@ -159,8 +186,32 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
         raise ParameterError(f"this notebook needs actor=<id>; valid ids: {', '.join(sorted(loaded.actors['actor_id']))}")
     if require == "issue" and issue_id is None:
         raise ParameterError(f"this notebook needs issue=<id>; valid ids: {', '.join(sorted(loaded.issues['issue_id']))}")
-    recorded = read_positions(baseline, "baseline") if baseline else None
+    recorded = _baseline(str(baseline or "").strip(), loaded, as_of_date, since_date, notebook,
+                         {"actor": actor_id or "", "issue": issue_id or ""} if notebook else {})
     return BriefingView(loaded, as_of_date, since_date, actor_id, issue_id, top_n, recorded)
+
+
+def _baseline(baseline: str, dossier: Dossier, as_of: pd.Timestamp, since: pd.Timestamp | None, notebook: str, subject: dict) -> Edition | None:
+    """The baseline edition named, or (``baseline`` empty, no ``since``) the one the catalogue holds."""
+    if baseline.lower() == "none":
+        return None
+    if baseline:
+        return read_edition(baseline, label=_label_of(baseline))
+    if since is not None or not notebook:
+        return None
+    reports = paths.reports_dir()
+    entry = find_baseline(read_catalogue(reports), dossier_id=dossier.id, as_of=f"{as_of:%Y-%m-%d}",
+                          reports=reports, notebook=notebook, subject={k: v for k, v in subject.items() if v})
+    return read_edition(edition_file(entry, reports), label=baseline_label(entry)) if entry else None
+
+
+def _label_of(path: str) -> str:
+    """How a page names an edition given by path: from the run record beside it, when there is one."""
+    file = Path(path)
+    suffix = "." + paths.EDITION_FILE
+    record = file.with_name(file.name[: -len(suffix)] + "." + paths.RUN_FILE if file.name.endswith(suffix) else paths.RUN_FILE)
+    entry = read_json(record)
+    return baseline_label(entry) if isinstance(entry, dict) and entry.get("as_of") else ""
 
 
 def preflight(notebook, values: dict) -> None:

@@ -58,8 +58,10 @@ def test_timeline_orders_by_date_and_keeps_every_status(planned):
 
 def test_watch_list_keeps_what_is_ahead_and_undated(planned):
     watch = watch_list(planned, day("2025-03-03"))
-    assert list(watch["event_id"]) == ["planned_today", "planned_sooner", "planned_later", "lakeside_talks"]
+    assert list(watch["event_id"]) == ["planned_past", "planned_today", "planned_sooner", "planned_later", "lakeside_talks"]
     assert (watch["status"] == "planned").all()
+    # a plan whose date has passed stays on the list, flagged, first: it should have happened by now
+    assert list(watch.loc[watch["overdue"], "event_id"]) == ["planned_past"]
 
 
 def test_watch_list_without_as_of_keeps_every_plan(planned):

@@ -29,7 +29,7 @@ from parley.report.whole import ALLOW_EMPTY_TAG, IncompleteBriefing, check_whole
 FIXTURE = Path(__file__).resolve().parents[1] / "notebooks" / "sched_fixture.ipynb"
 PARLEY = Path(sys.executable).parent / "parley"
 AS_OF = "2025-03-03"  # the tiny dossier's own as-of
-PUBLISHED_SUFFIXES = (".html", ".ipynb", ".positions.csv", ".run.json")
+PUBLISHED_SUFFIXES = (".html", ".ipynb", ".positions.csv", ".edition.json", ".run.json")
 
 
 @pytest.fixture
@@ -194,7 +194,9 @@ def test_twelve_briefings_in_parallel_all_publish_and_rerunning_is_idempotent(en
     assert len(read_catalogue(env)) == 12
 
     page = (env / "index.html").read_text()
-    assert page.count('href="tiny/2025-03-03/quick-') == 12 and page.count("parley-state parley-state-current") == 12
+    editions, runs = page.split("<h2>Every run</h2>")
+    assert runs.count('href="tiny/2025-03-03/quick-') == 12 and runs.count("parley-state parley-state-current") == 12
+    assert editions.count('<details class="parley-edition"') == 1 and editions.count('href="tiny/2025-03-03/quick-') == 12
     assert "<script" not in page and "src=" not in page and 'href="http' not in page  # self-contained, nothing to fetch
 
 
@@ -248,7 +250,9 @@ def test_faults_keep_the_last_good_page_and_publish_nothing_partial(env, tmp_pat
     assert all(e["log"] and (env / e["log"]).is_file() for e in failures)
     assert sorted(e["name"] for e in failures) == sorted(names[:3])
     page = (env / "index.html").read_text()
-    assert "<strong>3 briefings failed in their latest run</strong>" in page and page.count("parley-state parley-state-failed") == 3
+    editions, runs = page.split("<h2>Every run</h2>")
+    assert "<strong>3 briefings failed in their latest run</strong>" in page and runs.count("parley-state parley-state-failed") == 3
+    assert editions.count("latest run failed:") == 3 and "3 failing" in editions
 
     # the next good run publishes again and removes the failed notebook
     fixed = run_spec(quick_spec(tmp_path, ["raise"], name="fixed.yml"), workers=1, progress=False)
@@ -378,42 +382,53 @@ def test_a_second_run_can_wait_for_the_first(env, tmp_path):
 # --- what changed ----------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_what_changed_compares_with_the_previous_published_run_after_a_dossier_edit(env, tmp_path):
+def test_what_changed_is_a_diff_of_editions_and_a_rerun_never_loses_it(env, tmp_path):
     spec = write_spec(tmp_path, "  - notebook: briefing\n")
     first = run_spec(spec, workers=1, progress=False)
     assert first.exit_code == 0
     record_1 = first.outcomes[0].record
-    assert record_1["parameters"]["since"] == "" and "baseline" not in record_1["parameters"]
-    assert record_1["previous_seq"] is None
-    folder = folder_of(env)
-    assert "0 stance shifts" in (folder / "briefing.html").read_text()
+    assert record_1["parameters"]["since"] == "" and record_1["parameters"]["baseline"] == "none"
+    assert record_1["previous_seq"] is None and record_1["changes"] == "first edition"
+    assert "No earlier edition to compare with" in (folder_of(env) / "briefing.html").read_text()
 
-    # edit the dossier: Northland moves from +2 to +1 on the border; Southland drops its red line
+    # the next day's edition, before anything new is coded: nothing changed since the first
+    next_day = "2025-03-04"
+    second = run_spec(spec, workers=1, progress=False, as_of=next_day)
+    record_2 = second.outcomes[0].record
+    assert record_2["previous_seq"] == record_1["seq"] and record_2["since"] == AS_OF and record_2["changes"] == "no change"
+    assert Path(record_2["parameters"]["baseline"]) == (env / record_1["record_dir"] / "edition.json").resolve()
+
+    # a data edit on an utterance of 3 March: Northland moves from +2 to +1 on the border, Southland
+    # drops its red line. A date filter ("since 3 March") finds none of it; the diff of editions does.
     positions = Path(os.environ["PARLEY_DATA_DIR"]) / "tiny" / "positions.csv"
     text = positions.read_text()
     text = text.replace("p2,s2,border_line,northland,2,false", "p2,s2,border_line,northland,1,false")
     text = text.replace("p1,s1,border_line,southland,-2,true", "p1,s1,border_line,southland,-2,false")
     positions.write_text(text)
-
-    second = run_spec(spec, workers=1, progress=False)
-    assert second.exit_code == 0 and second.outcomes[0].status == "published"
-    record_2 = second.outcomes[0].record
-    assert record_2["version"] != record_1["version"]
-    assert record_2["previous_seq"] == record_1["seq"] and record_2["since"] == AS_OF
-    assert Path(record_2["parameters"]["baseline"]) == (env / record_1["record_dir"] / "positions.csv").resolve()
-    page = (folder / "briefing.html").read_text()
-    assert "Since 2025-03-03:" in page
-    assert "1 stance shift<" in page and "1 red line dropped<" in page
-    executed = nbformat.read(folder / "briefing.ipynb", as_version=4)
+    third = run_spec(spec, workers=1, progress=False, as_of=next_day)
+    assert third.exit_code == 0 and third.outcomes[0].status == "published"
+    record_3 = third.outcomes[0].record
+    assert record_3["version"] != record_1["version"] and record_3["previous_seq"] == record_1["seq"]
+    page = (env / "tiny" / next_day / "briefing.html").read_text()
+    assert f"Since the edition of 2025-03-03 (run {record_1['seq']}, data version {record_1['version']}):" in page
+    assert "stance shift: 1" in page and "red line dropped: 1" in page
+    assert record_3["changes"] == "red line dropped: 1 · stance shift: 1"
+    executed = nbformat.read(env / "tiny" / next_day / "briefing.ipynb", as_version=4)
     table = next(o for c in executed.cells if "changes_table" in c.source for o in c.outputs)
     shown = table["data"]["text/plain"]
     assert "stance shift" in shown and "Northland" in shown and "red line dropped" in shown and "Southland" in shown
-    assert "northland,border_line,1,false" in (folder / "briefing.positions.csv").read_text()
+    assert "northland,border_line,1,false" in (env / "tiny" / next_day / "briefing.positions.csv").read_text()
 
-    # the same data again: nothing to do; the previous run stays the one before the edit
-    third = run_spec(spec, workers=1, progress=False)
-    assert third.outcomes[0].status == "unchanged"
-    assert [e["seq"] for e in read_catalogue(env)] == [record_1["seq"], record_2["seq"]]
+    # the same data again: nothing to do; forced, the same day's re-run still compares with 3 March
+    assert run_spec(spec, workers=1, progress=False, as_of=next_day).outcomes[0].status == "unchanged"
+    forced = run_spec(spec, workers=1, progress=False, as_of=next_day, force=True).outcomes[0].record
+    assert forced["previous_seq"] == record_1["seq"] and forced["changes"] == record_3["changes"]
+    assert [e["seq"] for e in read_catalogue(env)] == [record_1["seq"], record_2["seq"], record_3["seq"], forced["seq"]]
+
+    # a page changed behind the catalogue's back is not "unchanged": it renders again
+    (env / "tiny" / next_day / "briefing.html").write_text("<html>edited by hand</html>", encoding="utf-8")
+    again = run_spec(spec, workers=1, progress=False, as_of=next_day).outcomes[0]
+    assert again.status == "published" and "edited by hand" not in (env / "tiny" / next_day / "briefing.html").read_text()
 
 
 # --- kernel start retry ----------------------------------------------------------------------

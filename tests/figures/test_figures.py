@@ -39,6 +39,7 @@ def figure_inputs(dossier, as_of=None) -> dict[str, tuple[pd.DataFrame, ...]]:
         "stance_shifts": (analysis.stance_changes(matrix.iloc[0:0], matrix),),
         "quote_board": (analysis.positions_with_evidence(dossier, as_of),),
         "coverage": (analysis.coverage(dossier), analysis.source_coverage(dossier)),
+        "trajectory": (analysis.stance_trajectories(analysis.positions_with_evidence(dossier, as_of)),),
     }
 
 
@@ -52,6 +53,7 @@ REQUIRED = {
     "stance_shifts": [["change", "actor", "issue", "before", "after", "red_line_after", "text"]],
     "quote_board": [["actor", "issue", "stance", "red_line", "text", "speaker", "date", "kind"]],
     "coverage": [["speaker", "kind", "statements"], ["source_id", "outlet", "statements", "verified"]],
+    "trajectory": [["actor_id", "actor", "issue_id", "issue", "date", "stance", "red_line", "speaker", "text", "source", "n_that_day"]],
 }
 
 #: Axis titles the reader relies on (figures without axes are absent).
@@ -62,6 +64,7 @@ AXIS_TITLES = {
     "stance_shifts": ("xaxis", "Stance"),
     "quote_board": ("xaxis", "Stance on the issue"),
     "coverage": ("xaxis2", "statements"),
+    "trajectory": ("bottom xaxis", "Date said"),  # panels share the x axis: its title sits under the last one
 }
 
 CASES = [(name, index, column) for name, frames in REQUIRED.items() for index, columns in enumerate(frames) for column in columns]
@@ -124,6 +127,8 @@ def test_titles_and_axis_titles(seed_figures, name):
     assert fig.layout.title.text and "<br>" not in fig.layout.title.text
     if name in AXIS_TITLES:
         axis, expected = AXIS_TITLES[name]
+        if axis == "bottom xaxis":
+            axis = max((key for key in fig.layout.to_plotly_json() if key.startswith("xaxis")), key=lambda key: int(key[5:] or 1))
         assert fig.layout[axis].title.text == expected
 
 
@@ -166,7 +171,7 @@ def _hostile(name: str, frames: tuple[pd.DataFrame, ...]) -> tuple[pd.DataFrame,
     """The same inputs with markup in a quote and in a name."""
     frames = [frame.copy() for frame in frames]
     first = frames[0]
-    if name in ("stance_heatmap", "bargaining", "quote_board", "stance_shifts"):
+    if name in ("stance_heatmap", "bargaining", "quote_board", "stance_shifts", "trajectory"):
         first.loc[first.index[0], "text"] = SCRIPT
         first.loc[first["actor"] == first["actor"].iloc[-1], "actor"] = IMG
     elif name == "seats":
@@ -196,7 +201,7 @@ def test_markup_in_data_is_escaped_everywhere(seed_inputs, name):
     assert any("&lt;img" in s for s in strings), "the hostile name should be shown, escaped"
 
 
-@pytest.mark.parametrize("name", ["stance_heatmap", "bargaining", "quote_board", "stance_shifts"])
+@pytest.mark.parametrize("name", ["stance_heatmap", "bargaining", "quote_board", "stance_shifts", "trajectory"])
 def test_hover_holds_the_verbatim_quote_escaped(seed_inputs, name):
     fig = FIGURES[name](*_hostile(name, seed_inputs[name]))
     hovers = [s for trace in fig.data for s in np.ravel(np.asarray(trace.customdata if trace.customdata is not None else [], dtype=object))]

@@ -22,12 +22,12 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(2)>"
 
 #: Section calls of each notebook, in order (notebooks/*.ipynb).
-PLAIN = ["header", "bluf", "key_judgments", "seat_chart", "stance_heatmap", "stance_table", "bargaining_chart", "bargaining_table",
+PLAIN = ["header", "bluf", "key_judgments", "seat_chart", "stance_heatmap", "stance_table", "trajectory_chart", "bargaining_chart", "bargaining_table",
          "red_lines_table", "deal_blockers_table", "alignment_chart", "alignment_table", "timeline_chart", "watch_list", "key_quotes",
          "quote_board", "outside_views", "what_changed", "stance_shift_chart", "changes_table", "sources_appendix"]
-ACTOR = ["header", "actor_card", "actor_issue_chart", "actor_positions", "red_lines_table", "deal_blockers_table", "alignment_chart",
+ACTOR = ["header", "actor_card", "actor_issue_chart", "actor_positions", "trajectory_chart", "red_lines_table", "deal_blockers_table", "alignment_chart",
          "alignment_table", "timeline_chart", "actor_events", "key_quotes", "quote_board", "what_changed", "stance_shift_chart", "changes_table"]
-ISSUE = ["header", "issue_card", "bargaining_chart", "bargaining_table", "issue_positions", "red_lines_table", "deal_blockers_table",
+ISSUE = ["header", "issue_card", "bargaining_chart", "bargaining_table", "issue_positions", "trajectory_chart", "red_lines_table", "deal_blockers_table",
          "issue_judgments", "key_quotes", "quote_board", "outside_views", "what_changed", "stance_shift_chart", "changes_table"]
 QA = ["header", "table_counts", "coverage_chart", "verification", "sources_appendix", "review_status", "gaps", "new_statements_table"]
 
@@ -75,7 +75,7 @@ def test_parameters_are_parsed_and_kept(tiny_dir):
         (dict(top_n=True), r"top_n=True must be a whole number"),
         (dict(require="actor"), r"this notebook needs actor=<id>; valid ids: hollis, midland, northland, southland, varga$"),
         (dict(require="issue", actor="varga"), r"this notebook needs issue=<id>; valid ids: border_line, further_talks$"),
-        (dict(baseline="/nonexistent/positions.csv"), r"baseline='/nonexistent/positions.csv': no such file; give the positions.csv of an earlier run record"),
+        (dict(baseline="/nonexistent/positions.csv"), r"baseline='/nonexistent/positions.csv': no such file; give the edition.json of a published edition, or none"),
     ],
 )
 def test_bad_parameters_raise_parameter_errors_that_say_what_is_allowed(tiny_dir, parameters, message):
@@ -232,22 +232,22 @@ def test_key_quotes_are_verbatim_with_their_offsets(troops):
 
 def test_what_changed_without_a_comparison_says_so(plain):
     text = repr(pb.what_changed(plain))
-    assert text.startswith("No comparison date given (parameter since)")
-    assert "- 3 red lines added" in text and "- 27 new positions" in text and "- 35 new statements" in text
+    assert text.startswith("No earlier edition to compare with")
+    assert "- red line added: 3" in text and "- new position: 27" in text and "- new statement: 35" in text
     shifts = pb.stance_shift_chart(plain)
-    assert len(shifts.data) == 0 and "no comparison date" in shifts.layout.title.text
+    assert len(shifts.data) == 0 and "nothing to compare with" in shifts.layout.title.text
 
 
 def test_what_changed_since_a_date(tiny_dir):
     briefing = pb.open_briefing(tiny_dir, since="2025-03-02")
     text = repr(pb.what_changed(briefing))
-    assert text.splitlines()[0] == "Since 2025-03-02:"
-    assert "- 1 red line added" in text and "- 2 new positions" in text and "- 3 new statements" in text
-    assert "- 2 new events" in text
+    assert text.splitlines()[0] == "Since the dossier as known on 2025-03-02:"
+    assert "- red line added: 1" in text and "- new position: 2" in text and "- new statement: 3" in text
+    assert "- new event: 2" in text
     assert len(pb.changes_table(briefing).frame) == 3
     assert len(pb.stance_shift_chart(briefing).data) == 3
     nothing_new = pb.open_briefing(tiny_dir, since="2025-03-03")
-    assert "- 0 new statements" in repr(pb.what_changed(nothing_new))
+    assert "Nothing changed" in repr(pb.what_changed(nothing_new))
     assert repr(pb.changes_table(nothing_new)) == "Stance changes: No stance changed."
 
 
@@ -256,10 +256,12 @@ def test_baseline_from_an_earlier_run_drives_the_changes(tiny_dir, tmp_path):
     baseline.write_text("actor_id,issue_id,stance,red_line\nnorthland,border_line,1,false\nsouthland,border_line,-2,true\n"
                         "northland,further_talks,1,false\n", encoding="utf-8")
     briefing = pb.open_briefing(tiny_dir, baseline=str(baseline))
-    assert "Compared with: previous run" in repr(pb.header(briefing))
+    assert "Compared with: the previous published run" in repr(pb.header(briefing))
     changes = pb.changes_table(briefing).frame
     assert list(zip(changes["Change"], changes["Actor"], changes["Before"], changes["Now"])) == [("stance shift", "Northland", 1, 2)]
-    assert repr(pb.what_changed(briefing)).splitlines()[0] == "Since the previous published run:"
+    text = repr(pb.what_changed(briefing))
+    assert text.splitlines()[0] == "Since the previous published run:"
+    assert "- stance shift: 1" in text and "new statement" not in text  # an old run kept positions only
 
 
 def test_judgments_made_after_the_as_of_date_stay_out(tiny_dir):

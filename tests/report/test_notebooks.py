@@ -78,10 +78,10 @@ def test_papermill_describes_every_parameter():
 @pytest.mark.parametrize(
     "name, args, expected",
     [
-        ("briefing", ["-p", "as_of", "2025-02-18", "-p", "since", "2025-02-17", "-p", "top_n", "5"], "Since 2025-02-17"),
+        ("briefing", ["-p", "as_of", "2025-02-18", "-p", "since", "2025-02-17", "-p", "top_n", "5"], "Since the dossier as known on 2025-02-17"),
         ("actor_profile", ["-p", "actor", "lavrov"], "Sergei Lavrov"),
         ("issue_brief", ["-y", "issue: sanctions_relief\nsince: '2025-02-01'"], "Sanctions relief for Russia"),
-        ("dataset_qa", ["-p", "since", "2025-02-17"], "Statements reported after 2025-02-17"),
+        ("dataset_qa", ["-p", "since", "2025-02-17"], "Statements new or revised since the dossier as known on 2025-02-17"),
     ],
 )
 def test_papermill_cli_runs_with_other_parameters_from_another_folder(tmp_path, name, args, expected):

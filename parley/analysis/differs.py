@@ -1,0 +1,371 @@
+"""The record kinds an edition keeps, each with its differ (registered, not branched on).
+
+A kind's snapshot takes the records a view of the dossier at ``as_of`` shows, keeping only what
+a diff compares (ids, links, dates, statuses, and a short fingerprint of long text); its differ
+lists what is new, revised, moved or gone since the baseline edition. Adding a kind of record
+is one :func:`parley.analysis.editions.register` call.
+Columns a dossier does not have yet read as empty, so a kind can name fields still to come.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from parley.analysis.editions import CHANGE_COLUMNS, RecordKind, register
+from parley.data.edition import POSITION_RECORD
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """``frame[name]``, or an empty column when the dossier has no such field."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _fingerprint(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """12 hex digits over ``columns`` of each row: a revision of long text shows, the text is not kept."""
+    parts = [_column(frame, c).astype(object).where(_column(frame, c).notna(), "").astype(str) for c in columns]
+    joined = parts[0].str.cat(parts[1:], sep="\x1f") if parts else pd.Series("", index=frame.index)
+    return joined.map(lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()[:12])
+
+
+def _by_key(frame: pd.DataFrame) -> dict:
+    key = frame.columns[0]
+    return {row[key]: row for row in frame.to_dict("records")}
+
+
+def _changes(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=[c for c in CHANGE_COLUMNS if c != "kind"], dtype=object)
+
+
+def _names(dossier) -> dict[str, str]:
+    return dict(zip(dossier.actors["actor_id"], dossier.actors["name"]))
+
+
+def _short(text: object, limit: int = 140) -> str:
+    value = "" if text is None or text is pd.NA or (isinstance(text, float) and text != text) else str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _added_gone(before: pd.DataFrame, now: pd.DataFrame):
+    """(added keys, kept keys, gone keys) by each frame's first column, plus both as dicts."""
+    old, new = _by_key(before), _by_key(now)
+    added = [k for k in new if k not in old]
+    kept = [k for k in new if k in old]
+    gone = [k for k in old if k not in new]
+    return added, kept, gone, old, new
+
+
+def _revised(old: dict, new: dict, key, columns: tuple[str, ...]) -> bool:
+    return any(old[key].get(c) != new[key].get(c) for c in columns[1:])
+
+
+# --------------------------------------------------------------------------------------------
+# sources and outlets
+
+
+SOURCE_COLUMNS = ("source_id", "outlet", "published", "origin", "reliability", "fingerprint")
+
+
+def _sources(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
+    sources = dossier.sources
+    known = sources.loc[sources["published"].isna() | (sources["published"] <= as_of)]
+    return known.assign(origin=_column(known, "origin"), reliability=_column(known, "reliability"),
+                        fingerprint=_fingerprint(known, ["title", "author", "url", "sha256", "language"]))
+
+
+def _diff_sources(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
+    added, kept, _, old, new = _added_gone(before, now)
+    titles = dict(zip(context.dossier.sources["source_id"], context.dossier.sources["title"]))
+    rows = [{"change": "new source", "id": k, "what": f"{new[k]['outlet'] or 'unknown outlet'}: {_short(titles.get(k), 90)}",
+             "detail": f"published {new[k]['published'] or 'date unknown'}", "date": new[k]["published"]} for k in added]
+    outlets_before = {row["outlet"] for row in old.values() if row["outlet"]}
+    for outlet in sorted({new[k]["outlet"] for k in added if new[k]["outlet"]} - outlets_before):
+        count = sum(1 for k in added if new[k]["outlet"] == outlet)
+        rows.append({"change": "new outlet", "id": outlet, "what": outlet, "detail": f"{count} source(s)"})
+    rows += [{"change": "source revised", "id": k, "what": f"{new[k]['outlet'] or 'unknown outlet'}: {_short(titles.get(k), 90)}",
+              "detail": "origin, reliability, text or metadata changed"} for k in kept if _revised(old, new, k, SOURCE_COLUMNS)]
+    return _changes(rows)
+
+
+register(RecordKind("sources", SOURCE_COLUMNS, _sources, _diff_sources, ("new outlet", "new source", "source revised")))
+
+
+# --------------------------------------------------------------------------------------------
+# actors: parties, outside voices and the rest
+
+
+ACTOR_COLUMNS = ("actor_id", "name", "kind", "parent_id", "participation")
+
+
+def _actors(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
+    from parley.analysis.evidence import known_statements
+    from parley.analysis.seats import known_events
+    from parley.data.model import participation_of
+
+    statements = known_statements(dossier, as_of)
+    known = set(statements["speaker_id"].dropna()) | set(statements["on_behalf_of_id"].dropna())
+    known |= set(dossier.positions.loc[dossier.positions["statement_id"].isin(statements["statement_id"]), "actor_id"])
+    events = known_events(dossier, as_of)
+    known |= set(dossier.event_parties.loc[dossier.event_parties["event_id"].isin(events["event_id"]), "actor_id"])
+    actors = dossier.actors.loc[dossier.actors["actor_id"].isin(known)]
+    return actors.assign(participation=participation_of(dossier.actors).reindex(actors["actor_id"]).to_numpy())
+
+
+_ACTOR_CHANGE = {"party": "new party", "outside voice": "new outside voice", "outside_voice": "new outside voice",
+                 "official": "new official", "mediator": "new mediator", "joint": "new joint speaker"}
+
+
+def _diff_actors(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
+    added, _, _, _, new = _added_gone(before, now)
+    rows = [{"change": _ACTOR_CHANGE.get(new[k]["participation"], "new actor"), "id": k, "what": new[k]["name"],
+             "detail": f"{str(new[k]['participation'] or new[k]['kind']).replace('_', ' ')}" + (f" of {_names(context.dossier).get(new[k]['parent_id'], new[k]['parent_id'])}" if new[k]["parent_id"] else ""),
+             "actor_id": k} for k in added]
+    return _changes(rows)
+
+
+register(RecordKind("actors", ACTOR_COLUMNS, _actors, _diff_actors,
+                    ("new party", "new outside voice", "new mediator", "new official", "new joint speaker", "new actor")))
+
+
+# --------------------------------------------------------------------------------------------
+# statements (utterances)
+
+
+STATEMENT_COLUMNS = ("statement_id", "speaker_id", "on_behalf_of_id", "date_said", "date_reported", "issues", "fingerprint")
+
+
+def _statements(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Utterances known at ``as_of`` (their words live in their reports, a kind of their own)."""
+    from parley.analysis.evidence import known_statements
+
+    statements = known_statements(dossier, as_of)
+    positions = dossier.positions.loc[dossier.positions["statement_id"].isin(statements["statement_id"])]
+    issues = positions.groupby("statement_id")["issue_id"].agg(lambda s: "|".join(sorted(set(s))))
+    return statements.assign(issues=statements["statement_id"].map(issues), fingerprint=_fingerprint(statements, ["kind"]))
+
+
+def _utterance_text(context) -> dict:
+    """Statement id → the words of its best report known at the view date (looked up once per diff)."""
+    if "texts" not in context.cache:
+        from parley.analysis.evidence import known_statements
+
+        known = known_statements(context.dossier, context.as_of)
+        context.cache["texts"] = dict(zip(known["statement_id"], known["text"]))
+    return context.cache["texts"]
+
+
+def _statement_row(change: str, key, row: dict, context, detail: str | None = None) -> dict:
+    names = _names(context.dossier)
+    speaker = names.get(row["speaker_id"], row["speaker_id"] or "unattributed")
+    party = row["on_behalf_of_id"] or row["speaker_id"]
+    return {"change": change, "id": key, "what": f"{speaker}: “{_short(_utterance_text(context).get(key), 120)}”",
+            "detail": detail or f"said {row['date_said'] or 'date unknown'}, first reported {row['date_reported']}",
+            "actor_id": "|".join(sorted(a for a in {row["speaker_id"], party} if a)), "issue_id": row["issues"],
+            "date": row["date_said"] or row["date_reported"]}
+
+
+def _diff_statements(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
+    added, kept, gone, old, new = _added_gone(before, now)
+    rows = [_statement_row("new statement", k, new[k], context) for k in added]
+    compared = ("statement_id", "speaker_id", "on_behalf_of_id", "date_said", "fingerprint")  # not the first report's date: a new report is its own change
+    rows += [_statement_row("statement revised", k, new[k], context, "its speaker, party, kind or date said changed")
+             for k in kept if _revised(old, new, k, compared)]
+    rows += [{"change": "statement withdrawn", "id": k, "what": k, "detail": "no longer on the record (rejected or removed)",
+              "actor_id": old[k]["on_behalf_of_id"] or old[k]["speaker_id"], "issue_id": old[k]["issues"]} for k in gone]
+    return _changes(rows)
+
+
+register(RecordKind("statements", STATEMENT_COLUMNS, _statements, _diff_statements,
+                    ("new statement", "statement revised", "statement withdrawn")))
+
+
+# --------------------------------------------------------------------------------------------
+# reports: what each source printed of an utterance (corroboration)
+
+
+REPORT_COLUMNS = ("report_id", "statement_id", "source_id", "date_reported", "completeness", "origin", "fingerprint")
+
+
+def _reports(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
+    from parley.analysis.evidence import known_statements
+    from parley.data.model import ranked_reports
+
+    reports = ranked_reports(dossier, as_of)
+    reports = reports.loc[reports["statement_id"].isin(known_statements(dossier, as_of)["statement_id"])]
+    return reports.assign(fingerprint=_fingerprint(reports, ["text", "char_start", "char_end", "attribution_cue"]))
+
+
+def _origins(rows: dict) -> dict[str, set]:
+    found: dict[str, set] = {}
+    for row in rows.values():
+        found.setdefault(row["statement_id"], set()).add(row["origin"])
+    return found
+
+
+def _diff_reports(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
+    """New reports of utterances the baseline already showed (corroboration up: independent
+    origins before → now); the reports of new utterances come with those statements. Also reports
+    revised, or gone from an utterance still on the record."""
+    added, kept, gone, old, new = _added_gone(before, now)
+    origins_before, origins_now = _origins(old), _origins(new)
+    outlets = dict(zip(context.dossier.sources["source_id"], context.dossier.sources["outlet"]))
+    names = _names(context.dossier)
+    speakers = dict(zip(context.dossier.statements["statement_id"], context.dossier.statements["speaker_id"]))
+    rows = []
+    for k in added:
+        statement = new[k]["statement_id"]
+        if statement not in origins_before:
+            continue
+        was, now_n = len(origins_before[statement]), len(origins_now.get(statement, ()))
+        speaker = names.get(speakers.get(statement), speakers.get(statement) or "unattributed")
+        rows.append({"change": "new report", "id": k,
+                     "what": f"{outlets.get(new[k]['source_id'], new[k]['source_id'])} reports {speaker}: “{_short(_utterance_text(context).get(statement), 100)}”",
+                     "detail": f"independent origins {was} → {now_n}" + (" (corroboration up)" if now_n > was else ""),
+                     "actor_id": speakers.get(statement), "date": new[k]["date_reported"]})
+    rows += [{"change": "report revised", "id": k, "what": f"{new[k]['statement_id']} in {new[k]['source_id']}",
+              "detail": "its words, offsets or completeness changed"} for k in kept if _revised(old, new, k, REPORT_COLUMNS)]
+    rows += [{"change": "report withdrawn", "id": k, "what": f"{old[k]['statement_id']} in {old[k]['source_id']}",
+              "detail": "no longer on the record"} for k in gone if old[k]["statement_id"] in origins_now]
+    return _changes(rows)
+
+
+register(RecordKind("reports", REPORT_COLUMNS, _reports, _diff_reports, ("new report", "report revised", "report withdrawn")))
+
+
+# --------------------------------------------------------------------------------------------
+# positions: the stance matrix a page showed
+
+
+POSITION_COLUMNS = POSITION_RECORD
+
+
+def _stance_text(stance) -> str:
+    """``+2``, ``−1``, ``0``, or ``no position`` (the words of a stance live with each issue)."""
+    if stance is None or stance is pd.NA or stance != stance:
+        return "no position"
+    value = int(stance)
+    return f"+{value}" if value > 0 else (f"−{-value}" if value < 0 else "0")
+
+
+def _positions(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
+    from parley.analysis.stance import stance_matrix
+
+    matrix = stance_matrix(dossier, as_of)
+    return matrix.assign(key=matrix["actor_id"] + ":" + matrix["issue_id"], red_line=matrix["red_line"].astype(bool))
+
+
+def positions_frame(records: pd.DataFrame) -> pd.DataFrame:
+    """An edition's positions as a typed stance matrix (``actor_id, issue_id, stance, red_line``)."""
+    return pd.DataFrame({
+        "actor_id": records["actor_id"].astype("string"),
+        "issue_id": records["issue_id"].astype("string"),
+        "stance": pd.array([None if v is None else int(v) for v in records["stance"]], dtype="Int64"),
+        "red_line": [bool(v) for v in records["red_line"]],
+    })
+
+
+def _diff_positions(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
+    from parley.analysis.changes import stance_changes
+    from parley.analysis.stance import stance_matrix
+    found = stance_changes(positions_frame(before), stance_matrix(context.dossier, context.as_of))
+    names, labels = _names(context.dossier), dict(zip(context.dossier.issues["issue_id"], context.dossier.issues["label"]))
+    rows = []
+    for row in found.itertuples():
+        moved = f"{_stance_text(row.before)} → {_stance_text(row.after)}"
+        words = f": “{_short(row.text, 120)}”" if isinstance(row.text, str) else ""
+        rows.append({"change": row.change, "id": f"{row.actor_id}:{row.issue_id}",
+                     "what": f"{names.get(row.actor_id, row.actor_id)} on {labels.get(row.issue_id, row.issue_id)}",
+                     "detail": moved + words, "actor_id": row.actor_id, "issue_id": row.issue_id,
+                     "date": None if pd.isna(row.date) else f"{row.date:%Y-%m-%d}"})
+    return _changes(rows)
+
+
+register(RecordKind("positions", POSITION_COLUMNS, _positions, _diff_positions,
+                    ("red line added", "red line dropped", "stance shift", "new position", "position withdrawn")))
+
+
+# --------------------------------------------------------------------------------------------
+# events
+
+
+EVENT_COLUMNS = ("event_id", "date", "status", "kind", "parties", "fingerprint")
+
+
+def _events(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
+    from parley.analysis.seats import known_events
+
+    events = known_events(dossier, as_of)
+    parties = dossier.event_parties.assign(pair=dossier.event_parties["actor_id"] + "=" + dossier.event_parties["role"])
+    joined = parties.groupby("event_id")["pair"].agg(lambda s: "|".join(sorted(s)))
+    return events.assign(parties=events["event_id"].map(joined), fingerprint=_fingerprint(events, ["title", "place"]))
+
+
+def _diff_events(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
+    added, kept, gone, old, new = _added_gone(before, now)
+    titles = dict(zip(context.dossier.events["event_id"], context.dossier.events["title"]))
+    parties = lambda row: "|".join(sorted({p.split("=")[0] for p in (row["parties"] or "").split("|") if p}))  # noqa: E731
+    rows = [{"change": "new event", "id": k, "what": titles.get(k, k), "detail": f"{new[k]['status']}, {new[k]['date'] or 'date not set'}",
+             "actor_id": parties(new[k]), "date": new[k]["date"]} for k in added]
+    for k in kept:
+        if old[k]["status"] != new[k]["status"]:
+            rows.append({"change": "event status changed", "id": k, "what": titles.get(k, k), "detail": f"{old[k]['status']} → {new[k]['status']}",
+                         "actor_id": parties(new[k]), "date": new[k]["date"]})
+        if old[k]["date"] != new[k]["date"]:
+            rows.append({"change": "event date changed", "id": k, "what": titles.get(k, k),
+                         "detail": f"{old[k]['date'] or 'date not set'} → {new[k]['date'] or 'date not set'}", "actor_id": parties(new[k]), "date": new[k]["date"]})
+        elif old[k]["status"] == new[k]["status"] and (old[k]["parties"] != new[k]["parties"] or old[k]["fingerprint"] != new[k]["fingerprint"]):
+            rows.append({"change": "event revised", "id": k, "what": titles.get(k, k), "detail": "title, place or parties changed",
+                         "actor_id": parties(new[k]), "date": new[k]["date"]})
+    rows += [{"change": "event withdrawn", "id": k, "what": k, "detail": "no longer on the record"} for k in gone]
+    return _changes(rows)
+
+
+register(RecordKind("events", EVENT_COLUMNS, _events, _diff_events,
+                    ("new event", "event status changed", "event date changed", "event revised", "event withdrawn")))
+
+
+# --------------------------------------------------------------------------------------------
+# judgments
+
+
+JUDGMENT_COLUMNS = ("judgment_id", "issue_id", "likelihood", "confidence", "written", "fingerprint")
+
+
+def _judgments(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
+    from parley.analysis.staleness import known_judgments
+
+    judgments = known_judgments(dossier, as_of)
+    return judgments.assign(fingerprint=_fingerprint(judgments, ["text", "assumptions", "indicators", "rank"]))
+
+
+def _diff_judgments(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
+    from parley.analysis.staleness import judgments_due
+
+    added, kept, gone, old, new = _added_gone(before, now)
+    texts = dict(zip(context.dossier.judgments["judgment_id"], context.dossier.judgments["text"]))
+    what = lambda k: _short(texts.get(k, k), 120)  # noqa: E731
+    rows = [{"change": "new judgment", "id": k, "what": what(k), "detail": f"{new[k]['likelihood']}, {new[k]['confidence']} confidence; written {new[k]['written'] or 'date unknown'}",
+             "issue_id": new[k]["issue_id"], "date": new[k]["written"]} for k in added]
+    for k in kept:
+        if _revised(old, new, k, JUDGMENT_COLUMNS):
+            rows.append({"change": "judgment revised", "id": k, "what": what(k),
+                         "detail": f"{old[k]['likelihood']} ({old[k]['confidence']}) → {new[k]['likelihood']} ({new[k]['confidence']})",
+                         "issue_id": new[k]["issue_id"], "date": new[k]["written"]})
+    rows += [{"change": "judgment withdrawn", "id": k, "what": k, "detail": "no longer on the record", "issue_id": old[k]["issue_id"]} for k in gone]
+    due = judgments_due(context.dossier, context.as_of)
+    rows += [{"change": "judgment due for review", "id": r.judgment_id, "what": what(r.judgment_id),
+              "detail": f"written {r.written:%Y-%m-%d}; {r.n_later} statement(s) on its issue reported since, the latest {r.latest:%Y-%m-%d}",
+              "issue_id": r.issue_id, "date": f"{r.latest:%Y-%m-%d}"} for r in due.itertuples()]
+    return _changes(rows)
+
+
+register(RecordKind("judgments", JUDGMENT_COLUMNS, _judgments, _diff_judgments,
+                    ("new judgment", "judgment revised", "judgment withdrawn", "judgment due for review")))
+
+__all__ = ["positions_frame"]

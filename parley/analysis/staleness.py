@@ -1,0 +1,77 @@
+"""How current a view is: the dossier's period, judgments due for review, plans whose date passed.
+
+A dossier's latest date is the last day its data speaks of (a source published, an utterance
+said or reported, a judgment written, an event held or its status reported); a view with no as-of date shows that day, so a
+notebook opened after a month of coding shows the month, not the day the dossier began.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from parley.analysis.evidence import data_dates, judgment_written as _written, known_statements, latest_date
+from parley.data.dossier import Dossier
+
+#: Columns of :func:`judgments_due`.
+DUE_COLUMNS = ["judgment_id", "issue_id", "written", "n_later", "latest", "statement_ids"]
+
+
+def dossier_period(dossier: Dossier) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """First and last date the data speaks of: what a dossier's title would otherwise hard-code."""
+    firsts = [s.dropna().min() for s in data_dates(dossier) if s.notna().any()]
+    return (min(firsts) if firsts else None, latest_date(dossier))
+
+
+def period_text(dossier: Dossier) -> str:
+    """``2025-02-18 – 2025-03-19`` (one date when they agree; ``no dates`` when there are none)."""
+    first, last = dossier_period(dossier)
+    if first is None:
+        return "no dates"
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+
+
+def known_judgments(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Judgments written on or before ``as_of`` (undated ones too), with a ``written`` column."""
+    judgments = dossier.judgments.assign(written=_written(dossier.judgments))
+    if as_of is not None:
+        judgments = judgments.loc[judgments["written"].isna() | (judgments["written"] <= as_of)]
+    return judgments.reset_index(drop=True)
+
+
+def judgments_due(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Judgments whose issue has statements reported after the judgment was written.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`DUE_COLUMNS`: the judgment, its issue, when it was written, how many
+        statements on its issue were reported after that (by ``as_of``), the latest of their
+        report dates and their ids (``|``-joined). Undated judgments are never due.
+    """
+    judgments = known_judgments(dossier, as_of)
+    judgments = judgments.loc[judgments["written"].notna() & judgments["issue_id"].notna()]
+    statements = known_statements(dossier, as_of)
+    on_issue = dossier.positions[["statement_id", "issue_id"]].drop_duplicates().merge(
+        statements[["statement_id", "date_reported"]], on="statement_id")
+    pairs = judgments[["judgment_id", "issue_id", "written"]].merge(on_issue, on="issue_id")
+    later = pairs.loc[pairs["date_reported"] > pairs["written"]]
+    if later.empty:
+        return pd.DataFrame(columns=DUE_COLUMNS)
+    grouped = later.sort_values(["date_reported", "statement_id"]).groupby(["judgment_id", "issue_id", "written"], sort=True)
+    out = grouped.agg(n_later=("statement_id", "nunique"), latest=("date_reported", "max"),
+                      statement_ids=("statement_id", lambda s: "|".join(dict.fromkeys(s)))).reset_index()
+    return out[DUE_COLUMNS]
+
+
+def review_flags(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.Series:
+    """Per judgment id, ``"review due: N statement(s) on its issue since WRITTEN"`` or ``""``."""
+    due = judgments_due(dossier, as_of)
+    flags = {r.judgment_id: f"review due: {r.n_later} statement(s) on its issue reported since {r.written:%Y-%m-%d}" for r in due.itertuples()}
+    return pd.Series(flags, dtype=object)
+
+
+def overdue_events(events: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Series:
+    """True for each planned event whose date is before ``as_of`` (it should have happened by now)."""
+    if as_of is None:
+        return pd.Series(False, index=events.index)
+    return (events["status"] == "planned") & events["date"].notna() & (events["date"] < as_of)

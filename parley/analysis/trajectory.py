@@ -1,0 +1,40 @@
+"""How each party's stance on each issue moved over time, statement by statement."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from parley.data.model import negotiating
+
+#: Columns of :func:`stance_trajectories`.
+TRAJECTORY_COLUMNS = ["actor_id", "actor", "issue_id", "issue", "date", "stance", "red_line", "speaker", "text", "source",
+                      "statement_id", "n_that_day"]
+
+
+def stance_trajectories(evidence: pd.DataFrame, actors: pd.DataFrame | None = None, *, parties_only: bool = False) -> pd.DataFrame:
+    """One point per actor × issue × day a statement expressed a stance.
+
+    Several positions of one actor on one issue on the same day resolve as in
+    :func:`parley.analysis.stance.latest_positions` (a red line, then the stronger stance, then
+    the later place in the source); ``n_that_day`` counts them.
+
+    Parameters
+    ----------
+    evidence
+        From :func:`parley.analysis.positions_with_evidence` (statements known at the view date).
+    actors
+        The dossier's actors, needed when ``parties_only``.
+    parties_only
+        Keep only the parties to the negotiation (:func:`parley.data.model.negotiating`).
+    """
+    if parties_only and actors is not None and len(evidence):
+        evidence = evidence.loc[negotiating(evidence, actors)]
+    dated = evidence.loc[evidence["date"].notna()]
+    if dated.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TRAJECTORY_COLUMNS})
+    ranked = dated.assign(_abs=dated["stance"].abs(), date=dated["date"].dt.normalize())
+    ranked = ranked.sort_values(["actor_id", "issue_id", "date", "red_line", "_abs", "char_start", "position_id"], kind="stable")
+    groups = ranked.groupby(["actor_id", "issue_id", "date"], sort=False)
+    points = groups.tail(1).join(groups.size().rename("n_that_day"), on=["actor_id", "issue_id", "date"])
+    points = points.sort_values(["issue", "actor", "date"], kind="stable")
+    return points[TRAJECTORY_COLUMNS].reset_index(drop=True)

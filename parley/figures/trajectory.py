@@ -1,0 +1,80 @@
+"""Stance trajectories: each party's stance on each issue over time, with the evidence on hover."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from parley.figures import theme
+from parley.figures._common import date_text, empty_figure, hover_text, label, require_columns
+
+COLUMNS = ["actor_id", "actor", "issue_id", "issue", "date", "stance", "red_line", "speaker", "text", "source", "n_that_day"]
+#: Height of one issue's panel, in pixels.
+PANEL_HEIGHT = 150
+
+
+def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None = None, max_issues: int = 12,
+                            title: str = "Stance over time") -> go.Figure:
+    """One panel per issue, one step line per actor: the stance holds until a statement moves it.
+
+    Each marker is a day a statement expressed the stance (outlined black for a red line); hover
+    shows the date said, the speaker, the words and the source. Lines are carried to ``as_of``
+    (dotted) so a stance still held reads as held.
+
+    Parameters
+    ----------
+    points
+        From :func:`parley.analysis.stance_trajectories`.
+    max_issues
+        Panels kept (the issues with most points first); the subtitle says how many were left out.
+    """
+    from plotly.subplots import make_subplots
+
+    require_columns(points, COLUMNS, "create_trajectory_chart")
+    if points.empty:
+        return empty_figure(title, "No dated positions on the record.")
+    issue_order = points.groupby("issue_id")["date"].size().sort_values(ascending=False, kind="stable").index.tolist()
+    kept = issue_order[:max_issues]
+    labels = dict(zip(points["issue_id"], points["issue"]))
+    kept.sort(key=lambda i: str(labels.get(i)))
+    fig = make_subplots(rows=len(kept), cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.5 / len(kept)),
+                        subplot_titles=[label(labels[i], 60) for i in kept])
+    colorway = list(theme.SERIES_COLORS)
+    actor_order = sorted(set(points["actor_id"]), key=lambda a: str(points.loc[points["actor_id"] == a, "actor"].iloc[0]))
+    colors = {a: colorway[i % len(colorway)] for i, a in enumerate(actor_order)}
+    last_day = max(points["date"].max(), as_of) if as_of is not None else points["date"].max()
+    shown: set[str] = set()
+    for row, issue_id in enumerate(kept, start=1):
+        for actor_id, line in points.loc[points["issue_id"] == issue_id].groupby("actor_id", sort=False):
+            _add_line(fig, line, row, colors[actor_id], last_day, showlegend=actor_id not in shown)
+            shown.add(actor_id)
+    left_out = len(issue_order) - len(kept)
+    subtitle = "Each mark: a day a statement set the stance (black ring: red line). Dotted: still held at the as-of date."
+    if left_out:
+        subtitle += f" {left_out} issue(s) with fewer statements left out."
+    fig.update_layout(title=dict(text=title + (f" (as of {date_text(as_of)})" if as_of is not None else ""), subtitle_text=subtitle),
+                      height=140 + PANEL_HEIGHT * len(kept), hovermode="closest")
+    fig.update_yaxes(range=[-2.5, 2.5], tickvals=[-2, 0, 2], ticktext=["−2", "0", "+2"], zeroline=True, zerolinecolor="#d0d7de")
+    fig.update_xaxes(type="date")
+    fig.update_xaxes(title_text="Date said", row=len(kept), col=1)
+    return fig
+
+
+def _add_line(fig: go.Figure, line: pd.DataFrame, row: int, color: str, last_day: pd.Timestamp, *, showlegend: bool) -> None:
+    name = label(line["actor"].iloc[0], 30)
+    actor_id = line["actor_id"].iloc[0]
+    hover = [f"<b>{name}</b> · {date_text(d)}<br>{theme.stance_label(s)}{' · red line' if r else ''}"
+             + (f" · {n} statements that day" if n > 1 else "")
+             + f"<br>{label(sp, 40)}: “{hover_text(t)}”<br><i>{label(src, 80)}</i>"
+             for d, s, r, sp, t, src, n in zip(line["date"], line["stance"], line["red_line"], line["speaker"], line["text"],
+                                               line["source"], line["n_that_day"])]
+    fig.add_trace(go.Scatter(
+        x=line["date"], y=line["stance"].astype(float), mode="lines+markers", name=name, legendgroup=actor_id, showlegend=showlegend,
+        line=dict(shape="hv", color=color, width=2),
+        marker=dict(size=10, color=color, line=dict(width=[3 if r else 0 for r in line["red_line"]], color=theme.RED_LINE_COLOR)),
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+    ), row=row, col=1)
+    if last_day > line["date"].iloc[-1]:
+        fig.add_trace(go.Scatter(x=[line["date"].iloc[-1], last_day], y=[float(line["stance"].iloc[-1])] * 2, mode="lines",
+                                 line=dict(color=color, width=2, dash="dot"), legendgroup=actor_id, showlegend=False, hoverinfo="skip"),
+                      row=row, col=1)
