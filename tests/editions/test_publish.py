@@ -24,6 +24,7 @@ import pytest
 from parley.editions.batch import run_spec
 from parley.editions.catalogue import read_catalogue
 from parley.editions.locks import RunLocked, clean_staging
+from parley.report.render import render_briefing
 from parley.report.whole import ALLOW_EMPTY_TAG, IncompleteBriefing, check_whole
 
 FIXTURE = Path(__file__).resolve().parents[1] / "notebooks" / "sched_fixture.ipynb"
@@ -88,7 +89,6 @@ def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, tiny_dir_module):
     """One real render of the fixture notebook: (executed notebook, page)."""
-    from parley.report.render import render_briefing
 
     out = tmp_path_factory.mktemp("rendered")
     with pytest.MonkeyPatch.context() as patch:
@@ -429,6 +429,20 @@ def test_what_changed_is_a_diff_of_editions_and_a_rerun_never_loses_it(env, tmp_
     (env / "tiny" / next_day / "briefing.html").write_text("<html>edited by hand</html>", encoding="utf-8")
     again = run_spec(spec, workers=1, progress=False, as_of=next_day).outcomes[0]
     assert again.status == "published" and "edited by hand" not in (env / "tiny" / next_day / "briefing.html").read_text()
+
+    # a render by hand (parley render, make briefing) never changes the published edition or the catalogue; with
+    # an empty baseline it finds the same edition to compare with in the catalogue, so it says the same
+    folder = env / "tiny" / next_day
+    published = {p.name: p.read_bytes() for p in folder.iterdir()}
+    catalogue = (env / "catalogue.jsonl").read_bytes()
+    draft = render_briefing("briefing", dossier="tiny", as_of=next_day, progress=False)
+    assert draft.html == folder / "briefing.draft.html" and draft.draft_of
+    assert {name: (folder / name).read_bytes() for name in published} == published
+    assert (env / "catalogue.jsonl").read_bytes() == catalogue
+    text = draft.html.read_text()
+    assert f"Since the edition of 2025-03-03 (run {record_1['seq']}, data version {record_1['version']}):" in text
+    assert "stance shift: 1" in text and "red line dropped: 1" in text
+    assert run_spec(spec, workers=1, progress=False, as_of=next_day).outcomes[0].status == "unchanged"
 
 
 # --- kernel start retry ----------------------------------------------------------------------
