@@ -19,7 +19,7 @@ from pathlib import Path
 from parley import paths
 from parley.editions.locks import catalogue_lock
 from parley.fileio import read_json, write_atomic
-from parley.report.baseline import find_baseline, read_catalogue
+from parley.report.baseline import Status, find_baseline, read_catalogue
 
 __all__ = ["append_catalogue", "group_editions", "previous_run", "read_catalogue", "reconcile", "render_catalogue", "write_catalogue"]
 
@@ -71,7 +71,7 @@ def render_catalogue(entries: list[dict], reports: Path) -> str:
     counts = {
         "briefings": len(latest),
         "current": sum(1 for r in latest.values() if r["state"] == "current"),
-        "failing": sum(1 for r in latest.values() if r["state"] == "failed"),
+        "failing": sum(1 for r in latest.values() if r["state"] == Status.FAILED),
         "runs": len(rows),
     }
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR)), autoescape=True,
@@ -82,7 +82,7 @@ def render_catalogue(entries: list[dict], reports: Path) -> str:
     css_path = paths.TEMPLATES_DIR / "parley" / "static" / "parley.css"
     css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
     return environment.get_template("catalogue.html.j2").render(rows=rows, counts=counts, css=css, parley_version=__version__,
-                                                                 failing=[r for r in latest.values() if r["state"] == "failed"],
+                                                                 failing=[r for r in latest.values() if r["state"] == Status.FAILED],
                                                                  editions=group_editions(rows))
 
 
@@ -90,14 +90,14 @@ def _row(entry: dict, layout: paths.ReportsLayout) -> dict:
     """One catalogue entry as the page shows it: its state and the links that still resolve."""
     reports = layout.root
     row = dict(entry)
-    if entry.get("status") == "published":
+    if entry.get("status") == Status.PUBLISHED:
         current = read_json(reports / entry.get("run_json", "-")) or {}
         is_current = current.get("seq") == entry.get("seq") and (reports / entry.get("html", "-")).is_file()
         row["state"] = "current" if is_current else "replaced"
         row["html_link"] = entry.get("html") if is_current else None
         row["ipynb_link"] = f"{entry['record_dir']}/{entry['name']}.ipynb" if entry.get("record_dir") else None
     else:
-        row["state"] = entry.get("status", "failed")
+        row["state"] = entry.get("status", Status.FAILED)
         row["html_link"] = None
         row["ipynb_link"] = entry.get("failed_ipynb") if entry.get("failed_ipynb") and (reports / entry["failed_ipynb"]).is_file() else None
     row["log_link"] = entry.get("log") if entry.get("log") and (reports / entry["log"]).is_file() else None
@@ -144,7 +144,7 @@ class ShelfPage:
 
     @property
     def failing(self) -> bool:
-        return self.latest.get("state") == "failed"
+        return self.latest.get("state") == Status.FAILED
 
 
 @dataclass
@@ -181,7 +181,7 @@ def group_editions(rows: list[dict]) -> dict[str, list[ShelfEdition]]:
     editions: dict[tuple, list[ShelfPage]] = {}
     for (dossier_id, as_of, name), runs in by_page.items():
         served = next((r for r in runs if r.get("state") == "current"), None)
-        earlier = [r for r in runs if r is not runs[0] and r is not served and r.get("state") != "failed"]
+        earlier = [r for r in runs if r is not runs[0] and r is not served and r.get("state") != Status.FAILED]
         page = ShelfPage(str(name), str(runs[0].get("notebook") or ""), runs[0], served, earlier)
         editions.setdefault((dossier_id, as_of), []).append(page)
     out: dict[str, list[ShelfEdition]] = {}

@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from parley import paths
@@ -31,15 +30,7 @@ from parley.editions.catalogue import append_catalogue, read_catalogue
 from parley.editions.locks import catalogue_lock
 from parley.editions.spec import Briefing
 from parley.fileio import remove, write_atomic
-
-
-class Status(StrEnum):
-    """What happened to one briefing of a batch (also the ``status`` of its catalogue line)."""
-
-    PUBLISHED = "published"
-    UNCHANGED = "unchanged"  # the published run had the same inputs
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+from parley.report.baseline import Status
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,20 @@ here only; :mod:`parley.editions.catalogue` appends to it and draws its page.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 
 from parley import paths
+
+
+class Status(StrEnum):
+    """What happened to one briefing of a batch: the ``status`` of its catalogue line, written by
+    :mod:`parley.editions.records` and read here and by :mod:`parley.editions.catalogue`."""
+
+    PUBLISHED = "published"
+    UNCHANGED = "unchanged"  # the published run had the same inputs
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 def read_catalogue(reports: Path | None = None) -> list[dict]:
@@ -37,7 +48,7 @@ def read_catalogue(reports: Path | None = None) -> list[dict]:
 
 def is_candidate(entry: dict, as_of: str) -> bool:
     """A published run that may be the baseline of a view at ``as_of``: an earlier edition."""
-    return entry.get("status") == "published" and str(entry.get("as_of", "")) < as_of
+    return entry.get("status") == Status.PUBLISHED and str(entry.get("as_of", "")) < as_of
 
 
 def edition_file(entry: dict | None, reports: Path | None = None) -> Path | None:
