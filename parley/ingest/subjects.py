@@ -179,13 +179,49 @@ def subject(article: Article, sentence: Sentence, cue_start: int, cue_end: int) 
     if masked[cue_start:cue_end].lower().endswith("ing") and re.search(r",\s*$", masked[lo:cue_start]):
         return None, cue_start, "cue"  # "..., calling it": the subject is the main clause's
     end, gap = article.aux_tail(lo, cue_start)
-    found = _named_person(article, sentence, end) or _before_appositive(article, sentence, end, gap)
+    found = _before_relative(article, sentence, end, gap) or _shared_subject(article, sentence, end)
+    found = found or _named_person(article, sentence, end) or _before_appositive(article, sentence, end, gap)
     if found is None:
         found, end = _mention_before(article, sentence, end)
     found = found or _description_before(article, sentence, end)
     if found is not None:
         return found, found.start, "cue"
     return _inverted(article, sentence, cue_start, cue_end)
+
+
+_RELATIVE_OPENS = re.compile(r",\s*(?:who|which|whose)\b", re.IGNORECASE)
+_AND_BEFORE = re.compile(r"\s(?:and|but|then|before)\s*$", re.IGNORECASE)
+
+
+def _before_relative(article: Article, sentence: Sentence, end: int, gap: str) -> Mention | None:
+    """"Lavrov, who spoke after Rubio, said": the subject precedes the relative clause, never a name inside it."""
+    if "," not in gap:
+        return None
+    lo = max(sentence.start, end - 160)
+    opened = [m for m in _RELATIVE_OPENS.finditer(article.masked, lo, end)]
+    if not opened or "," in article.masked[opened[-1].end() : end]:
+        return None
+    candidate = article.mention_ending_at(opened[-1].start())
+    if candidate is not None and candidate.start >= sentence.start and candidate.kind in ("name", "role", "np"):
+        return candidate
+    return None
+
+
+def _shared_subject(article: Article, sentence: Sentence, end: int) -> Mention | None:
+    """"Rubio met Lavrov in Riyadh and said": a second verb of the clause shares its subject (the
+    first of two named people), not the name nearest the verb: the sentence's first person, when a verb follows it."""
+    if not _AND_BEFORE.search(article.masked, max(sentence.start, end - 12), end):
+        return None
+    masked = article.masked
+    first = next((m for m in article.mentions_between(sentence.start, end)
+                  if (m.kind == "role" or (m.kind == "name" and article.is_person(m.key)))
+                  and masked.count("(", sentence.start, m.start) <= masked.count(")", sentence.start, m.start)), None)  # not a dateline's "(Wire)"
+    if first is None:
+        return None
+    verb = article.word_after(first.end)
+    if verb is None or verb[1] > end or not article.masked[first.end : verb[0]].isspace() or not verb[2].islower() or verb[2] in ("and", "or", "of"):
+        return None  # "Rubio and Lavrov said", "Rubio, the envoy, ...": no verb of its own right after the first name
+    return first
 
 
 def _named_person(article: Article, sentence: Sentence, end: int) -> Mention | None:

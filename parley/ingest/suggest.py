@@ -6,7 +6,8 @@ nothing is stored: the same dossier gives the same suggestions):
 - **the issues' own words**: each issue's label, description, keywords and what −2 and +2 mean,
   one example per issue, so a dossier with nothing coded yet still gets suggestions;
 - **the coded statements**: every accepted statement with a position, its text and the sentence
-  around it, labelled with the position's issue and the sign of its stance.
+  around it, labelled with the position's issue and the sign of its stance (0, neutral,
+  becomes a class of its own once :data:`MIN_NEUTRAL` positions are coded 0).
 
 Issue: TF-IDF over word uni/bigrams and character 4-grams; for every (statement, issue) pair the
 issue's keywords in the statement and in its paragraph, the likeness to the issue's own words
@@ -37,6 +38,8 @@ from parley.ingest.lexicon import IssueEntry, Lexicon
 #: Below these probabilities a suggestion is left blank (see docs/extraction.md for the measure).
 ISSUE_THRESHOLD = 0.30
 STANCE_THRESHOLD = 0.60
+#: Coded neutral (0) positions needed before the stance model learns 0 as a third class (else it is + or −).
+MIN_NEUTRAL = 3
 #: A pole text's likeness to itself, scaled to what a statement's likeness to a pole usually is.
 POLE_LIKENESS = 0.25
 #: How much the sentence around a statement counts beside the statement itself.
@@ -190,13 +193,17 @@ class Suggester:
         if self._stance_model is None or not asks:
             return [(None, "unclear", 0.0)] * len(asks)
         features = np.array([self._stance_features(*ask) for ask in asks])
-        plus = self._stance_model.predict_proba(features)[:, list(self._stance_model.classes_).index(1)]
+        classes = [int(c) for c in self._stance_model.classes_]
+        probabilities = self._stance_model.predict_proba(features)
         out: list[tuple[int | None, str, float]] = []
-        for ask, p in zip(asks, plus, strict=True):
+        for ask, row in zip(asks, probabilities, strict=True):
             text = ask[0]
-            sign, confidence = (1, float(p)) if p >= 0.5 else (-1, 1 - float(p))
+            # the likeliest sign; a tie goes to +, as a two-way model's p >= 0.5 did
+            sign, confidence = max(zip(classes, (float(p) for p in row), strict=True), key=lambda item: (item[1], item[0] > 0, item[0] == 0))
             if confidence < STANCE_THRESHOLD:
                 out.append((None, "unclear", round(confidence, 2)))
+            elif sign == 0:
+                out.append((0, "neutral", round(confidence, 2)))
             elif sign > 0 and _CONDITION.search(text):
                 out.append((1, "conditional", round(confidence, 2)))
             else:
@@ -295,16 +302,25 @@ class Suggester:
                 neighbours = float(sum(sims[t] * self._coded_sign[same[t]] for t in top))
                 mine_party = [self._coded_sign[j] for j in same if actor_id and self.coded[j].actor_id == actor_id]
                 party = float(np.mean(mine_party)) if mine_party else 0.0
-        return [5 * float(toward_plus - toward_minus), float(mine), float(bool(_STRONG.search(text))), float(bool(_CONDITION.search(text))), neighbours, party]
+            calm = [j for j in self._neutral_by_issue.get(issue, ()) if j != skip]
+            neutral = float(np.max(coded[calm])) if calm else 0.0  # likeness to a statement coded 0 (0 while 0 is no class)
+        else:
+            neutral = 0.0
+        return [5 * float(toward_plus - toward_minus), float(mine), float(bool(_STRONG.search(text))), float(bool(_CONDITION.search(text))), neighbours, party,
+                3 * neutral]
 
     def _fit_stance(self):
         from sklearn.linear_model import LogisticRegression
 
         self._coded_sign = np.array([np.sign(c.stance) for c in self.coded], dtype=float)
         self._by_issue: dict[int, list[int]] = {}
+        self._neutral_by_issue: dict[int, list[int]] = {}
+        neutral = sum(1 for c in self.coded if c.stance == 0) >= MIN_NEUTRAL  # enough coded 0s: a third class
         for j, c in enumerate(self.coded):
             if c.stance:
                 self._by_issue.setdefault(int(self._coded_issue[j]), []).append(j)
+            elif neutral:
+                self._neutral_by_issue.setdefault(int(self._coded_issue[j]), []).append(j)
         rows, signs, weights = [], [], []
         for k, issue_id in enumerate(self._ids):  # the poles themselves: which way each scale runs
             issue = self.issues[issue_id]
@@ -326,7 +342,7 @@ class Suggester:
         if self.coded:
             minus, plus, coded = self._similarities(self._coded_text)
             for j, c in enumerate(self.coded):
-                if c.stance:
+                if c.stance or neutral:
                     rows.append(self._stance_features(c.text, c.cue, int(self._coded_issue[j]), c.actor_id, minus[j], plus[j], coded[j], skip=j))
                     signs.append(int(np.sign(c.stance)))
                     weights.append(1.0)

@@ -51,7 +51,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("method", "How the speaker was found: cue, inverted, viewpoint, colon, carry-over, continuation, inherited, nearest, none."),
     ("issues", "Suggested issue ids, pipe-separated, best first (parley.ingest.suggest: the issues' words and what is already coded)."),
     ("stance", "Suggested stance -2..+2 on the first issue; empty when no guess."),
-    ("stance_label", "support, oppose, conditional or unclear."),
+    ("stance_label", "support, oppose, conditional, neutral (a suggested 0) or unclear."),
     ("red_line", "true when the wording suggests a red line."),
     ("stance_confidence", "0..1: the stance suggestion's probability (parley.ingest.suggest); below the threshold the stance is left empty."),
     ("confidence", "0..1: how sure the extractor is of span and speaker together."),

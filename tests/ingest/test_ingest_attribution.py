@@ -129,7 +129,7 @@ def test_boilerplate_is_not_read():
 
 SYNTHETIC_ARTICLES = [
     "wire_geneva", "curly_brussels", "british_single", "moscow_multipara", "wire_blank_lines", "ap_statements", "europe_paris",
-    "washington_summit", "wire_multipara_truncated", "live_blog_labels", "wire_scare_quotes",
+    "washington_summit", "wire_multipara_truncated", "live_blog_labels", "wire_scare_quotes", "two_speakers",
 ]
 
 

@@ -68,3 +68,18 @@ def test_many_at_once_equals_one_by_one():
 )
 def test_polarity(text, cue, expected):
     assert polarity(text, cue) == expected
+
+
+def test_neutral_is_suggested_once_the_analyst_has_coded_it():
+    """SYNTHETIC: three coded 0s on the summit make 0 a class; a like statement is suggested 0, not + or −."""
+    neutral = [
+        Coded("n1", "We take no side on whether the presidents should meet", "", "summit", 0, "southland"),
+        Coded("n2", "Our government has no view yet on a meeting of the presidents", "", "summit", 0, "southland"),
+        Coded("n3", "It is too early to take a position on the summit, we take no side", "", "summit", 0, "midland"),
+    ]
+    text = "We take no side on a meeting of the presidents, it is too early"
+    assert Suggester(ISSUES, CODED).stance_for(text, "", "summit")[0] != 0  # nothing coded 0: never suggested
+    suggester = Suggester(ISSUES, CODED + neutral)
+    stance, label, confidence = suggester.stance_for(text, "", "summit")
+    assert (stance, label) == (0, "neutral") and confidence >= STANCE_THRESHOLD
+    assert suggester.stance_for("A summit now would be premature and useless", "", "summit")[0] < 0  # the others keep their sign

@@ -144,6 +144,14 @@ specs = {
   ("We want peace, but peace through strength,","direct","Marco Rubio",""),
   ("That means sanctions stay until there is a real ceasefire.","direct","Marco Rubio",""),
  ],
+ 'two_speakers': [
+  ("we have agreed to keep talking","direct","Marco Rubio","the first of two named speakers: 'X met Y ... and said'"),
+  ("the sanctions must go before anything else","direct","Sergei Lavrov","a name inside a relative clause ('who spoke after Rubio') is not the speaker"),
+  ("nothing about Ukraine can be decided in Valletta","direct","Hanna Kovalenko","'whose ministry was not invited'"),
+  ("We will meet again within a month.","direct","Marco Rubio","'Rubio thanked Lavrov and added:'"),
+  ("This was a useful meeting,","direct","Marco Rubio",""),
+  ("no reason to hurry","direct","Dmitry Peskov","a scare quote inside a reported clause, the subject before a relative clause"),
+ ],
 }
 for name, rows in specs.items():
     text = (ART / f'{name}.txt').read_bytes().decode('utf-8')
