@@ -154,7 +154,8 @@ class ReviewSession:
     def accept(self, _action: dict) -> None:
         card = self._need_card()
         statement_id = self.backend.accept(card, self.rows[card.candidate_id], self.coder)
-        self._decided(card.candidate_id, f"accepted {card.candidate_id} as statement {statement_id}")
+        what = "another report of" if card.report_of else "statement"
+        self._decided(card.candidate_id, f"accepted {card.candidate_id} as {what} {statement_id}")
 
     def reject(self, action: dict) -> None:
         card = self._need_card()

@@ -157,7 +157,7 @@ def test_an_article_coded_by_keyboard_in_jupyterlab(review_lab, tmp_path: Path) 
             review.type_and_choose("o", KNOWN_UTTERANCE)
             review.shot("another-report")
             review.press("a")
-            assert f"as statement {KNOWN_UTTERANCE}" in review.message(), review.message()
+            assert f"as another report of {KNOWN_UTTERANCE}" in review.message(), review.message()
 
             # 5. rejected
             review.open_card('the delegations had "enjoyed the coffee."')

@@ -222,7 +222,7 @@ def test_another_report_of_a_known_utterance_adds_a_report_not_a_statement(revie
     statements_before = review_dossier.rows("statements")
     session.dispatch({"do": "report_of", "statement": KNOWN_UTTERANCE})
     session.dispatch({"do": "accept"})
-    assert session.message == ("info", f"accepted {next(c for c, r in session.rows.items() if r['text'] == useful)} as statement {KNOWN_UTTERANCE}; 4 left")
+    assert session.message == ("info", f"accepted {next(c for c, r in session.rows.items() if r['text'] == useful)} as another report of {KNOWN_UTTERANCE}; 4 left")
     assert review_dossier.rows("statements") == statements_before
     reports = [r for r in review_dossier.rows("reports") if r["statement_id"] == KNOWN_UTTERANCE]
     assert sorted(r["source_id"] for r in reports) == sorted(["tiny_seed", SOURCE_ID])
