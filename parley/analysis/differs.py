@@ -15,6 +15,7 @@ import pandas as pd
 
 from parley.analysis.editions import CHANGE_COLUMNS, RecordKind, register
 from parley.data.edition import POSITION_RECORD
+from parley.words import plural
 
 # --------------------------------------------------------------------------------------------
 # helpers
@@ -160,14 +161,30 @@ def _utterance_text(context) -> dict:
     return context.cache["texts"]
 
 
+def _concerned(context) -> dict[str, str]:
+    """Statement id → the actors it concerns, ``|``-joined: its speaker, whom it speaks for (an
+    official's party, a joint speaker's members) and every actor its positions are coded for, so
+    an actor profile lists each change about that actor (looked up once per diff)."""
+    if "concerned" not in context.cache:
+        from parley.data.model import speaks_for
+
+        dossier = context.dossier
+        statements = dossier.statements.assign(_for=speaks_for(dossier.statements, dossier.actors))
+        found: dict[str, set] = {}
+        for sid, speaker, party in zip(statements["statement_id"], statements["speaker_id"], statements["_for"]):
+            found.setdefault(sid, set()).update(a for a in (speaker, party) if isinstance(a, str) and a)
+        for sid, actor in zip(dossier.positions["statement_id"], dossier.positions["actor_id"]):
+            found.setdefault(sid, set()).add(actor)
+        context.cache["concerned"] = {sid: "|".join(sorted(actors)) for sid, actors in found.items()}
+    return context.cache["concerned"]
+
+
 def _statement_row(change: str, key, row: dict, context, detail: str | None = None) -> dict:
     names = _names(context.dossier)
     speaker = names.get(row["speaker_id"], row["speaker_id"] or "unattributed")
-    party = row["on_behalf_of_id"] or row["speaker_id"]
     return {"change": change, "id": key, "what": f"{speaker}: “{_short(_utterance_text(context).get(key), 120)}”",
             "detail": detail or f"said {row['date_said'] or 'date unknown'}, first reported {row['date_reported']}",
-            "actor_id": "|".join(sorted(a for a in {row["speaker_id"], party} if a)), "issue_id": row["issues"],
-            "date": row["date_said"] or row["date_reported"]}
+            "actor_id": _concerned(context).get(key), "issue_id": row["issues"], "date": row["date_said"] or row["date_reported"]}
 
 
 def _diff_statements(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
@@ -217,6 +234,8 @@ def _diff_reports(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFr
     outlets = dict(zip(context.dossier.sources["source_id"], context.dossier.sources["outlet"]))
     names = _names(context.dossier)
     speakers = dict(zip(context.dossier.statements["statement_id"], context.dossier.statements["speaker_id"]))
+    shown = context.now.table("statements")
+    new_issues = dict(zip(shown["statement_id"], shown["issues"])) if shown is not None else {}
     rows = []
     for k in added:
         statement = new[k]["statement_id"]
@@ -226,8 +245,10 @@ def _diff_reports(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFr
         speaker = names.get(speakers.get(statement), speakers.get(statement) or "unattributed")
         rows.append({"change": "new report", "id": k,
                      "what": f"{outlets.get(new[k]['source_id'], new[k]['source_id'])} reports {speaker}: “{_short(_utterance_text(context).get(statement), 100)}”",
-                     "detail": f"independent origins {was} → {now_n}" + (" (corroboration up)" if now_n > was else ""),
-                     "actor_id": speakers.get(statement), "date": new[k]["date_reported"]})
+                     "detail": f"reported {new[k]['date_reported'] or 'date unknown'}; independent origins {was} → {now_n}"
+                               + (" (corroboration up)" if now_n > was else ""),
+                     "actor_id": _concerned(context).get(statement), "issue_id": new_issues.get(statement),
+                     "date": new[k]["date_reported"]})
     rows += [{"change": "report revised", "id": k, "what": f"{new[k]['statement_id']} in {new[k]['source_id']}",
               "detail": "its words, offsets or completeness changed"} for k in kept if _revised(old, new, k, REPORT_COLUMNS)]
     rows += [{"change": "report withdrawn", "id": k, "what": f"{old[k]['statement_id']} in {old[k]['source_id']}",
@@ -358,11 +379,26 @@ def _diff_judgments(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.Data
                          "detail": f"{old[k]['likelihood']} ({old[k]['confidence']}) → {new[k]['likelihood']} ({new[k]['confidence']})",
                          "issue_id": new[k]["issue_id"], "date": new[k]["written"]})
     rows += [{"change": "judgment withdrawn", "id": k, "what": k, "detail": "no longer on the record", "issue_id": old[k]["issue_id"]} for k in gone]
-    due = judgments_due(context.dossier, context.as_of)
-    rows += [{"change": "judgment due for review", "id": r.judgment_id, "what": what(r.judgment_id),
-              "detail": f"written {r.written:%Y-%m-%d}; {r.n_later} statement(s) on its issue reported since, the latest {r.latest:%Y-%m-%d}",
-              "issue_id": r.issue_id, "date": f"{r.latest:%Y-%m-%d}"} for r in due.itertuples()]
+    rows += _newly_due(context, what)
     return _changes(rows)
+
+
+def _newly_due(context, what) -> list[dict]:
+    """Judgments that became due for review since the baseline: a statement on their issue that
+    the baseline edition did not show was reported after they were written (a judgment already
+    due then is not a change of this edition; the page's judgments table still flags it)."""
+    from parley.analysis.staleness import judgments_due
+
+    statements = context.before.table("statements") if context.before is not None else None
+    shown = set(statements["statement_id"]) if statements is not None else set()
+    rows = []
+    for r in judgments_due(context.dossier, context.as_of).itertuples():
+        new = [s for s in r.statement_ids.split("|") if s not in shown]
+        if new:
+            rows.append({"change": "judgment due for review", "id": r.judgment_id, "what": what(r.judgment_id),
+                         "detail": f"written {r.written:%Y-%m-%d}; {plural(len(new), 'statement')} on its issue reported since, the latest {r.latest:%Y-%m-%d}",
+                         "issue_id": r.issue_id, "date": f"{r.latest:%Y-%m-%d}"})
+    return rows
 
 
 register(RecordKind("judgments", JUDGMENT_COLUMNS, _judgments, _diff_judgments,

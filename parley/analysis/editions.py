@@ -102,12 +102,22 @@ def diff_editions(before: Edition | None, now: Edition, dossier, as_of: pd.Times
     return pd.concat(frames, ignore_index=True)
 
 
+def changes_about(changes: pd.DataFrame, actor: str | None = None, issue: str | None = None) -> pd.DataFrame:
+    """The changes about an actor and/or an issue (a change's ``actor_id`` and ``issue_id`` hold
+    ``|``-joined ids): what an actor profile or issue brief lists, and its catalogue headline."""
+    for subject, column in ((actor, "actor_id"), (issue, "issue_id")):
+        if subject:
+            ids = changes[column].map(lambda v: set(str(v).split("|")) if isinstance(v, str) else set())
+            changes = changes.loc[ids.map(lambda found: subject in found).astype(bool)]
+    return changes
+
+
 def change_order() -> list[str]:
     """Every change a diff can list, in order (for counts that show zeros too)."""
     return [change for kind in RECORD_KINDS.values() for change in kind.changes]
 
 
-def headline(changes: pd.DataFrame | None, limit: int = 6) -> str:
+def headline(changes: pd.DataFrame | None, limit: int = 8) -> str:
     """One line for a catalogue: ``new statement: 2 · stance shift: 1 · new event: 1`` (or ``no change``)."""
     if changes is None or changes.empty:
         return "no change"

@@ -101,9 +101,18 @@ def _row(entry: dict, layout: paths.ReportsLayout) -> dict:
         row["html_link"] = None
         row["ipynb_link"] = entry.get("failed_ipynb") if entry.get("failed_ipynb") and (reports / entry["failed_ipynb"]).is_file() else None
     row["log_link"] = entry.get("log") if entry.get("log") and (reports / entry["log"]).is_file() else None
-    row["parameter_items"] = [(k, layout.relative(Path(v)) if k == "baseline" and v else v)
+    row["parameter_items"] = [(k, _baseline_text(entry, v, layout) if k == "baseline" else v)
                               for k, v in (entry.get("parameters") or {}).items() if k not in ("dossier", "as_of") and v != ""]
     return row
+
+
+def _baseline_text(entry: dict, value: str, layout: paths.ReportsLayout) -> str:
+    """How the page shows a run's baseline: ``edition of 2025-02-18 (run 2)``, not a long path."""
+    if value in ("", "none"):
+        return value
+    if entry.get("previous_seq") is not None and entry.get("since"):
+        return f"edition of {entry['since']} (run {entry['previous_seq']})"
+    return layout.relative(Path(value))
 
 
 def reconcile(layout: paths.ReportsLayout) -> None:

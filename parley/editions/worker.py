@@ -183,10 +183,12 @@ def _kernel_never_started(error: RenderError, out: Path) -> bool:
 def _write_view(job: WorkerJob, out: Path) -> tuple[int, str]:
     """Write what the briefing showed: ``positions.csv`` (its stance matrix) and ``edition.json``
     (its records); return the number of positions and the what-changed headline against the
-    baseline edition the page compared with (``"first edition"`` when there is none)."""
+    baseline edition the page compared with, of the changes about its subject (``"first edition"``
+    when there is none)."""
     import pandas as pd
 
     from parley.analysis import diff_editions, edition_of, headline, stance_matrix
+    from parley.analysis.editions import changes_about
     from parley.data.dossier import load_dossier
     from parley.data.edition import read_edition, write_edition
     from parley.data.positions import write_positions
@@ -205,7 +207,9 @@ def _write_view(job: WorkerJob, out: Path) -> tuple[int, str]:
         before = edition_of(dossier, pd.Timestamp(since))
     else:
         return n_positions, "first edition"
-    return n_positions, headline(diff_editions(before, edition, dossier, as_of))
+    diff = diff_editions(before, edition, dossier, as_of)
+    subject = {name: str(job.parameters.get(name) or "") or None for name in ("actor", "issue")}
+    return n_positions, headline(changes_about(diff, **subject))  # the page's own changes, as its section lists them
 
 
 def descendants(pid: int) -> list[int]:

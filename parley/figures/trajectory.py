@@ -11,13 +11,19 @@ from parley.figures._common import date_text, empty_figure, hover_text, label, r
 COLUMNS = ["actor_id", "actor", "issue_id", "issue", "date", "stance", "red_line", "speaker", "text", "source", "n_that_day"]
 #: Height of one issue's panel, in pixels.
 PANEL_HEIGHT = 150
+#: Top margin (title, subtitle, legend) and how far above the first panel the legend sits, in pixels.
+TOP_MARGIN = 170
+LEGEND_LIFT = 30
+#: Vertical distance between the lines of two actors in one panel (stance units): equal stances stay visible.
+NUDGE = 0.12
 
 
 def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None = None, max_issues: int = 12,
                             title: str = "Stance over time") -> go.Figure:
     """One panel per issue, one step line per actor: the stance holds until a statement moves it.
 
-    Each marker is a day a statement expressed the stance (outlined black for a red line); hover
+    Lines of several actors in one panel are nudged a little apart (:data:`NUDGE`) so that equal
+    stances do not hide each other; hover gives the stance itself. Each marker is a day a statement expressed the stance (outlined black for a red line); hover
     shows the date said, the speaker, the words and the source. Lines are carried to ``as_of``
     (dotted) so a stance still held reads as held.
 
@@ -45,22 +51,31 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
     last_day = max(points["date"].max(), as_of) if as_of is not None else points["date"].max()
     shown: set[str] = set()
     for row, issue_id in enumerate(kept, start=1):
-        for actor_id, line in points.loc[points["issue_id"] == issue_id].groupby("actor_id", sort=False):
-            _add_line(fig, line, row, colors[actor_id], last_day, showlegend=actor_id not in shown)
+        lines = list(points.loc[points["issue_id"] == issue_id].groupby("actor_id", sort=False))
+        for i, (actor_id, line) in enumerate(lines):
+            nudge = (i - (len(lines) - 1) / 2) * NUDGE  # actors holding the same stance stay apart, each line visible
+            _add_line(fig, line, row, colors[actor_id], last_day, showlegend=actor_id not in shown, nudge=nudge)
             shown.add(actor_id)
     left_out = len(issue_order) - len(kept)
     subtitle = "Each mark: a day a statement set the stance (black ring: red line). Dotted: still held at the as-of date."
     if left_out:
         subtitle += f" {left_out} issue(s) with fewer statements left out."
+    height = TOP_MARGIN + 40 + PANEL_HEIGHT * len(kept)
+    plot_height = height - TOP_MARGIN - 40
     fig.update_layout(title=dict(text=title + (f" (as of {date_text(as_of)})" if as_of is not None else ""), subtitle_text=subtitle),
-                      height=140 + PANEL_HEIGHT * len(kept), hovermode="closest")
+                      height=height, hovermode="closest", margin=dict(t=TOP_MARGIN),
+                      # the legend above the first panel's title, below the chart's subtitle (paper units from pixels)
+                      legend=dict(y=1 + LEGEND_LIFT / plot_height, yanchor="bottom"))
     fig.update_yaxes(range=[-2.5, 2.5], tickvals=[-2, 0, 2], ticktext=["−2", "0", "+2"], zeroline=True, zerolinecolor="#d0d7de")
-    fig.update_xaxes(type="date")
+    first_day = points["date"].min()
+    fig.update_xaxes(type="date", range=[first_day - pd.Timedelta(hours=12), last_day + pd.Timedelta(hours=12)], tickformat="%-d %b %Y",
+                     **({"dtick": 86_400_000} if (last_day - first_day).days <= 21 else {}))  # days, never hours
     fig.update_xaxes(title_text="Date said", row=len(kept), col=1)
     return fig
 
 
-def _add_line(fig: go.Figure, line: pd.DataFrame, row: int, color: str, last_day: pd.Timestamp, *, showlegend: bool) -> None:
+def _add_line(fig: go.Figure, line: pd.DataFrame, row: int, color: str, last_day: pd.Timestamp, *, showlegend: bool,
+              nudge: float = 0.0) -> None:
     name = label(line["actor"].iloc[0], 30)
     actor_id = line["actor_id"].iloc[0]
     hover = [f"<b>{name}</b> · {date_text(d)}<br>{theme.stance_label(s)}{' · red line' if r else ''}"
@@ -69,12 +84,12 @@ def _add_line(fig: go.Figure, line: pd.DataFrame, row: int, color: str, last_day
              for d, s, r, sp, t, src, n in zip(line["date"], line["stance"], line["red_line"], line["speaker"], line["text"],
                                                line["source"], line["n_that_day"])]
     fig.add_trace(go.Scatter(
-        x=line["date"], y=line["stance"].astype(float), mode="lines+markers", name=name, legendgroup=actor_id, showlegend=showlegend,
+        x=line["date"], y=line["stance"].astype(float) + nudge, mode="lines+markers", name=name, legendgroup=actor_id, showlegend=showlegend,
         line=dict(shape="hv", color=color, width=2),
         marker=dict(size=10, color=color, line=dict(width=[3 if r else 0 for r in line["red_line"]], color=theme.RED_LINE_COLOR)),
         customdata=hover, hovertemplate="%{customdata}<extra></extra>",
     ), row=row, col=1)
     if last_day > line["date"].iloc[-1]:
-        fig.add_trace(go.Scatter(x=[line["date"].iloc[-1], last_day], y=[float(line["stance"].iloc[-1])] * 2, mode="lines",
+        fig.add_trace(go.Scatter(x=[line["date"].iloc[-1], last_day], y=[float(line["stance"].iloc[-1]) + nudge] * 2, mode="lines",
                                  line=dict(color=color, width=2, dash="dot"), legendgroup=actor_id, showlegend=False, hoverinfo="skip"),
                       row=row, col=1)

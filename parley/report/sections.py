@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley import analysis, figures
+from parley.analysis.editions import changes_about
 from parley.report.display import HTMLBlock, Table, bullets, esc, one_line, plural, plural_phrase
 from parley.figures.theme import stance_label
 from parley.data.model import NEGOTIATING, corroboration_label, negotiating, outlet_name
@@ -345,13 +346,8 @@ def _subject_changes(b: BriefingView) -> pd.DataFrame:
 
 
 def _subject_diff(b: BriefingView) -> pd.DataFrame:
-    """The changes about the briefing's actor or issue (ids in ``actor_id``/``issue_id`` are ``|``-joined)."""
-    diff = b.diff
-    for subject, column in ((b.actor, "actor_id"), (b.issue, "issue_id")):
-        if subject:
-            ids = diff[column].map(lambda v: set(str(v).split("|")) if isinstance(v, str) else set())
-            diff = diff.loc[ids.map(lambda found: subject in found).astype(bool)]
-    return diff
+    """The changes about the briefing's actor or issue (:func:`parley.analysis.editions.changes_about`)."""
+    return changes_about(b.diff, b.actor, b.issue)
 
 
 #: How many changes of one kind "What changed" lists before it says how many more there are.

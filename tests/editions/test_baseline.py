@@ -47,7 +47,7 @@ def test_a_same_day_rerun_after_a_data_edit_lists_exactly_what_was_added(tiny_co
     }
     report = diff.set_index("change").loc["new report"]
     assert report["what"].startswith("Synthetic Courier (fictional) reports Piet Hollis: “a line that reflects the facts on the ground.”")
-    assert report["detail"] == "independent origins 1 → 2 (corroboration up)"
+    assert report["detail"] == "reported 2025-03-04; independent origins 1 → 2 (corroboration up)"
     shift = diff.set_index("change").loc["stance shift"]
     assert shift["detail"].startswith("+2 → +1: ") and "could follow the old map" in shift["detail"]
     assert diff.set_index("change").loc["event status changed", "detail"] == "planned → cancelled"
@@ -92,6 +92,15 @@ def test_a_judgment_is_due_for_review_when_its_issue_hears_more(tiny_copy, tmp_p
     assert "1 key judgment(s) due for review" in repr(pb.bluf(later))
     diff = diff_editions(edition_of(dossier, day("2025-03-03")), edition_of(dossier, day("2025-03-05")), dossier, day("2025-03-05"))
     assert ("judgment due for review", "border_deal_unlikely") in set(zip(diff["change"], diff["id"]))
+
+
+def test_a_judgment_already_due_at_the_baseline_is_no_change_of_a_later_edition(tiny_copy):
+    add_third_source(tiny_copy)  # its border statement is reported on 4 March, after the judgment of 3 March
+    dossier = load(tiny_copy)
+    diff = diff_editions(edition_of(dossier, day("2025-03-05")), edition_of(dossier, day("2025-03-09")), dossier, day("2025-03-09"))
+    assert diff.empty  # still due, but already due in the edition compared with: nothing changed
+    table = pb.key_judgments(pb.open_briefing(tiny_copy, as_of="2025-03-09", baseline="none")).frame
+    assert table["Review"].tolist() == ["review due: 1 statement(s) on its issue reported since 2025-03-03"]  # the page still says so
 
 
 def test_an_overdue_planned_event_is_flagged(tiny_copy):

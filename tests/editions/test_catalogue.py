@@ -31,7 +31,9 @@ def test_the_catalogue_groups_editions_newest_first_and_says_what_a_failure_left
         _publish(reports, 3, "2025-03-03", "actor_profile-varga", current=True, changes="no change", finished="2025-03-03T09:01:00Z"),
         {"seq": None, "status": "failed", "dossier_id": "tiny", "name": "actor_profile-varga", "notebook": "actor_profile", "parameters": {},
          "as_of": "2025-03-03", "version": "v4", "error": "RuntimeError: synthetic failure", "finished": "2025-03-03T10:00:00Z"},
-        _publish(reports, 5, "2025-03-05", "briefing", current=True, changes="new event: 1", finished="2025-03-05T06:00:00Z"),
+        {**_publish(reports, 5, "2025-03-05", "briefing", current=True, changes="new event: 1", finished="2025-03-05T06:00:00Z"),
+         "parameters": {"since": "2025-03-03", "baseline": str(reports / "tiny/runs/briefing/00002/edition.json")},
+         "since": "2025-03-03", "previous_seq": 2},
     ]
     page = render_catalogue(entries, reports)
     sections = re.findall(r'<details class="parley-edition"( open)?>\s*<summary><strong class="parley-date">([0-9-]+)</strong>', page)
@@ -42,6 +44,7 @@ def test_the_catalogue_groups_editions_newest_first_and_says_what_a_failure_left
     assert "RuntimeError: synthetic failure" in failed
     assert 'Still served: <a href="tiny/2025-03-03/actor_profile-varga.html">the good page of run 3</a>' in failed
     assert "1 earlier run(s) of this page replaced" in page  # briefing seq 1, under seq 2
+    assert "baseline=edition of 2025-03-03 (run 2)" in page and "00002/edition.json" not in page  # not a long path
 
 
 def test_group_editions_puts_the_briefing_first_and_counts_failures():

@@ -373,3 +373,16 @@ def test_coverage_bars_add_up_to_the_statements(seed_inputs, seed_figures, seed)
     (source_bar,) = [t for t in fig.data if t.name == "statements in source"]
     assert list(source_bar.x) == list(by_source["statements"])
     assert list(source_bar.customdata) == list(by_source["verified"])
+
+
+def test_trajectory_keeps_equal_stances_apart_and_counts_days(seed):
+    points = analysis.stance_trajectories(analysis.positions_with_evidence(seed), seed.actors, parties_only=True)
+    fig = FIGURES["trajectory"](points, as_of=pd.Timestamp("2025-02-20"))
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
+    for axis in {t.yaxis for t in lines}:
+        panel = [t for t in lines if t.yaxis == axis]
+        starts = [float(np.asarray(t.y)[0]) for t in panel]
+        assert len(set(starts)) == len(starts), f"two actors' lines lie on each other in {axis}"
+        assert all(abs(y - round(y)) < 0.5 for y in starts)  # nudged, still read as their stance
+    assert fig.layout.xaxis.dtick == 86_400_000 and fig.layout.xaxis.tickformat == "%-d %b %Y"  # days, never hours
+    assert fig.layout.legend.y > 1 and fig.layout.margin.t >= 150  # the legend sits between subtitle and first panel
