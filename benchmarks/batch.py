@@ -1,20 +1,28 @@
-"""Measure ``parley run``: n briefings one by one (1 worker) against the same n on 2 workers.
+"""Measure ``parley run``: n briefings one by one (1 worker) against the same n on 2 workers,
+and an edition as a person runs it (a new process) with the time to its first published page.
 
-    .venv/bin/python benchmarks/batch.py [--n 12] [--workers 2]
+    .venv/bin/python benchmarks/batch.py [--n 12] [--workers 2] [--kernels warm|cold]
 
 The briefings are the first ``n`` of ``briefings.yml`` (the main briefing, actor profiles, issue
 briefs) on the seed dossier as of its own date, rendered by the real runner into fresh temporary
 report folders, so both runs do the same work. ``benchmarks/run.py`` (``make bench``) imports
 :func:`measure_batch`. The goal is parallel <= 0.6 x one by one; on a machine whose cores are
 shared the numbers are noisy.
+
+:func:`measure_edition` starts ``python benchmarks/batch.py --edition`` (which runs the first
+``n`` briefings with :func:`parley.editions.batch.run_briefings`) as a new process and watches its
+reports folder: the wall time from the process start to the first published page and to the
+end, with warm kernels (``PARLEY_KERNELS=warm``) or one fresh kernel per page (``cold``).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -85,6 +93,54 @@ def measure_batch(n: int = 12, workers: int = 2, spec: str | os.PathLike[str] | 
     }
 
 
+def measure_edition(n: int = 12, workers: int = 2, kernels: str = "warm") -> dict:
+    """One edition of the first ``n`` briefings of ``briefings.yml`` on ``workers`` workers, in a
+    new process: ``seconds`` (process start to exit) and ``first_page`` (process start to the first
+    page published in its reports folder, polled every 10 ms). ``kernels``: ``warm`` or ``cold``.
+
+    Raises ``RuntimeError`` when the edition did not publish every briefing.
+    """
+    with tempfile.TemporaryDirectory(prefix="parley-edition-") as work:
+        reports = Path(work) / "reports"
+        env = {**os.environ, "PARLEY_REPORTS_DIR": str(reports), "PARLEY_KERNELS": "warm" if kernels == "warm" else "cold"}
+        first: list[float] = []
+        stop = threading.Event()
+
+        def watch(started: float) -> None:
+            while not stop.is_set() and not first:
+                if any(not p.name.startswith(".") for p in reports.glob("*/*/*.html")):
+                    first.append(time.perf_counter() - started)
+                stop.wait(0.01)
+
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--edition", "--n", str(n), "--workers", str(workers)],
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        watcher = threading.Thread(target=watch, args=(started,), daemon=True)
+        watcher.start()
+        out, err = process.communicate()
+        seconds = time.perf_counter() - started
+        stop.set()
+        watcher.join()
+        if process.returncode != 0:
+            raise RuntimeError(f"the edition ({kernels} kernels) exited {process.returncode}: {(out + err)[-2000:]}")
+    return {"n": n, "workers": workers, "kernels": kernels, "seconds": round(seconds, 2),
+            "first_page": round(first[0], 2) if first else None}
+
+
+def _edition(n: int, workers: int) -> int:
+    """The edition :func:`measure_edition` times: the first ``n`` briefings, published."""
+    from parley.editions.batch import run_briefings
+    from parley.editions.spec import expand_spec
+
+    briefings = expand_spec(ROOT / "briefings.yml", as_of=_dossier_as_of())[:n]
+    result = run_briefings(briefings, workers=workers, progress=False, echo=lambda _message: None)
+    failed = [o.briefing.name for o in result.outcomes if o.status != "published"]
+    if len(briefings) < n or failed:
+        print(f"{len(briefings)} briefings; not published: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _dossier_as_of() -> str:
     from parley import paths
     from parley.data.schema import read_schema
@@ -96,7 +152,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=12)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--kernels", choices=("warm", "cold"), default="warm", help="for the edition's time to its first page")
+    parser.add_argument("--edition", action="store_true", help="run one edition in this process (what measure_edition times)")
     args = parser.parse_args()
+    if args.edition:
+        return _edition(args.n, args.workers)
+    edition = measure_edition(args.n, args.workers, args.kernels)
+    print(f"an edition of {edition['n']} on {edition['workers']} workers ({edition['kernels']} kernels), new process: "
+          f"{edition['seconds']:.1f} s; first page published after {edition['first_page']} s")
     result = measure_batch(args.n, args.workers)
     print(f"{result['n']} briefings one by one: {result['sequential']:.1f} s; on {result['workers']} workers: "
           f"{result['parallel']:.1f} s; ratio {result['ratio']:.2f}x (goal <= 0.60x; {result['cpus']} CPU(s) seen)")

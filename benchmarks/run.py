@@ -7,7 +7,9 @@ Measured, each with several runs and the median (see benchmarks/README.md):
    machine slows both alike: the ratio (goal <= 1.2);
 2. the size of every rendered HTML page (main briefing <= 1.5 MB), and the requests a headless
    Chromium makes when it opens each page (goal 0 leaving the file);
-3. 12 briefings one by one against the same 12 on 2 workers (goal <= 0.6x);
+3. 12 briefings one by one against the same 12 on 2 workers (goal <= 0.6x); an edition of 12
+   on 2 workers in a new process against one render (<= 3.5x) and its first published page
+   (<= 1.0x), with warm kernels, and with a fresh kernel per page for information;
 4. the scale series on synthetic dossiers (``parley synth``): N = 1,000, 10,000, 100,000 (and
    1,000,000 when 6 GB of memory are free): render time against the seed's (<= 2x at 100,000), page size
    (<= 2 MB), peak memory of the kernel (<= 1.5 GB) and ``parley validate`` time (<= 10 s).
@@ -329,6 +331,7 @@ def measure_batch(bench: Bench, work: Path) -> None:
             bench.add(Figure("batch", "12 briefings one by one (parley run, 1 worker)", sequential, _seconds(sequential), note="benchmarks/batch.py"))
             bench.add(Figure("batch", "12 briefings on 2 workers (parley run)", parallel, _seconds(parallel), note="benchmarks/batch.py"))
             bench.add(Figure("batch", "2 workers / one by one", parallel / sequential, f"{parallel / sequential:.2f}x", 0.6, "<= 0.60x"))
+            measure_editions(bench, work, module)
             return
         except Exception as exc:  # noqa: BLE001 - fall back to our own measure, and say so
             bench.note(f"benchmarks/batch.py did not give a result ({type(exc).__name__}: {exc}); measured 12 render_briefing calls instead")
@@ -349,6 +352,32 @@ def measure_batch(bench: Bench, work: Path) -> None:
     bench.add(Figure("batch", "the same 12 on a 2-process pool", parallel, _seconds(parallel)))
     bench.add(Figure("batch", "2 workers / one by one", parallel / sequential, f"{parallel / sequential:.2f}x", 0.6, "<= 0.60x",
                      f"{os.cpu_count()} CPU(s) seen"))
+
+
+def measure_editions(bench: Bench, work: Path, module, runs: int = 2) -> None:
+    """An edition as a person runs it (``benchmarks/batch.py``'s ``measure_edition``: a new process,
+    12 briefings, 2 workers) against one ``parley render briefing``, alternated so both see the same load."""
+    print("\n3b. An edition against one render", flush=True)
+    renders, warm, cold = [], [], []
+    for index in range(runs):
+        renders.append(render_cli("briefing", work / f"edition-render-{index}").seconds)
+        warm.append(module.measure_edition(12, 2, "warm"))
+    renders.append(render_cli("briefing", work / f"edition-render-{runs}").seconds)
+    cold.append(module.measure_edition(12, 2, "cold"))
+    one = _median(renders)
+    seconds = _median([e["seconds"] for e in warm])
+    firsts = [e["first_page"] for e in warm if e["first_page"] is not None]
+    first = _median(firsts) if firsts else None
+    bench.add(Figure("batch", "one render (parley render briefing), beside the editions", one, _seconds(one), note=_spread(renders)))
+    bench.add(Figure("batch", "edition: 12 briefings on 2 workers (warm kernels)", seconds, _seconds(seconds),
+                     note=_spread([e["seconds"] for e in warm]) + "; a new process, as `parley run` is started"))
+    bench.add(Figure("batch", "12 briefings on 2 workers / one render", seconds / one, f"{seconds / one:.2f}x", 3.5, "<= 3.5x"))
+    bench.add(Figure("batch", "time to the first published page / one render", first / one if first else None,
+                     f"{first / one:.2f}x" if first else "no page", 1.0, "<= 1.0x", _spread(firsts) + " s" if firsts else ""))
+    bench.add(Figure("batch", "12 on 2 workers / one render, a fresh kernel per page (PARLEY_KERNELS=cold)", cold[0]["seconds"] / one,
+                     f"{cold[0]['seconds'] / one:.2f}x", note=f"information: {cold[0]['seconds']:.2f} s, first page {cold[0]['first_page']} s"))
+    bench.add(Figure("batch", "edition after a one-statement edit / full edition", None, "not measured", 0.3, "<= 0.3x",
+                     "needs re-rendering only what changed (issue #15 item 2), not built yet"))
 
 
 def _batch_times(result) -> tuple[float, float]:

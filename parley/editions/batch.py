@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from parley import paths
+from parley.editions import warm
 from parley.editions.catalogue import previous_run, read_catalogue, reconcile, write_catalogue
 from parley.editions.locks import acquire_locks, clean_staging, close_staging, open_staging
 from parley.editions.records import Job, Status, keep_log, now, publish, record_failure, sha256
@@ -451,11 +452,12 @@ def _run_workers(jobs: list[Job], session: _Session, workers: int, cancel: _Canc
     outcomes: dict[str, Outcome] = {}
     pending = list(jobs)
     running: list[_Running] = []
+    pool = warm.WarmWorkers(workers) if warm.enabled() else None
     bar = tqdm(total=len(jobs), disable=not progress or not jobs, unit="briefing", file=sys.stderr, dynamic_ncols=True)
     try:
         while (pending or running) and cancel.signum is None:
             while pending and len(running) < workers and cancel.signum is None:
-                running.append(_start(pending.pop(0), session.stage_root))
+                running.append(_start(pending.pop(0), session.stage_root, pool))
             for run in list(running):
                 if run.process.poll() is None:
                     continue
@@ -471,15 +473,20 @@ def _run_workers(jobs: list[Job], session: _Session, workers: int, cancel: _Canc
                 log, problem = keep_log(session.layout, run.job, run.stage, str(Status.CANCELLED))
                 outcomes[run.job.name] = Outcome(run.job.briefing, Status.CANCELLED, time.perf_counter() - run.started,
                                                  message=f"stopped by signal {cancel.signum}", log=log, log_problem=problem)
+        if pool is not None:
+            pool.close()
         bar.close()
     return outcomes
 
 
-def _start(job: Job, stage_root: Path) -> _Running:
+def _start(job: Job, stage_root: Path, pool: warm.WarmWorkers | None = None) -> _Running:
+    """Start a worker process on ``job`` (or hand it to a warm worker of ``pool``)."""
     stage = stage_root / job.name
     stage.mkdir(parents=True)
     spec_path = stage / JOB_FILE
     _worker_job(job, stage).write(spec_path)
+    if pool is not None:  # the warm worker writes the job's log itself
+        return _Running(job, stage, pool.start(spec_path), None, time.perf_counter())
     log_handle = open(stage / LOG_FILE, "wb")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     started = time.perf_counter()

@@ -97,12 +97,13 @@ class WorkerResult:
             return None
 
 
-def stage_briefing(job: WorkerJob) -> WorkerResult:
+def stage_briefing(job: WorkerJob, warm=None) -> WorkerResult:
     """Render one briefing into ``<job.stage>/out`` and write ``result.json`` beside it.
 
     Besides the page and notebook, the stance matrix the briefing showed is written as
     ``positions.csv`` and its edition (the records behind every view) as ``edition.json``.
-    Never raises for a failed render: the result says why.
+    Never raises for a failed render: the result says why. ``warm``: a
+    :class:`parley.report.warm.WarmKernel` kept across pages (``None``: a fresh kernel).
     """
     stage = Path(job.stage)
     out = stage / "out"
@@ -110,7 +111,7 @@ def stage_briefing(job: WorkerJob) -> WorkerResult:
     result = WorkerResult(started=started)
     for attempt in (1, 2):
         result = replace(result, attempts=attempt)
-        outcome = _render_once(job, out, attempt)
+        outcome = _render_once(job, out, attempt, warm)
         if outcome is None:
             shutil.rmtree(out, ignore_errors=True)
             continue
@@ -124,13 +125,13 @@ def stage_briefing(job: WorkerJob) -> WorkerResult:
     return result
 
 
-def _render_once(job: WorkerJob, out: Path, attempt: int) -> dict | None:
+def _render_once(job: WorkerJob, out: Path, attempt: int, warm=None) -> dict | None:
     """One attempt: the fields of the result, or ``None`` to retry (the kernel never started)."""
     from parley.report.render import render_briefing
 
     try:
         rendered = render_briefing(job.notebook, dict(job.parameters), out_dir=out, dossier=job.dossier,
-                                   as_of=job.as_of, progress=False)
+                                   as_of=job.as_of, progress=False, warm=warm)
     except RenderError as exc:
         if attempt == 1 and _kernel_never_started(exc, out):
             print(f"[parley] the kernel did not start ({exc}); retrying once", flush=True)

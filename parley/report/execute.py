@@ -38,11 +38,13 @@ def check_kernel(kernel: str) -> None:
         )
 
 
-def execute(source_path: Path, running_path: Path, failed_path: Path, parameters: dict, kernel: str, progress: bool):
+def execute(source_path: Path, running_path: Path, failed_path: Path, parameters: dict, kernel: str, progress: bool, warm=None):
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     try:
+        if warm is not None:  # a parley.report.warm.WarmKernel, reset to its snapshot for this page
+            warm.prepare(source_path.parent)
         return papermill.execute_notebook(
             str(source_path),
             str(running_path),
@@ -55,6 +57,7 @@ def execute(source_path: Path, running_path: Path, failed_path: Path, parameters
             # notebook at every cell start and end: ~2 s on the seed briefing, quadratic in its size.
             # It still writes the record once at the end, and before raising on a cell error.
             request_save_on_cell_execute=False,
+            **({"km": warm.manager} if warm is not None else {}),
         )
     except PapermillExecutionError as exc:
         where = _failed_cell(running_path, exc.exec_count)

@@ -133,6 +133,7 @@ def render_briefing(
     as_of: str | None = None,
     kernel_name: str | None = None,
     progress: bool = True,
+    warm=None,
 ) -> Rendered:
     """Execute a briefing notebook and publish it as a self-contained HTML page.
 
@@ -188,7 +189,7 @@ def render_briefing(
     planned = draft_files(files) if _published_by_run(files) else files
     running = planned.running_ipynb(unique())
 
-    executed = execute(view.source_path, running, planned.failed_ipynb, view.parameters, kernel, progress)
+    executed = execute(view.source_path, running, planned.failed_ipynb, view.parameters, kernel, progress, warm)
     try:
         page, n_charts = _check_and_export(executed, source_nb, view, planned)
     except RenderError as exc:

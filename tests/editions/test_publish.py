@@ -200,8 +200,15 @@ def test_twelve_briefings_in_parallel_all_publish_and_rerunning_is_idempotent(en
     assert "<script" not in page and "src=" not in page and 'href="http' not in page  # self-contained, nothing to fetch
 
 
+@pytest.fixture(params=["cold", "warm"])
+def kernels(request, monkeypatch):
+    """A fresh kernel per page, or warm workers keeping one kernel across pages (PARLEY_KERNELS)."""
+    monkeypatch.setenv("PARLEY_KERNELS", request.param)
+    return request.param
+
+
 @pytest.mark.slow
-def test_faults_keep_the_last_good_page_and_publish_nothing_partial(env, tmp_path):
+def test_faults_keep_the_last_good_page_and_publish_nothing_partial(env, tmp_path, kernels):
     names = ["quick-raise", "quick-kill_kernel", "quick-silent", "quick-ok"]
     first = run_spec(quick_spec(tmp_path, ["raise", "kill_kernel", "silent", "ok"]), workers=2, progress=False)
     assert first.exit_code == 0
@@ -295,7 +302,7 @@ def _start_sleeping_batch(env: Path, tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_sigterm_mid_batch_stops_workers_and_kernels_and_publishes_nothing(env, tmp_path):
+def test_sigterm_mid_batch_stops_workers_and_kernels_and_publishes_nothing(env, tmp_path, kernels):
     runner, good, tree = _start_sleeping_batch(env, tmp_path)
     runner.send_signal(signal.SIGTERM)
     out, err = runner.communicate(timeout=120)

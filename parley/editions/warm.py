@@ -1,0 +1,212 @@
+"""Batch workers that live for the whole batch, each keeping one warm kernel across its pages.
+
+``parley run`` used to start a Python process and a kernel for every page: on 2 CPUs a page paid
+~2 s of start-up and imports before its first cell. :class:`WarmWorkers` starts at most one
+worker process per slot (``python -m parley.editions.warm --serve``); each renders the jobs the
+runner hands it, one after another, with :func:`parley.editions.worker.stage_briefing` on a
+:class:`parley.report.warm.WarmKernel` (reset to a clean snapshot before every page; replaced
+when a page killed it). Everything else is as before: a job's ``job.json``, ``worker.log`` and
+``result.json`` in its staging folder, the kernel-start retry, the failed run record, SIGTERM
+stopping the worker and its kernel, the worker dying with the runner.
+
+The runner sees each job through :class:`_Assignment`, which answers ``poll()`` like the
+``subprocess.Popen`` of a one-page worker did, so the batch loop is unchanged. A worker that dies
+(it is killed, or its process crashes) fails only the job it held; the next job gets a new worker.
+
+Opt-in for now: ``PARLEY_KERNELS=warm`` in the environment; by default (or ``cold``) one process
+and one fresh kernel per page, as before. ``tests/editions/test_warm.py`` proves a warm batch
+publishes the same files as a cold one on the whole shipped spec; ``tests/editions/test_publish.py``
+runs its fault and SIGTERM tests both ways.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from parley.editions.worker import LOG_FILE, Rendering, WorkerJob, descendants, kill, stage_briefing
+
+#: ``PARLEY_KERNELS`` value for workers that keep one warm kernel across their pages.
+WARM = "warm"
+
+
+def enabled() -> bool:
+    """Warm workers only with ``PARLEY_KERNELS=warm`` (opt-in while unfinished)."""
+    return os.environ.get("PARLEY_KERNELS", "").strip().lower() == WARM
+
+
+class _Worker:
+    """One long-lived worker process and the control lines it wrote back."""
+
+    def __init__(self, parent_pid: int):
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "parley.editions.warm", "--serve", str(parent_pid)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,  # stderr: the runner's, until the worker points it at a job's log
+            env=env, start_new_session=True,  # Ctrl-C reaches the runner only; it stops the workers itself
+        )
+        os.set_blocking(self.process.stdout.fileno(), False)
+        self._buffer = b""
+        self.job: str | None = None
+
+    def give(self, spec_path: Path) -> None:
+        self.job = str(spec_path)
+        self.process.stdin.write(f"{spec_path}\n".encode())
+        self.process.stdin.flush()
+
+    def finished(self) -> int | None:
+        """The exit status of the job it holds (0 rendered, 1 not) once it reported, else ``None``."""
+        try:
+            chunk = self.process.stdout.read()
+        except (BlockingIOError, ValueError):
+            chunk = None
+        if chunk:
+            self._buffer += chunk
+        if b"\n" not in self._buffer:
+            return None
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        self.job = None
+        return 0 if line.strip() == b"done 0" else 1
+
+
+class _Assignment:
+    """A job on a worker, seen by the batch loop as the process of that job."""
+
+    def __init__(self, worker: _Worker, pool: "WarmWorkers"):
+        self.worker, self.pool = worker, pool
+        self.returncode: int | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.worker.process.pid
+
+    def poll(self) -> int | None:
+        if self.returncode is not None:
+            return self.returncode
+        status = self.worker.finished()
+        if status is None:
+            died = self.worker.process.poll()
+            if died is None:
+                return None
+            status = died
+            self.pool.forget(self.worker)
+        else:
+            self.pool.release(self.worker)
+        self.returncode = status
+        return status
+
+    def terminate(self) -> None:
+        self.pool.forget(self.worker)
+        self.worker.process.terminate()
+
+    def kill(self) -> None:
+        self.worker.process.kill()
+
+    def wait(self, timeout: float | None = None) -> int:
+        code = self.worker.process.wait(timeout=timeout)
+        if self.returncode is None:
+            self.returncode = code
+        return code
+
+
+class WarmWorkers:
+    """At most ``size`` worker processes, each rendering one job at a time on its warm kernel."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.idle: list[_Worker] = []
+        self.busy: list[_Worker] = []
+
+    def start(self, spec_path: Path) -> _Assignment:
+        """Hand the job in ``spec_path`` (its ``job.json``) to an idle worker, or a new one; the
+        worker writes the job's ``worker.log`` beside it."""
+        worker = self.idle.pop(0) if self.idle else _Worker(os.getpid())
+        self.busy.append(worker)
+        worker.give(spec_path)
+        return _Assignment(worker, self)
+
+    def release(self, worker: _Worker) -> None:
+        if worker in self.busy:
+            self.busy.remove(worker)
+            self.idle.append(worker)
+
+    def forget(self, worker: _Worker) -> None:
+        for group in (self.busy, self.idle):
+            if worker in group:
+                group.remove(worker)
+
+    def close(self, grace: float = 10.0) -> None:
+        """End every idle worker (end of input: it shuts its kernel down and exits)."""
+        workers, self.idle = self.idle, []
+        for worker in workers:
+            try:
+                worker.process.stdin.close()
+            except OSError:
+                pass
+        deadline = time.monotonic() + grace
+        for worker in workers:
+            try:
+                worker.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
+            for pid in descendants(worker.process.pid):
+                kill(pid)
+
+
+# --------------------------------------------------------------------------------------------
+# the worker process
+
+
+def serve(parent_pid: int) -> int:
+    """Render every job whose ``job.json`` path arrives on stdin; write ``done 0|1`` per job."""
+    from parley.editions.worker import _die_with_parent, _worker_stop
+    from parley.report.warm import WarmKernel
+
+    _die_with_parent(parent_pid)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    signal.signal(signal.SIGHUP, _worker_stop)
+    control = os.fdopen(os.dup(1), "w", buffering=1)
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    with WarmKernel() as warm:
+        for line in sys.stdin:
+            if line.strip():
+                control.write(f"done {_serve_one(Path(line.strip()), warm, quiet)}\n")
+    return 0
+
+
+def _serve_one(spec_path: Path, warm, quiet: int) -> int:
+    """Render one job with its output in its own ``worker.log``: 0 rendered, 1 not."""
+    job = WorkerJob.read(spec_path)
+    log = os.open(Path(job.stage) / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    try:
+        return 0 if stage_briefing(job, warm=warm).status == Rendering.RENDERED else 1
+    except Exception:  # a bug: keep its traceback in the job's log, fail only this job
+        traceback.print_exc()
+        return 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] != "--serve":
+        print("usage: python -m parley.editions.warm --serve PARENT_PID (started by `parley run`)", file=sys.stderr)
+        return 2
+    return serve(int(argv[1]))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,244 @@
+"""A kernel kept warm across pages: start-up and imports paid once per worker, not once per page.
+
+:class:`WarmKernel` starts one Jupyter kernel, imports what every briefing notebook imports
+(pandas, plotly, networkx, parley and what they pull in), then forgets Parley's own modules and
+takes a snapshot of the kernel's state. Before each page, :meth:`WarmKernel.prepare` puts the
+kernel back to that snapshot, so nothing of the previous page is left:
+
+- the user namespace, IPython's history and output cache, the execution counter (back to 1);
+- every module imported since the snapshot, Parley's own among them (so each page imports a
+  fresh ``parley``: no module state, no ``lru_cache`` of the last page), and any module from
+  outside the environment (a page's own helpers);
+- the working directory (the page's notebook folder, as papermill's ``cwd``), ``os.environ``,
+  ``sys.path``, the warning filters, Plotly's default template and renderer and its template
+  registry, as a fresh kernel has them (taken before Parley's imports select its template).
+
+Not reset: state a page sets inside an installed third-party module other than Plotly's
+templates and renderer (``pandas.set_option``, say); no shipped notebook sets any.
+
+papermill runs the page on it through its own support for an existing kernel manager
+(``papermill.execute_notebook(..., km=...)``, passed to nbclient's ``NotebookClient``); the
+executed notebook and the page are the same as from a fresh kernel (``tests/editions/test_warm.py``
+renders the whole shipped spec both ways). A kernel that died or would not reset is replaced by
+a new one before the next page (:meth:`ensure`), so a page that crashes its kernel costs only
+that page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+#: What the kernel imports once; a notebook's own imports then find these loaded.
+PRELOAD = ("parley.briefing", "parley.report.view", "parley.report.display", "parley.analysis", "parley.figures")
+
+_SNAPSHOT = r"""
+import importlib, os, sys, types, warnings
+import plotly.io as _pio
+_warm = types.ModuleType("_parley_warm")
+# the state a fresh kernel has, taken before Parley's imports change any of it (parley.figures
+# registers and selects its Plotly template when imported)
+_warm.environ = dict(os.environ)
+_warm.path = list(sys.path)
+_warm.filters = list(warnings.filters)
+_warm.templates = {{name: _pio.templates[name] for name in _pio.templates}}
+_warm.template = _pio.templates.default
+_warm.renderer = _pio.renderers.default
+for _name in {preload!r}:
+    importlib.import_module(_name)
+for _name in [m for m in sys.modules if m == "parley" or m.startswith("parley.")]:
+    del sys.modules[_name]
+_warm.modules = frozenset(sys.modules)
+_roots = tuple(os.path.realpath(p) + os.sep for p in {{sys.prefix, sys.base_prefix, sys.exec_prefix}})
+_warm.installed = lambda module, roots=_roots, os=os, sys=sys: os.path.realpath(getattr(module, "__file__", None) or sys.prefix).startswith(roots) or getattr(module, "__file__", None) is None
+sys.modules["_parley_warm"] = _warm
+get_ipython().reset(new_session=True)
+"""
+
+_RESET = r"""
+import os as _os, sys as _sys, warnings as _warnings
+_warm = _sys.modules["_parley_warm"]
+for _name, _module in list(_sys.modules.items()):  # Parley's, and any other code outside the environment
+    if _name not in _warm.modules and (_name == "parley" or _name.startswith("parley.") or not _warm.installed(_module)):
+        del _sys.modules[_name]
+_os.environ.clear()
+_os.environ.update(_warm.environ)
+_os.environ.update({environ!r})
+_sys.path[:] = _warm.path
+_warnings.filters[:] = _warm.filters
+_warnings._filters_mutated()
+import plotly.io as _pio
+for _name in [n for n in _pio.templates if n not in _warm.templates]:
+    del _pio.templates[_name]
+for _name, _template in _warm.templates.items():
+    _pio.templates[_name] = _template
+_pio.templates.default = _warm.template
+_pio.renderers.default = _warm.renderer
+_os.chdir({cwd!r})
+get_ipython().reset(new_session=True)
+"""
+
+
+class KernelNotReady(RuntimeError):
+    """The warm kernel did not start or did not reset; the page should get a fresh one."""
+
+
+class WarmKernel:
+    """One kernel reused page after page by a worker, reset to a clean snapshot before each.
+
+    Use as a context manager (the kernel is shut down on exit); call :meth:`prepare` before each
+    page and pass :attr:`manager` to ``papermill.execute_notebook(km=...)``.
+    """
+
+    def __init__(self, kernel_name: str = "python3", *, startup_timeout: float = 60.0):
+        self.kernel_name = kernel_name
+        self.startup_timeout = startup_timeout
+        self.manager = None
+        self._new_client = None
+        self._clients: list = []
+        self.pages = 0  # pages prepared on the current kernel
+        self.starts = 0  # kernels started
+
+    def __enter__(self) -> "WarmKernel":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    def ensure(self, cwd: str | os.PathLike[str]) -> None:
+        """A live, snapshotted kernel: the current one, or a new one if it died."""
+        if self.manager is not None and self.manager.is_alive():
+            return
+        self.shutdown()
+        self._start(Path(cwd))
+
+    def prepare(self, cwd: str | os.PathLike[str], environ: dict[str, str] | None = None) -> None:
+        """Reset the kernel to its snapshot for the next page, run in folder ``cwd``."""
+        self.ensure(cwd)
+        self._stop_page_clients()
+        try:
+            self._run(_RESET.format(cwd=str(Path(cwd).resolve()), environ=dict(environ or {})))
+        except KernelNotReady:
+            self.shutdown()
+            self._start(Path(cwd))
+            self._run(_RESET.format(cwd=str(Path(cwd).resolve()), environ=dict(environ or {})))
+        self.pages += 1
+
+    def shutdown(self) -> None:
+        """Stop the kernel and every client of it."""
+        self._stop_page_clients()
+        if self.manager is not None:
+            try:
+                self.manager.shutdown_kernel(now=True)
+            except Exception:
+                pass
+            try:
+                self.manager.cleanup_resources()
+            except Exception:
+                pass
+            self.manager = None
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel process id (for tests and the log)."""
+        provisioner = getattr(self.manager, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        return getattr(process, "pid", None)
+
+    # -- inside ---------------------------------------------------------------------------------
+
+    def _start(self, cwd: Path) -> None:
+        from jupyter_client.manager import KernelManager
+
+        manager = KernelManager(kernel_name=self.kernel_name)
+        # As nbclient starts its own kernels: no history file, in the page's folder.
+        # Its own output (ipykernel's warnings) goes to the worker's stderr, which is the current page's log.
+        manager.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"], cwd=str(cwd),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        _relay(getattr(getattr(manager.provisioner, "process", None), "stdout", None))
+        self._new_client = manager.client
+        client = manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=self.startup_timeout)
+        except RuntimeError as exc:
+            manager.shutdown_kernel(now=True)
+            raise KernelNotReady(f"the warm kernel did not start: {exc}") from exc
+        finally:
+            client.stop_channels()
+        self.manager = manager
+
+        def tracked_client(**kwargs: Any):  # papermill's client per page: stopped before the next page
+            # An asynchronous client, as nbclient makes for the kernels it starts: with a blocking one
+            # nbclient's wait for output blocks its event loop, so it never sees a kernel that died.
+            from jupyter_client.asynchronous import AsyncKernelClient
+
+            settings = {**manager.get_connection_info(session=True), "connection_file": manager.connection_file,
+                        "parent": manager, **kwargs}
+            page_client = AsyncKernelClient(**settings)
+            self._clients.append(page_client)
+            return page_client
+
+        manager.client = tracked_client
+        self.starts += 1
+        self.pages = 0
+        self._run(_SNAPSHOT.format(preload=PRELOAD))
+
+    def _run(self, code: str) -> None:
+        """Run ``code`` silently (no output, no execution count) on a client of its own; raise when it fails."""
+        from queue import Empty
+
+        if self.manager is None:
+            raise KernelNotReady("no kernel")
+        client = self._new_client()
+        client.start_channels()
+        try:
+            msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False, stop_on_error=True)
+            while True:
+                reply = client.get_shell_msg(timeout=self.startup_timeout)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+        except Empty:
+            raise KernelNotReady("the warm kernel did not answer its reset") from None
+        finally:
+            client.stop_channels()
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KernelNotReady(f"the warm kernel's reset failed: {content.get('ename')}: {content.get('evalue')}")
+
+    def _stop_page_clients(self) -> None:
+        for client in self._clients:
+            try:
+                client.stop_channels()
+            except Exception:
+                pass
+        self._clients.clear()
+
+
+def _relay(pipe) -> None:
+    """Copy the kernel's own output to this process's stderr (fd 2) as it comes, on a daemon thread."""
+    import threading
+
+    if pipe is None:  # a provisioner that keeps no pipe
+        return
+
+    def copy() -> None:
+        for chunk in iter(lambda: os.read(pipe.fileno(), 65536), b""):
+            try:
+                os.write(2, chunk)
+            except OSError:
+                return
+
+    threading.Thread(target=copy, daemon=True, name="parley-kernel-output").start()
+
+
+def describe(kernel: WarmKernel | None) -> str:
+    """One line for a worker's log."""
+    if kernel is None:
+        return "fresh kernel per page"
+    return json.dumps({"kernel_pid": kernel.pid, "kernels_started": kernel.starts, "pages_on_this_kernel": kernel.pages})
