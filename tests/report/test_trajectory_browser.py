@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from analysis_fixtures import SECOND_SOURCE, SECOND_TEXT, add_rows, add_second_source, add_third_source, position, statement
+from analysis_fixtures import SECOND_SOURCE, SECOND_TEXT, add_rows, add_second_source, add_third_source, position, report_row, statement
 
 from parley import paths
 from parley.report.render import render_briefing
@@ -30,12 +30,14 @@ def three_dates(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("trajectory")
     folder = root / "data" / "tiny"
-    sh.copytree(Path(__file__).resolve().parent / "fixtures" / "tiny", folder)
+    sh.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "tiny", folder)
     add_third_source(folder)
     add_second_source(folder, published="2025-03-10")
     assert SECOND_TEXT.count(STEP_BY_STEP) == 1
-    add_rows(folder, "statements", [statement("u1", STEP_BY_STEP, speaker_id="varga", on_behalf_of_id="southland", said="2025-03-10",
-                                              reported="2025-03-10", source_id=SECOND_SOURCE)])
+    said = statement("u1", STEP_BY_STEP, speaker_id="varga", on_behalf_of_id="southland", said="2025-03-10", reported="2025-03-10",
+                     source_id=SECOND_SOURCE)
+    add_rows(folder, "statements", [said])
+    add_rows(folder, "reports", [report_row(said)])
     add_rows(folder, "positions", [position("pu1", "u1", "border_line", "southland", -1)])
     with pytest.MonkeyPatch.context() as mp:
         _isolate(mp, root)
