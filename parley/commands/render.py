@@ -25,8 +25,11 @@ import click
               help="Folder for the HTML and executed notebook (default: reports/<dossier>/<as_of>/).")
 @click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write every chart as <nn>_<slug>.png into this folder.")
+@click.option("--pdf", "pdf", is_flag=True, help="Also print the page to <name>.pdf beside it (headless Chromium).")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True,
+              help="Paper size of the PDF (Letter writes <name>.letter.pdf).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, quiet):
+def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, pdf, paper, quiet):
     """Execute NOTEBOOK (briefing, actor_profile, issue_brief, dataset_qa, or a path) and write its HTML.
 
     A page that parley run published, or is writing now, is left as it is: the render is written
@@ -57,7 +60,8 @@ def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png
         from parley.fileio import make_folder
 
         make_folder(png_dir, "--png")  # before a kernel starts: a bad --png must not leave a page behind
-    rendered = render_briefing(source, values, out_dir=out_dir, dossier=dossier, as_of=as_of, progress=not quiet)
+    rendered = render_briefing(source, values, out_dir=out_dir, dossier=dossier, as_of=as_of, progress=not quiet,
+                               pdf=paper.lower() if pdf else None)
     if rendered.draft_of:
         click.echo(f"{rendered.draft_of}: that page is left as it is; this render is the draft {rendered.html.name} beside it", err=True)
     click.echo(
@@ -65,6 +69,8 @@ def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png
         f"data {rendered.version}, {rendered.seconds:.1f} s; run record {rendered.ipynb}",
         err=True,
     )
+    if rendered.pdf is not None:
+        click.echo(f"wrote {rendered.pdf}", err=True)
     if png_dir is not None:
         from parley.report.png import write_pngs
 

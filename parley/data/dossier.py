@@ -15,7 +15,7 @@ import pandas as pd
 
 from parley import paths
 from parley.errors import DossierInvalid, Problem
-from parley.data.schema import TABLES, PackageSchema, Table, read_schema
+from parley.data.schema import OPTIONAL_TABLES, TABLES, PackageSchema, Table, declared_tables, read_schema
 from parley.data.tables import dataset_version, read_raw_table, read_table, to_integers  # noqa: F401  (read_raw_table: its public home was here)
 from parley.data.validate import validate_tables
 
@@ -59,14 +59,15 @@ class Dossier:
     event_parties: pd.DataFrame
     judgments: pd.DataFrame
     judgment_support: pd.DataFrame
+    analyst_notes: pd.DataFrame = field(default_factory=pd.DataFrame)  # optional table: empty when not declared
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _utterances: dict[pd.Timestamp | None, pd.DataFrame] = field(default_factory=dict, repr=False)
     _paths: tuple[int, dict[str, Path]] | None = field(default=None, repr=False)  # (id of the sources frame, source_id -> file)
 
     def table(self, name: str) -> pd.DataFrame:
         """The frame of table ``name``."""
-        if name not in TABLES:
-            raise KeyError(f"no table {name!r}; tables are {', '.join(TABLES)}")
+        if name not in TABLES + OPTIONAL_TABLES:
+            raise KeyError(f"no table {name!r}; tables are {', '.join(TABLES + OPTIONAL_TABLES)}")
         return getattr(self, name)
 
     def source_path(self, source_id: str) -> Path:
@@ -149,7 +150,8 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
     raw: dict[str, pd.DataFrame] = {}
     layouts = {}
     problems: list[Problem] = []
-    for name in TABLES:
+    names = declared_tables(schema)
+    for name in names:
         read = read_table(schema, schema.tables[name])
         problems.extend(read.problems)
         if read.frame is not None:
@@ -157,12 +159,12 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
     if validate:
         problems.extend(validate_tables(schema, raw, layouts))
     del layouts
-    if problems or len(raw) < len(TABLES):
+    if problems or len(raw) < len(names):
         shown = "\n".join(f"  {p}" for p in problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise DossierInvalid(f"dossier {folder} has {len(problems)} problem(s):\n{shown}{more}", problems)
     tables = {}
-    for name in TABLES:  # one table at a time: the untyped copy goes as soon as the typed one exists
+    for name in names:  # one table at a time: the untyped copy goes as soon as the typed one exists
         tables[name] = _typed(raw.pop(name), schema.tables[name])
     return Dossier(
         id=folder.name,

@@ -34,6 +34,14 @@ TABLES = (
     "judgments",
     "judgment_support",
 )
+#: Tables a dossier may declare: loaded and validated when declared, empty otherwise.
+#: ``analyst_notes``: the analyst's own bottom line per edition (who wrote it, when).
+OPTIONAL_TABLES = ("analyst_notes",)
+
+
+def declared_tables(schema: "PackageSchema") -> tuple[str, ...]:
+    """The tables to read from a dossier: every required one, then the optional ones it declares."""
+    return TABLES + tuple(name for name in OPTIONAL_TABLES if name in schema.tables)
 
 
 @dataclass(frozen=True)

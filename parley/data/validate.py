@@ -42,7 +42,7 @@ from parley.data.layout import Layout
 from parley.data.scan import CheckRun, structure_problems
 from parley.data.tables import dataset_version, read_table
 from parley.errors import DossierInvalid, DossierNotFound, Problem
-from parley.data.schema import PACKAGE_FILE, TABLES, PackageSchema, read_schema
+from parley.data.schema import PACKAGE_FILE, TABLES, PackageSchema, declared_tables, read_schema
 
 __all__ = ["Validation", "check_dossier", "validate_dossier", "validate_tables"]
 
@@ -99,7 +99,7 @@ def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Va
     raw: dict[str, pd.DataFrame] = {}
     layouts: dict[str, Layout | None] = {}
     problems: list[Problem] = []
-    for name in TABLES:
+    for name in declared_tables(schema):
         table = schema.tables[name]
         read = read_table(schema, table)
         read_problems = read.problems

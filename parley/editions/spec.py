@@ -54,8 +54,10 @@ EXPANSION_TABLES = {"actors": "actor_id", "issues": "issue_id", "events": "event
 ID_PARAMETERS = {"actor": "actors", "issue": "issues", "event": "events"}
 
 _TOP_KEYS = ("version", "defaults", "briefings")
-_DEFAULT_KEYS = ("dossier", "as_of", "since", "parameters")
-_ENTRY_KEYS = ("name", "notebook", "dossier", "as_of", "since", "parameters", "for_each")
+_DEFAULT_KEYS = ("dossier", "as_of", "since", "parameters", "pdf")
+_ENTRY_KEYS = ("name", "notebook", "dossier", "as_of", "since", "parameters", "for_each", "pdf")
+#: What ``pdf:`` may say: true (A4), false, a4 or letter.
+PDF_VALUES = ("true", "false", "a4", "letter")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _NO_COMPARISON = {"", "none", "null", "no", "off"}
 
@@ -85,6 +87,8 @@ class Briefing:
         where they exist).
     entry : str
         Where it comes from in the spec (``"briefings.yml, entry 2 (actor-{actor})"``).
+    pdf : str
+        ``"a4"`` or ``"letter"`` when the spec asks for a PDF edition beside the page, else ``""``.
     """
 
     name: str
@@ -96,6 +100,7 @@ class Briefing:
     parameters: dict = field(default_factory=dict)
     declared: tuple = ()
     entry: str = ""
+    pdf: str = ""
 
     @property
     def notebook_name(self) -> str:
@@ -290,7 +295,8 @@ def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt
         name = template.format(**bound)
         _check_name(name, label)
         briefings.append(Briefing(name=name, notebook=notebook, dossier=dossier_ref, dossier_id=dossier_path.name, as_of=as_of,
-                                  since=since, parameters={**parameters, **bound}, declared=tuple(declared), entry=label))
+                                  since=since, parameters={**parameters, **bound}, declared=tuple(declared), entry=label,
+                                  pdf=_pdf_option(entry, defaults, label, spec.path.name)))
     return briefings
 
 
@@ -388,6 +394,17 @@ def _entry_variables(item: _Entry, dossier_path: Path) -> dict[str, list[str]]:
             for variable, source in variables.items()}
 
 
+def _pdf_option(entry: dict, defaults: dict, label: str, spec_name: str) -> str:
+    """``pdf:`` of the entry, else of the defaults: ``"a4"``, ``"letter"`` or ``""`` (no PDF)."""
+    value, where = (entry["pdf"], f"{label}, field pdf") if entry.get("pdf") is not None else (defaults.get("pdf"), f"{spec_name}, defaults, field pdf")
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "a4"
+    text = str(value).strip().lower()
+    if text not in PDF_VALUES:
+        raise SpecError(f"{where}: {excerpt(str(value))} is not a PDF option; allowed: {', '.join(PDF_VALUES)} (true means A4)")
+    return "" if text == "false" else ("a4" if text == "true" else text)
 def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str) -> list[str]:
     """The ids a ``for_each`` source stands for, checked against the dossier."""
     if isinstance(source, list):

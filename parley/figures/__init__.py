@@ -5,6 +5,7 @@ module and one line here.
 """
 
 from parley.figures import theme
+from parley.figures.alignment_matrix import create_alignment_chart, create_alignment_matrix
 from parley.figures.bargaining import create_bargaining_chart
 from parley.figures.coverage import create_coverage_chart
 from parley.figures.network import create_alignment_network
@@ -20,6 +21,8 @@ FIGURES = {
     "bargaining": create_bargaining_chart,
     "seats": create_seat_chart,
     "alignment_network": create_alignment_network,
+    "alignment_matrix": create_alignment_matrix,
+    "alignment": create_alignment_chart,
     "timeline": create_timeline,
     "stance_shifts": create_stance_shift_chart,
     "quote_board": create_quote_board,

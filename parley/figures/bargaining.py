@@ -6,10 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley.figures import theme
-from parley.figures._common import empty_figure, hover_text, label, require_columns
+from parley.figures._common import empty_figure, heading, hover_text, label, require_columns
 
 COLUMNS = ["issue", "actor", "stance", "side", "red_line", "text"]
-SIDE_OFFSET = {"at the table": 0.22, "left out": -0.22, "others": 0.0}
+SIDE_OFFSET = {"at the table": 0.3, "left out": -0.3, "others": 0.0}
+#: Pixels per issue row: three sides a line of 10 px type apart each.
+ROW_PX = 62
+#: A mark's label must end before the next stance step (about 90 px in the briefing's column).
+LABEL_CHARS = 14
 SIDE_SYMBOL = {"at the table": "circle", "left out": "diamond", "others": "circle-open"}
 
 
@@ -22,8 +26,8 @@ def create_bargaining_chart(positions: pd.DataFrame, *, max_quotes: int = 4, tit
         Stance matrix rows with a ``side`` column ("at the table", "left out", "others"), as
         :func:`parley.analysis.bargaining.side_of` assigns.
     max_quotes
-        A mark shared by more actors names the first ``max_quotes`` with their words (label and
-        hover) and the others by name only in its hover, with how many they are.
+        A mark shared by more actors names the first ``max_quotes`` with their words in its
+        hover and the others by name only in its hover, with how many they are.
     """
     require_columns(positions, COLUMNS, "create_bargaining_chart")
     if positions.empty:
@@ -38,7 +42,8 @@ def create_bargaining_chart(positions: pd.DataFrame, *, max_quotes: int = 4, tit
         # Actors of one side at the same stance on the same issue share one mark, so no label hides another.
         part = part.sort_values(["issue", "stance", "actor"], kind="stable")
         marks = part.groupby(["issue", "stance"], sort=False).agg(
-            actors=("actor", lambda s: ", ".join(label(a, 18) for a in s.iloc[:max_quotes]) + (f" +{len(s) - max_quotes}" if len(s) > max_quotes else "")),
+            # One actor is named; several are counted (all of them are in the hover and the table).
+            actors=("actor", lambda s: label(s.iloc[0], LABEL_CHARS) if len(s) == 1 else f"{len(s)} actors"),
             red_line=("red_line", "any"),
             hover=("actor", lambda s: s.index.tolist()),
         ).reset_index()
@@ -57,8 +62,8 @@ def create_bargaining_chart(positions: pd.DataFrame, *, max_quotes: int = 4, tit
             customdata=hovers, hovertemplate="%{customdata}<extra></extra>", cliponaxis=False,
         ))
     fig.update_layout(
-        title=dict(text=title, subtitle_text="Each mark is one or more actors at that stance; a thick outline marks a red line. Hover for the words."),
-        height=max(320, 90 + 52 * len(issues)),
+        **heading(title, "Each mark is one actor, or several at that stance; a thick outline marks a red line. Hover for the words; the table below lists them."),
+        height=max(320, 90 + ROW_PX * len(issues)),
         xaxis=dict(title_text="Stance", range=[-3.1, 3.4], tickvals=[-2, -1, 0, 1, 2],
                    ticktext=[f"{s:+d}<br>{theme.STANCE_WORDS[s]}" if s else "0<br>neutral" for s in range(-2, 3)], zeroline=True),
         yaxis=dict(title_text="", tickvals=list(range(len(issues))), ticktext=[label(i, 30) for i in issues], range=[-0.6, len(issues) - 0.4]),

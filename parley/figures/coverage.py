@@ -29,7 +29,9 @@ def create_coverage_chart(by_speaker: pd.DataFrame, by_source: pd.DataFrame, *, 
         return empty_figure(title, "The dossier holds no statements.")
     speakers = list(dict.fromkeys(by_speaker["speaker"]))
     sources = by_source.sort_values(["statements", "source_id"], ascending=[False, True], kind="stable").head(15)
-    fig = make_subplots(rows=2, cols=1, row_heights=[len(speakers), max(len(sources), 1) + 1], vertical_spacing=0.12,
+    height = 280 + 26 * (len(speakers) + len(sources))
+    # Room between the panels for the upper panel's tick labels and the lower panel's title (80 px).
+    fig = make_subplots(rows=2, cols=1, row_heights=[len(speakers), max(len(sources), 1) + 1], vertical_spacing=min(80 / (height - 160), 0.3),
                         subplot_titles=("Statements per speaker", "Statements per source (hover: how many verify)"))
     for kind in ("direct_quote", "reported_speech", "assessment"):
         part = by_speaker.loc[by_speaker["kind"] == kind]
@@ -40,7 +42,8 @@ def create_coverage_chart(by_speaker: pd.DataFrame, by_source: pd.DataFrame, *, 
     names = [label(f"{o if isinstance(o, str) else 'unknown outlet'} · {s}", 40) for o, s in zip(sources["outlet"], sources["source_id"])]
     fig.add_trace(go.Bar(x=sources["statements"], y=names, orientation="h", name="statements in source", marker_color=theme.NEUTRAL_COLOR,
                          customdata=sources["verified"], hovertemplate="%{y}: %{x} statements, %{customdata} verified<extra></extra>", showlegend=False), row=2, col=1)
-    fig.update_layout(title_text=title, barmode="stack", height=280 + 26 * (len(speakers) + len(sources)), legend=dict(y=-0.08, yanchor="top"))
+    # The legend just under the title (container pixels), clear of the upper panel's own title.
+    fig.update_layout(title_text=title, barmode="stack", height=height, legend=dict(yref="container", y=1 - 62 / height, yanchor="top"))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[label(s) for s in speakers], row=1, col=1)
     fig.update_yaxes(autorange="reversed", row=2, col=1)
     fig.update_xaxes(title_text="statements", row=2, col=1)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley.figures import theme
-from parley.figures._common import empty_figure, label, require_columns
+from parley.figures._common import empty_figure, heading, label, require_columns
 from parley.words import plural
 
 COLUMNS = ["actor_a", "actor_b", "name_a", "name_b", "shared", "agreements", "conflicts", "score", "issues_agreed", "issues_opposed"]
@@ -23,6 +23,41 @@ def _layout(edges: pd.DataFrame) -> dict[str, tuple[float, float]]:
     ordered.add_nodes_from(nodes)
     ordered.add_edges_from(sorted(graph.edges(data=True)))
     return nx.spring_layout(ordered, seed=7, weight="weight", iterations=200)
+
+
+#: The network's drawing area in the briefing's column (848 px wide, 520 px tall less the title), in pixels.
+AREA_PX = (800, 360)
+LABEL_CHAR_PX, LABEL_LINE_PX = 7.5, 18
+
+
+def labels_collide(edges: pd.DataFrame) -> bool:
+    """Would two node names of the network drawn from ``edges`` overlap (or a name cover a node)?
+
+    The layout is the one :func:`create_alignment_network` draws; names sit centred above their
+    node. Used to choose the matrix instead when the network would not be legible.
+    """
+    edges = edges.loc[edges["score"].ne(0)]
+    if edges.empty:
+        return False
+    positions = _layout(edges)
+    names = dict(zip(edges["actor_a"], edges["name_a"])) | dict(zip(edges["actor_b"], edges["name_b"]))
+    xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    scale = min(AREA_PX[0] / span_x, AREA_PX[1] / span_y)  # equal scales: the chart anchors y to x
+    boxes = []
+    for node, (x, y) in positions.items():
+        width = LABEL_CHAR_PX * len(label(names[node], 24))
+        cx, cy = x * scale, y * scale
+        boxes.append((cx - width / 2, cy + 9, cx + width / 2, cy + 9 + LABEL_LINE_PX))  # the name, above
+        boxes.append((cx - 8, cy - 8, cx + 8, cy + 8))  # the node
+    names_only = boxes[0::2]
+    for i, a in enumerate(names_only):
+        for j, b in enumerate(boxes):
+            if j == 2 * i:
+                continue
+            if min(a[2], b[2]) - max(a[0], b[0]) > 0 and min(a[3], b[3]) - max(a[1], b[1]) > 0:
+                return True
+    return False
 
 
 def create_alignment_network(edges: pd.DataFrame, *, max_edges: int = 60, title: str = "Alignment between actors") -> go.Figure:
@@ -70,7 +105,7 @@ def create_alignment_network(edges: pd.DataFrame, *, max_edges: int = 60, title:
         hovertemplate="%{text}<extra></extra>",
     ))
     fig.update_layout(
-        title=dict(text=title, subtitle_text="Solid purple: agree on shared issues; dotted orange: opposed. Hover an edge's middle for the issues."),
+        **heading(title, "Solid purple: agree on shared issues; dotted orange: opposed. Hover an edge's middle for the issues."),
         height=520, xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"),
     )
     return fig

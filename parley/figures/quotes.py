@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley.figures import theme
-from parley.figures._common import date_text, empty_figure, hover_text, label, require_columns
+from parley.figures._common import date_text, empty_figure, heading, hover_text, label, require_columns
 
 COLUMNS = ["actor", "issue", "stance", "red_line", "text", "speaker", "date", "kind"]
 
@@ -50,7 +50,7 @@ def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, max_per_
             hovertemplate="%{customdata}<extra></extra>",
         ))
     fig.update_layout(
-        title=dict(text=title, subtitle_text="Filled: direct quote · hollow: reported speech · black outline: red line. Hover a mark for the words."
+        **heading(title, "Filled: direct quote · hollow: reported speech · black outline: red line. Hover a mark for the words."
                    + (f" {not_drawn} older quotes not drawn: the latest {max_per_stance} per actor and stance are." if not_drawn else "")),
         height=max(300, 110 + 30 * len(keep)),
         xaxis=dict(title_text="Stance on the issue", range=[-2.5, 2.9], tickvals=[-2, -1, 0, 1, 2],

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley.figures import theme
-from parley.figures._common import date_text, empty_figure, hover_text, label, require_columns
+from parley.figures._common import date_text, empty_figure, heading, hover_text, label, require_columns
 
 CELL_PX = 30
 COLUMNS = ["actor_id", "actor", "issue_id", "issue", "stance", "red_line", "text", "speaker", "source", "date"]
@@ -63,7 +63,7 @@ def create_stance_heatmap(matrix: pd.DataFrame, *, max_actors: int = 20, title: 
         ))
     subtitle = f"{len(y_labels)} actors × {len(x_labels)} issues" + (f"; {hidden} actors with fewer positions not shown" if hidden else "")
     fig.update_layout(
-        title=dict(text=title, subtitle_text=f"{subtitle}. Boxed cells are red lines. Hover a cell for the quote."),
+        **heading(title, f"{subtitle}. Boxed cells are red lines. Hover a cell for the quote."),
         height=320 + (CELL_PX + 14) * len(y_labels),
         xaxis=dict(title_text="Issue", side="bottom", tickangle=-30, categoryorder="array", categoryarray=x_labels, range=[-0.6, len(x_labels) - 0.4], showgrid=False),
         yaxis=dict(title_text="", categoryorder="array", categoryarray=y_labels, autorange="reversed", showgrid=False),

@@ -6,14 +6,52 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley.figures import theme
-from parley.figures._common import date_text, empty_figure, label, require_columns
+from parley.figures._common import date_text, empty_figure, heading, label, require_columns
+from parley.words import plural
 
 COLUMNS = ["event_id", "date", "title", "place", "status", "participants", "excluded"]
 LANES = ["held", "planned", "cancelled"]
 
 
+#: Width the date axis can count on (the briefing's 848 px column, less the lane names), in pixels.
+AXIS_PX = 640
+#: Pixels a label takes per character (11 px type) and for its marker.
+CHAR_PX = 6.4
+MARKER_PX = 16
+#: Label rows a lane may stack before further labels are left to the hover and the watch list.
+MAX_ROWS = 5
+LABEL_CHARS = 30
+#: Pixels per label row.
+ROW_PX = 26
+
+
+def _label_rows(xs: list[pd.Timestamp], texts: list[str], px_per_day: float, x0: pd.Timestamp) -> list[tuple[int | None, str]]:
+    """Stack labels into rows so none runs into the next: each event takes the first row whose last
+    label ends before its own starts (``None`` when all :data:`MAX_ROWS` rows are taken there); a
+    label that would run past the right end of the axis sits left of its marker instead."""
+    ends: list[float] = []
+    placed: list[tuple[int | None, str]] = []
+    for x, text in zip(xs, texts):
+        at = (x - x0).total_seconds() / 86_400 * px_per_day
+        width = MARKER_PX + CHAR_PX * len(text)
+        side = "middle right" if at + width <= AXIS_PX else "middle left"
+        start, end = (at - MARKER_PX / 2, at + width) if side == "middle right" else (at - width, at + MARKER_PX / 2)
+        row = next((r for r, last in enumerate(ends) if last + 4 < start), None)
+        if row is None and len(ends) < MAX_ROWS:
+            ends.append(end)
+            row = len(ends) - 1
+        elif row is not None:
+            ends[row] = end
+        placed.append((row, side))
+    return placed
+
+
 def create_timeline(events: pd.DataFrame, *, as_of: pd.Timestamp | None = None, title: str = "Timeline of events") -> go.Figure:
     """Events on a date axis, one lane per status; undated events sit in a "date not set" column.
+
+    Labels that would run into each other are stacked in rows within their lane (up to
+    :data:`MAX_ROWS`); beyond, an event keeps its marker and hover, and the subtitle says how many
+    labels were left out.
 
     Parameters
     ----------
@@ -31,37 +69,47 @@ def create_timeline(events: pd.DataFrame, *, as_of: pd.Timestamp | None = None, 
     if as_of is not None and as_of > last:
         last = as_of
     undated_x = last + pd.Timedelta(days=3)
+    first = dated["date"].min() if len(dated) else undated_x - pd.Timedelta(days=6)
+    x_range = [first - pd.Timedelta(days=2), undated_x + pd.Timedelta(days=4)]
+    px_per_day = AXIS_PX / max((x_range[1] - x_range[0]).days, 1)
     fig = go.Figure()
+    lane_base, tickvals, unlabelled = 0, [], 0
     for status in LANES:
         part = events.loc[events["status"] == status]
         if part.empty:
             continue
-        xs = [d if pd.notna(d) else undated_x for d in part["date"]]
-        # Several events on one day and lane are spread vertically so none hides another.
-        rank = part.groupby(part["date"].fillna(undated_x)).cumcount()
-        ys = [LANES.index(status) + 0.26 * r for r in rank]
+        part = part.assign(_x=[d if pd.notna(d) else undated_x for d in part["date"]]).sort_values("_x", kind="stable")
+        texts = [label(t, LABEL_CHARS) for t in part["title"]]
+        placed = _label_rows(list(part["_x"]), texts, px_per_day, x_range[0])
+        rows = [row for row, _side in placed]
+        unlabelled += sum(r is None for r in rows)
+        ys = [lane_base + (r if r is not None else 0) for r in rows]
         hover = [
             f"<b>{label(t, 80)}</b><br>{date_text(d)} · {status}" + (f" · {label(p, 60)}" if isinstance(p, str) and p else "")
             + (f"<br>with: {label(w, 120)}" if w else "") + (f"<br>left out: {label(x, 120)}" if x else "")
             for t, d, p, w, x in zip(part["title"], part["date"], part["place"], part["participants"], part["excluded"])
         ]
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers+text", name=status, text=[label(t, 30) for t in part["title"]], textposition="middle right",
-            textfont=dict(size=11), marker=dict(symbol=theme.STATUS_SYMBOLS[status], size=15, color=theme.STATUS_COLORS[status], line=dict(width=2, color=theme.STATUS_COLORS[status])),
+            x=list(part["_x"]), y=ys, mode="markers+text", name=status, text=[t if r is not None else "" for t, r in zip(texts, rows)],
+            textposition=[side for _row, side in placed], textfont=dict(size=11),
+            marker=dict(symbol=theme.STATUS_SYMBOLS[status], size=15, color=theme.STATUS_COLORS[status], line=dict(width=2, color=theme.STATUS_COLORS[status])),
             customdata=hover, hovertemplate="%{customdata}<extra></extra>", cliponaxis=False,
         ))
+        tickvals.append((lane_base, status))
+        lane_base += max((r for r in rows if r is not None), default=0) + 2
     shapes, annotations = [], []
     if as_of is not None:
         shapes.append(dict(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper", line=dict(dash="dash", width=1, color=theme.NEUTRAL_COLOR)))
         annotations.append(dict(x=as_of, y=1, yref="paper", text=f" as of {date_text(as_of)}", showarrow=False, yanchor="top", xanchor="left", font=dict(size=11)))
     if len(undated):
         shapes.append(dict(type="rect", x0=undated_x - pd.Timedelta(hours=30), x1=undated_x + pd.Timedelta(days=4), y0=0, y1=1, yref="paper", line=dict(width=0), fillcolor="#f3f4f6", layer="below"))
-        annotations.append(dict(x=undated_x - pd.Timedelta(hours=30), y=0.02, yref="paper", text=" date not set", showarrow=False, yanchor="bottom", xanchor="left", font=dict(size=11)))
-    first = dated["date"].min() if len(dated) else undated_x - pd.Timedelta(days=6)
+        annotations.append(dict(x=undated_x - pd.Timedelta(hours=30), y=0, yref="paper", text=" date not set", showarrow=False, yanchor="bottom", xanchor="left", font=dict(size=11)))
+    note = f" {plural(unlabelled, 'label')} left out where events crowd: hover the marks, or read the watch list." if unlabelled else ""
     fig.update_layout(
-        title=dict(text=title, subtitle_text="Filled: held · open: planned · cross: cancelled. Undated plans sit in the grey band at the right."),
-        height=420, shapes=shapes, annotations=annotations,
-        xaxis=dict(title_text="Date", type="date", range=[first - pd.Timedelta(days=2), undated_x + pd.Timedelta(days=4)]),
-        yaxis=dict(title_text="", tickvals=[0, 1, 2], ticktext=["held", "planned", "cancelled"], range=[-0.5, 2.8]),
+        **heading(title, "Filled: held · open: planned · cross: cancelled. Undated plans sit in the grey band at the right." + note),
+        height=210 + ROW_PX * lane_base, shapes=shapes, annotations=annotations,
+        xaxis=dict(title_text="Date", type="date", range=x_range),
+        yaxis=dict(title_text="", tickvals=[v for v, _ in tickvals], ticktext=[t for _, t in tickvals], range=[lane_base - 0.9, -1.5],
+                   zeroline=False),
     )
     return fig

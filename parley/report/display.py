@@ -130,6 +130,34 @@ class Table(HTMLBlock):
                          f"{caption}{note}\n{text}" if caption or note else text)
 
 
+#: A run of this many characters without a space may break (``<wbr>``) every :data:`_CHUNK` characters.
+_LONG_RUN = re.compile(r"\S{17,}")
+_CHUNK = 12
+#: A text cell longer than this shows its first part and says how much is left out (the cards and the
+#: run record hold the whole text); a 5,000-character quote would otherwise make a table pages long.
+CELL_CHARS = 600
+#: Stands for a break opportunity while the text is escaped (private use, never in data).
+_WBR = "\ue001"
+
+
+def _breakable(value: object) -> str:
+    """Escaped text whose unbroken runs (a pasted URL, a 600-character word) may wrap: ``<wbr>``
+    every few characters inside them, so the column stays narrow; words of prose are left whole.
+    Beyond :data:`CELL_CHARS` characters the text is cut, and says so."""
+    if isinstance(value, str) and len(value) > CELL_CHARS:
+        value = value[:CELL_CHARS].rstrip() + f" […{plural(len(value) - CELL_CHARS, 'more character')}]"
+    if not isinstance(value, str) or not _LONG_RUN.search(value):
+        return esc(value).replace(_BREAK, "<br>")
+    pieces, last = [], 0
+    for match in _LONG_RUN.finditer(value):
+        pieces.append(value[last:match.start()])
+        run = match.group(0)
+        pieces.append(_WBR.join(run[i:i + _CHUNK] for i in range(0, len(run), _CHUNK)))
+        last = match.end()
+    pieces.append(value[last:])
+    return "".join(esc(p).replace(_BREAK, "<br>") if p else "" for p in pieces).replace(_WBR, "<wbr>")
+
+
 def _table_html(shown: pd.DataFrame, kinds: list[str], tips: dict[str, list[str]]) -> str:
     """``<table>`` with ``scope="col"`` headers and a class per cell kind (num, date, token, text)."""
     header = "".join(f'<th scope="col" class="parley-{kind}">{esc(name)}</th>' for name, kind in zip(shown.columns, kinds))
@@ -139,7 +167,7 @@ def _table_html(shown: pd.DataFrame, kinds: list[str], tips: dict[str, list[str]
         for name, kind, value in zip(shown.columns, kinds, record):
             tip = tips.get(name, [None] * (i + 1))[i]
             title = f' title="{esc(tip)}"' if tip else ""
-            cells.append(f'<td class="parley-{kind}"{title}>{esc(value).replace(_BREAK, "<br>")}</td>')
+            cells.append(f'<td class="parley-{kind}"{title}>{_breakable(value) if kind == "text" else esc(value).replace(_BREAK, "<br>")}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="dataframe parley-table"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 

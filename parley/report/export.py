@@ -53,7 +53,7 @@ DROPPED_MIMETYPES = (
 _ALLOWED_TAGS = frozenset(
     """a abbr b blockquote br caption cite code col colgroup dd del details div dl dt em figcaption
     figure h1 h2 h3 h4 h5 h6 hr i ins kbd li mark ol p pre q s samp small span strong sub summary sup
-    table tbody td tfoot th thead time tr u ul var""".split()
+    table tbody td tfoot th thead time tr u ul var wbr""".split()
 )
 _ALLOWED_ATTRIBUTES = {
     # role and aria-* are inert words for assistive technology; tabindex="0" lets a scroll region take focus.
@@ -167,6 +167,20 @@ def chart_div_id(cell, cell_index: int, output_index: int) -> str:
     return f"chart-{cell_key}-{output_index}"
 
 
+def chart_caption(figure: dict) -> str:
+    """What a chart shows, in words, for readers who cannot see it: its title and subtitle as plain
+    text (Plotly's ``<br>`` and markup removed, entities decoded; the template escapes it again)."""
+    title = (figure.get("layout") or {}).get("title") or {}
+    if isinstance(title, str):
+        title = {"text": title}
+    subtitle = title.get("subtitle") or {}
+    parts = [title.get("text") or "", subtitle.get("text") if isinstance(subtitle, dict) else ""]
+    plain = [html.unescape(_TAG.sub(" ", (part or "").replace("<br>", " "))).strip() for part in parts]
+    plain = [" ".join(part.split()) for part in plain if part.strip()]
+    sentence = ". ".join(part.rstrip(".") for part in plain)
+    return f"Chart: {sentence}." if sentence else "Chart."
+
+
 def trace_types(figure: dict) -> set[str]:
     """Trace types a figure draws (a trace without ``type`` is a scatter)."""
     return {(trace.get("type") or "scatter") for trace in figure.get("data") or [] if isinstance(trace, dict)}
@@ -235,6 +249,7 @@ def _prepare_output(output, cell, cell_index: int, output_index: int, toc: list,
         output.metadata["parley"] = {
             "div_id": chart_div_id(cell, cell_index, output_index),
             "figure_json": script_safe_json(figure),
+            "caption": chart_caption(figure),
         }
         types |= trace_types(figure)
         return "chart"

@@ -83,6 +83,8 @@ class Rendered:
     draft_of : str
         Empty when the page was published under its own name; else why it was written as
         ``<name>.draft.html`` beside the page a run owns (that page is untouched).
+    pdf : Path or None
+        The PDF edition beside the page, when one was asked for.
     """
 
     html: Path
@@ -93,6 +95,7 @@ class Rendered:
     n_charts: int
     seconds: float
     draft_of: str = ""
+    pdf: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ def render_briefing(
     kernel_name: str | None = None,
     progress: bool = True,
     warm=None,
+    pdf: str | None = None,
 ) -> Rendered:
     """Execute a briefing notebook and publish it as a self-contained HTML page.
 
@@ -156,6 +160,9 @@ def render_briefing(
         Jupyter kernel; default ``python3``, which must run this environment's Python.
     progress
         Show papermill's progress bar on stderr.
+    pdf
+        ``"a4"`` or ``"letter"``: also print the page to ``<name>.pdf`` (``<name>.letter.pdf``)
+        beside it with headless Chromium (:mod:`parley.report.pdf`).
 
     Returns
     -------
@@ -179,6 +186,13 @@ def render_briefing(
     from parley.report.view import preflight
 
     preflight(source_nb, view.kernel_values)
+    if pdf:
+        from parley.report.pdf import check_paper
+
+        try:
+            pdf = check_paper(pdf)  # before a kernel starts: a bad paper must not cost a render
+        except ValueError as exc:
+            raise ParameterError(f"pdf: {exc}") from None
     kernel = kernel_name or DEFAULT_KERNEL
     if kernel_name is None:
         check_kernel(kernel)
@@ -199,8 +213,13 @@ def render_briefing(
 
     written, draft_of = _publish(files, executed, page)
     remove(running)
+    pdf_path = None
+    if pdf:  # the edition of what was written: the page, or its draft beside a run's page
+        from parley.report.pdf import write_pdf
+
+        pdf_path = write_pdf(written.html, paper=pdf)
     return Rendered(html=written.html, ipynb=written.ipynb, as_of=view.as_of, dossier=view.dossier_id, version=view.version,
-                    n_charts=n_charts, seconds=time.perf_counter() - started, draft_of=draft_of)
+                    n_charts=n_charts, seconds=time.perf_counter() - started, draft_of=draft_of, pdf=pdf_path)
 
 
 def draft_files(files: paths.RunFiles) -> paths.RunFiles:

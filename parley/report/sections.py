@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the view imports this module (its repr is the header sectio
 
 __all__ = [
     "header",
+    "analyst_note",
     "bluf",
     "key_judgments",
     "seat_chart",
@@ -114,6 +115,27 @@ def _judgments(b: BriefingView) -> pd.DataFrame:
     judgments = known_judgments(b.dossier, b.as_of)
     flags = review_flags(b.dossier, b.as_of)
     return judgments.assign(review=[flags.get(j, "") for j in judgments["judgment_id"]])
+
+
+def analyst_note(b: BriefingView, notebook: str = "briefing") -> HTMLBlock | None:
+    """The analyst's own bottom line for this edition (table ``analyst_notes``), marked as theirs:
+    who wrote it and when. ``None`` (the cell shows nothing) when the dossier holds none for the
+    view's date; a machine never writes one."""
+    notes = b.dossier.analyst_notes
+    if notes.empty or "as_of" not in notes.columns:
+        return None
+    mine = notes["notebook"].fillna("").replace("", "briefing").eq(notebook) if "notebook" in notes.columns else True
+    notes = notes.loc[notes["as_of"].eq(b.as_of) & mine].sort_values(["written_on", "note_id"], kind="stable")
+    if notes.empty:
+        return None
+    blocks, plain = [], []
+    for note in notes.itertuples():
+        who = f"{note.author}, written {note.written_on:%Y-%m-%d}"
+        blocks.append(f'<div class="parley-analyst" role="note" aria-label="Analyst\'s bottom line">'
+                      f'<p class="parley-analyst-who"><strong>Analyst\'s bottom line</strong> — {esc(who)}</p>'
+                      f'<blockquote>{esc(note.text)}</blockquote></div>')
+        plain.append(f"Analyst's bottom line ({who}): {one_line(note.text)}")
+    return HTMLBlock("".join(blocks), "\n".join(plain))
 
 
 def bluf(b: BriefingView) -> HTMLBlock:
@@ -251,11 +273,16 @@ def deal_blockers_table(b: BriefingView) -> Table:
 
 
 def alignment_chart(b: BriefingView) -> go.Figure:
-    """Agreement and conflict network of actors."""
+    """Agreement and conflict between actors: a network for a handful, an actor × actor matrix beyond.
+
+    For an actor profile: the actor and everyone it shares an issue with, and how those align too.
+    """
     edges = b.edges
     if b.actor:
-        edges = edges.loc[(edges["actor_a"] == b.actor) | (edges["actor_b"] == b.actor)]
-    return figures.create_alignment_network(edges, max_edges=max(b.top_n * 4, 20))
+        touching = edges.loc[(edges["actor_a"] == b.actor) | (edges["actor_b"] == b.actor)]
+        circle = set(touching["actor_a"]) | set(touching["actor_b"]) | {b.actor}
+        edges = edges.loc[edges["actor_a"].isin(circle) & edges["actor_b"].isin(circle)]
+    return figures.create_alignment_chart(edges, max_edges=max(b.top_n * 4, 20))
 
 
 def alignment_table(b: BriefingView) -> Table:

@@ -299,6 +299,35 @@ def test_gaps_list_silent_actors_and_statements_without_position(tiny_dir):
     assert sorted(gaps["Id"]) == ["midland"]  # Midland neither speaks nor holds a position; every statement has one
 
 
+# --- the analyst's bottom line --------------------------------------------------------------
+
+def test_analyst_note_is_shown_for_its_edition_and_marked_as_the_analysts(tiny_dir):
+    block = pb.analyst_note(pb.open_briefing(tiny_dir, as_of="2025-03-10"))
+    html = _html(block)
+    assert html.startswith('<div class="parley-analyst" role="note" aria-label="Analyst\'s bottom line">')
+    assert "<strong>Analyst's bottom line</strong> — A. Analyst (synthetic), written 2025-03-10" in html
+    assert "SYNTHETIC NOTE for tests" in html
+    assert repr(block).startswith("Analyst's bottom line (A. Analyst (synthetic), written 2025-03-10): SYNTHETIC NOTE")
+
+
+def test_no_analyst_note_for_another_edition_nor_in_a_dossier_without_one(tiny_dir, plain):
+    assert pb.analyst_note(pb.open_briefing(tiny_dir, as_of="2025-03-11")) is None  # the note is for 2025-03-10 only
+    assert pb.analyst_note(pb.open_briefing(tiny_dir, as_of="2025-03-10"), notebook="actor_profile") is None
+    assert pb.analyst_note(plain) is None  # the seed carries no analyst's note: none is made up
+
+
+def test_a_dossier_that_does_not_declare_the_notes_table_still_loads(tiny_copy):
+    import json
+
+    package = tiny_copy / "datapackage.json"
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "analyst_notes"]
+    package.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    (tiny_copy / "analyst_notes.csv").unlink()
+    briefing = pb.open_briefing(tiny_copy, as_of="2025-03-10")
+    assert briefing.dossier.analyst_notes.empty and pb.analyst_note(briefing) is None
+
+
 # --- hostile data ---------------------------------------------------------------------------
 
 @pytest.fixture

@@ -27,7 +27,7 @@ COLUMNS = {"actor": "Actor", "stance": "Stance", "score": "Score", "red_line": "
 
 def test_table_escapes_cells_headers_and_caption(frame):
     table = Table(frame, {**COLUMNS, "actor": "Actor <name>"}, caption="Cap <i>")
-    html = table._repr_html_()
+    html = table._repr_html_().replace("<wbr>", "")  # break opportunities inside long unbroken runs
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Midland &amp; co" in html
