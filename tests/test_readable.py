@@ -78,7 +78,7 @@ def pages(tmp_path_factory) -> dict[str, Path]:
 
 def _catalogue(reports: Path) -> Path:
     """The catalogue page of a small run history: a current page, a replaced one and a failed run."""
-    from parley.editions.publish import render_catalogue
+    from parley.editions.catalogue import render_catalogue
 
     base = {"dossier_id": "riyadh_2025", "as_of": "2025-02-18", "notebook": "notebooks/briefing.ipynb", "version": "030225309433",
             "n_charts": 7, "seconds": 12.5}
