@@ -71,6 +71,17 @@ def _inside(file_name: str) -> property:
     return property(lambda files: files.folder / file_name, doc=f"``<folder>/{file_name}``")
 
 
+#: Paper sizes of a PDF edition; the first is the default (``<name>.pdf``), any other is named
+#: in the file (``<name>.letter.pdf``).
+PDF_PAPERS = ("a4", "letter")
+
+
+def pdf_beside(page: str | os.PathLike[str], paper: str = PDF_PAPERS[0]) -> Path:
+    """The PDF edition of the page ``page`` on ``paper``: ``<name>.pdf`` (A4) or ``<name>.<paper>.pdf``."""
+    page = Path(page)
+    return page.with_suffix(".pdf" if paper == PDF_PAPERS[0] else f".{paper}.pdf")
+
+
 #: File names inside a kept run's folder (:class:`HistoryFiles`).
 POSITIONS_FILE = "positions.csv"
 EDITION_FILE = "edition.json"
@@ -83,8 +94,8 @@ class RunFiles:
 
     ``reports/<dossier>/<as_of>/`` holds, per briefing: the page (``html``), the executed notebook
     (``ipynb``, its run record), the stance matrix it showed (``positions``), what ran when from
-    which data (``run_json``), and the notebook of a failed run (``failed_ipynb``). The same names
-    serve the staging folder a worker renders into.
+    which data (``run_json``), the notebook of a failed run (``failed_ipynb``) and the PDF edition
+    (:meth:`pdf`). The same names serve the staging folder a worker renders into.
     """
 
     folder: Path
@@ -96,6 +107,10 @@ class RunFiles:
     edition = _named(".edition.json")
     run_json = _named(".run.json")
     failed_ipynb = _named(".failed.ipynb")
+
+    def pdf(self, paper: str = PDF_PAPERS[0]) -> Path:
+        """The PDF edition on ``paper`` (:func:`pdf_beside`)."""
+        return pdf_beside(self.html, paper)
 
     def running_ipynb(self, unique: str) -> Path:
         """The notebook while papermill writes it (hidden, one per process and thread)."""

@@ -327,6 +327,7 @@ def _inputs_key(briefing: Briefing, parameters: dict, version: str) -> str:
         "parameters": parameters,
         "version": version,
         "code": _code_hash(),
+        "pdf": briefing.pdf,
     }
     digest.update(json.dumps(payload, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:16]
@@ -364,9 +365,12 @@ def _is_unchanged(job: Job, catalogue: list[dict]) -> bool:
     if not record or record.get("inputs_key") != job.inputs_key:
         return False
     hashes = record.get("files") or {}
-    if set(hashes) != set(job.files.verified):
+    expected = dict(job.files.verified)
+    if job.briefing.pdf:  # the PDF edition the spec asks for is part of what was published
+        expected["pdf"] = job.files.pdf(job.briefing.pdf)
+    if set(hashes) != set(expected):
         return False
-    for suffix, path in job.files.verified.items():
+    for suffix, path in expected.items():
         if not path.is_file() or sha256(path) != hashes[suffix]:
             return False
     briefing = job.briefing
@@ -435,6 +439,7 @@ def _worker_job(job: Job, stage: Path) -> WorkerJob:
         version=job.version,
         stage=str(stage),
         parent_pid=os.getpid(),
+        pdf=briefing.pdf,
     )
 
 

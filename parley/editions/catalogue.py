@@ -95,6 +95,7 @@ def _row(entry: dict, layout: paths.ReportsLayout) -> dict:
         is_current = current.get("seq") == entry.get("seq") and (reports / entry.get("html", "-")).is_file()
         row["state"] = "current" if is_current else "replaced"
         row["html_link"] = entry.get("html") if is_current else None
+        row["pdf_link"] = entry.get("pdf") if is_current and entry.get("pdf") and (reports / entry["pdf"]).is_file() else None
         row["ipynb_link"] = f"{entry['record_dir']}/{entry['name']}.ipynb" if entry.get("record_dir") else None
     else:
         row["state"] = entry.get("status", Status.FAILED)

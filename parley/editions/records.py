@@ -6,6 +6,7 @@ A published run leaves, in this order (each file complete before it is renamed i
     reports/<dossier>/<as_of>/<name>.ipynb        the executed notebook (run record)
     reports/<dossier>/<as_of>/<name>.positions.csv  the stance matrix it showed
     reports/<dossier>/<as_of>/<name>.edition.json   the records behind every view (parley.data.edition)
+    reports/<dossier>/<as_of>/<name>.pdf          its PDF edition, when the spec asks (``<name>.letter.pdf`` on Letter)
     reports/<dossier>/<as_of>/<name>.html         the briefing
     reports/<dossier>/<as_of>/<name>.run.json     what, when, from which data, what changed, and
                                                   the SHA-256 of each file above ("unchanged" checks them)
@@ -120,10 +121,13 @@ def publish(layout: paths.ReportsLayout, job: Job, stage: Path, rendered, n_char
             "run_json": layout.relative(files.run_json),
             "record_dir": layout.relative(history.folder),
             "log": layout.relative(log_path(layout, job)),
+            "pdf": layout.relative(files.pdf(briefing.pdf)) if rendered.pdf else None,
         }
         _point_record_at(ipynb, files.ipynb)  # not at the staging folder (it names this run's pid)
         staged = {"html": html, "ipynb": ipynb, "positions.csv": positions, "edition.json": edition}
         record["files"] = {suffix: sha256(staged[suffix]) for suffix in files.verified}
+        if rendered.pdf:
+            record["files"]["pdf"] = sha256(Path(rendered.pdf))
         text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
         # 1. the history record, complete, then renamed into place (a directory rename is atomic)
         staged_history = paths.HistoryFiles(stage / "history", briefing.name)
@@ -140,12 +144,23 @@ def publish(layout: paths.ReportsLayout, job: Job, stage: Path, rendered, n_char
         os.replace(ipynb, files.ipynb)
         os.replace(positions, files.positions)
         os.replace(edition, files.edition)
+        _publish_pdf(files, briefing.pdf, Path(rendered.pdf) if rendered.pdf else None)
         os.replace(html, files.html)
         os.replace(staged_record, files.run_json)
         remove(files.failed_ipynb)
         # 3. the catalogue line
         append_catalogue(layout, record)
     return record
+
+
+def _publish_pdf(files: paths.RunFiles, paper: str, staged: Path | None) -> None:
+    """Put the staged PDF edition in place, and remove any other paper's edition of this page (the
+    spec asked for another paper, or for none): no PDF beside a page may show an older run."""
+    for other in paths.PDF_PAPERS:
+        if staged is None or other != paper:
+            remove(files.pdf(other))
+    if staged is not None:
+        os.replace(staged, files.pdf(paper))
 
 
 def _point_record_at(ipynb: Path, published: Path) -> None:

@@ -405,6 +405,8 @@ def _pdf_option(entry: dict, defaults: dict, label: str, spec_name: str) -> str:
     if text not in PDF_VALUES:
         raise SpecError(f"{where}: {excerpt(str(value))} is not a PDF option; allowed: {', '.join(PDF_VALUES)} (true means A4)")
     return "" if text == "false" else ("a4" if text == "true" else text)
+
+
 def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str) -> list[str]:
     """The ids a ``for_each`` source stands for, checked against the dossier."""
     if isinstance(source, list):

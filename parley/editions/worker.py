@@ -5,7 +5,8 @@ The batch writes a :class:`WorkerJob` as ``job.json`` into the staging folder an
 ``python -m parley.editions.worker --worker <stage>/job.json``; the worker renders with
 :func:`parley.report.render.render_briefing` into ``<stage>/out/``, records what the briefing
 showed (its stance matrix, :mod:`parley.data.positions`, and its edition, :mod:`parley.data.edition`,
-with the what-changed headline against its baseline) and writes a :class:`WorkerResult` as
+with the what-changed headline against its baseline), prints the PDF edition when the
+spec asks (``pdf:``), and writes a :class:`WorkerResult` as
 ``result.json``. A kernel that never started (the ZMQ port race of parallel kernels,
 papermill #511) is retried once. The worker dies with its parent (Linux parent-death signal)
 and stops its kernel on SIGTERM.
@@ -45,7 +46,8 @@ class Rendering(StrEnum):
 class WorkerJob:
     """What a worker renders: ``dossier`` and ``as_of`` are ``None`` when the notebook does not
     declare them; ``dossier_ref`` and ``view_as_of`` are the view whatever it declares;
-    ``version`` is the dataset version the batch saw."""
+    ``version`` is the dataset version the batch saw; ``pdf`` the paper of the PDF edition to
+    print beside the page (``"a4"``, ``"letter"``), empty for none."""
 
     name: str
     notebook: str
@@ -57,6 +59,7 @@ class WorkerJob:
     version: str
     stage: str
     parent_pid: int = 0
+    pdf: str = ""
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
@@ -83,6 +86,7 @@ class WorkerResult:
     positions: int | None = None
     changes: str | None = None
     failed_ipynb: str | None = None
+    pdf: str | None = None
 
     def write(self, path: Path) -> None:
         write_atomic(path, json.dumps(asdict(self), indent=1))
@@ -131,7 +135,7 @@ def _render_once(job: WorkerJob, out: Path, attempt: int, warm=None) -> dict | N
 
     try:
         rendered = render_briefing(job.notebook, dict(job.parameters), out_dir=out, dossier=job.dossier,
-                                   as_of=job.as_of, progress=False, warm=warm)
+                                   as_of=job.as_of, progress=False, warm=warm, pdf=job.pdf or None)
     except RenderError as exc:
         if attempt == 1 and _kernel_never_started(exc, out):
             print(f"[parley] the kernel did not start ({exc}); retrying once", flush=True)
@@ -151,7 +155,8 @@ def _render_once(job: WorkerJob, out: Path, attempt: int, warm=None) -> dict | N
                             "rendered); nothing was published; run again")}
     return {"status": Rendering.RENDERED, "html": str(rendered.html), "ipynb": str(rendered.ipynb),
             "n_charts": rendered.n_charts, "version": rendered.version, "positions": positions,
-            "changes": changes}
+            "changes": changes,
+            "pdf": str(rendered.pdf) if rendered.pdf is not None else None}
 
 
 def failed_record(out: Path) -> Path | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -13,16 +15,21 @@ COLUMNS = ["actor_a", "actor_b", "name_a", "name_b", "shared", "agreements", "co
 
 
 def _layout(edges: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    import networkx as nx  # 0.2 s to import: only when a network is drawn, not in every kernel that imports parley.figures
+    """The actors on a circle, in id order: no three on a line, so no edge runs through a node it does
+    not join (a spring layout set Russia, the United States and Ukraine on one line and hid the
+    Russia–Ukraine conflict under the two agreements). The network is drawn only for a handful of
+    actors (the matrix takes over beyond), where a polygon stays legible."""
+    nodes = sorted(set(edges["actor_a"]) | set(edges["actor_b"]))
+    count = len(nodes)
+    # Start at the top and go clockwise; an even count is turned half a step, so no edge is exactly level with a name.
+    offset = math.pi / 2 + (math.pi / count if count % 2 == 0 else 0.0)
+    return {node: (math.cos(offset - 2 * math.pi * i / count), math.sin(offset - 2 * math.pi * i / count)) for i, node in enumerate(nodes)}
 
-    graph = nx.Graph()
-    for row in edges.itertuples(index=False):
-        graph.add_edge(row.actor_a, row.actor_b, weight=1.0 + row.score)
-    nodes = sorted(graph.nodes)
-    ordered = nx.Graph()
-    ordered.add_nodes_from(nodes)
-    ordered.add_edges_from(sorted(graph.edges(data=True)))
-    return nx.spring_layout(ordered, seed=7, weight="weight", iterations=200)
+
+def _name_above(y: float) -> bool:
+    """A node's name sits on the outer side of the circle: above the nodes of its upper half, below
+    the others, so no edge runs through a name."""
+    return y >= -1e-9
 
 
 #: The network's drawing area in the briefing's column (848 px wide, 520 px tall less the title), in pixels.
@@ -33,8 +40,8 @@ LABEL_CHAR_PX, LABEL_LINE_PX = 7.5, 18
 def labels_collide(edges: pd.DataFrame) -> bool:
     """Would two node names of the network drawn from ``edges`` overlap (or a name cover a node)?
 
-    The layout is the one :func:`create_alignment_network` draws; names sit centred above their
-    node. Used to choose the matrix instead when the network would not be legible.
+    The layout is the one :func:`create_alignment_network` draws; names sit centred above the
+    nodes of the circle's upper half and below the others. Used to choose the matrix instead when the network would not be legible.
     """
     edges = edges.loc[edges["score"].ne(0)]
     if edges.empty:
@@ -48,7 +55,9 @@ def labels_collide(edges: pd.DataFrame) -> bool:
     for node, (x, y) in positions.items():
         width = LABEL_CHAR_PX * len(label(names[node], 24))
         cx, cy = x * scale, y * scale
-        boxes.append((cx - width / 2, cy + 9, cx + width / 2, cy + 9 + LABEL_LINE_PX))  # the name, above
+        above = _name_above(y)
+        name_y = cy + 9 if above else cy - 9 - LABEL_LINE_PX
+        boxes.append((cx - width / 2, name_y, cx + width / 2, name_y + LABEL_LINE_PX))  # the name, above or below its node
         boxes.append((cx - 8, cy - 8, cx + 8, cy + 8))  # the node
     names_only = boxes[0::2]
     for i, a in enumerate(names_only):
@@ -100,8 +109,9 @@ def create_alignment_network(edges: pd.DataFrame, *, max_edges: int = 60, title:
     nodes = sorted(positions)
     fig.add_trace(go.Scatter(
         x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes], mode="markers+text",
-        text=[label(names[n], 24) for n in nodes], textposition="top center", name="actor",
-        marker=dict(size=14, color=theme.NEUTRAL_COLOR, line=dict(width=1, color="#ffffff")), showlegend=False,
+        text=[label(names[n], 24) for n in nodes], textposition=["top center" if _name_above(positions[n][1]) else "bottom center" for n in nodes],
+        name="actor",
+        marker=dict(size=14, color=theme.NEUTRAL_COLOR, line=dict(width=1, color="#ffffff")), showlegend=False, cliponaxis=False,
         hovertemplate="%{text}<extra></extra>",
     ))
     fig.update_layout(

@@ -6,9 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley.figures import theme
-from parley.figures._common import date_text, empty_figure, heading, hover_text, label, require_columns
+from parley.figures._common import date_text, empty_figure, fitting_tickangle, heading, hover_text, label, require_columns
 
 CELL_PX = 30
+#: Width the issue axis can count on where the chart is drawn narrowest (its 45rem minimum, on a phone),
+#: less the actor names and the colour bar, in pixels: the tick angle is chosen for it.
+ISSUE_AXIS_PX = 440
 COLUMNS = ["actor_id", "actor", "issue_id", "issue", "stance", "red_line", "text", "speaker", "source", "date"]
 
 
@@ -65,7 +68,8 @@ def create_stance_heatmap(matrix: pd.DataFrame, *, max_actors: int = 20, title: 
     fig.update_layout(
         **heading(title, f"{subtitle}. Boxed cells are red lines. Hover a cell for the quote."),
         height=320 + (CELL_PX + 14) * len(y_labels),
-        xaxis=dict(title_text="Issue", side="bottom", tickangle=-30, categoryorder="array", categoryarray=x_labels, range=[-0.6, len(x_labels) - 0.4], showgrid=False),
+        xaxis=dict(title_text="Issue", side="bottom", tickangle=-(fitting_tickangle(len(x_labels), ISSUE_AXIS_PX) or 90), categoryorder="array",
+                   categoryarray=x_labels, range=[-0.6, len(x_labels) - 0.4], showgrid=False),
         yaxis=dict(title_text="", categoryorder="array", categoryarray=y_labels, autorange="reversed", showgrid=False),
         legend=dict(x=1, xanchor="right"),
     )

@@ -21,12 +21,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from parley import paths
 from parley.errors import RenderError
 from parley.fileio import write_atomic
 
-#: Paper sizes offered, by the name the CLI and the spec use → Playwright's format name.
-PAPERS = {"a4": "A4", "letter": "Letter"}
-DEFAULT_PAPER = "a4"
+#: Paper sizes offered (:data:`parley.paths.PDF_PAPERS`), by the name the CLI and the spec use → (width, height).
+#: A4 is given in millimetres, as ISO 216 defines it: Playwright's ``format="A4"`` is 8.27 × 11.7 inches, which
+#: Chromium prints as 595.9 × 842.9 pt, a point taller than A4 (595.3 × 841.9 pt); 210 × 297 mm prints within one
+#: CSS pixel (0.75 pt, Chromium's layout unit) of it. Letter is exact in inches.
+PAPERS = dict(zip(paths.PDF_PAPERS, (("210mm", "297mm"), ("8.5in", "11in")), strict=True))
+DEFAULT_PAPER = paths.PDF_PAPERS[0]
 #: Sheet margins; the bottom one holds the footer line.
 MARGINS = {"top": "14mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -84,7 +88,7 @@ def write_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str
 
     paper = check_paper(paper)
     source = Path(html_path).resolve()
-    target = Path(pdf_path) if pdf_path is not None else source.with_suffix(".pdf" if paper == DEFAULT_PAPER else f".{paper}.pdf")
+    target = Path(pdf_path) if pdf_path is not None else paths.pdf_beside(source, paper)
     text = source.read_text(encoding="utf-8")
     title = html.unescape(m.group(1).strip()) if (m := _TITLE.search(text)) else source.stem
     version = m.group(1) if (m := _VERSION.search(text)) else ""
@@ -106,7 +110,8 @@ def write_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str
             # Charts were drawn for the screen's column; redraw them at the sheet's width.
             page.evaluate("() => window.Plotly && Array.from(document.querySelectorAll('.parley-plot')).forEach(p => Plotly.Plots.resize(p))")
             page.wait_for_timeout(300)
-            data = page.pdf(format=PAPERS[paper], print_background=True, display_header_footer=True, margin=MARGINS,
+            width, height = PAPERS[paper]
+            data = page.pdf(width=width, height=height, print_background=True, display_header_footer=True, margin=MARGINS,
                             header_template="<span></span>", footer_template=footer_template(title, version))
         except PlaywrightError as exc:
             raise RenderError(f"{source.name}: printing the PDF failed ({str(exc).splitlines()[0]})") from None

@@ -440,14 +440,49 @@ def trajectory_chart(b: BriefingView) -> go.Figure:
 
 
 def sources_appendix(b: BriefingView) -> Table:
-    """Every source with its outlet, origin, reliability, hash and how many of its reports verify."""
-    sources = analysis.source_coverage(b.dossier).merge(b.dossier.sources[["source_id", "kind", "reliability", "author", "url", "language", "sha256"]], on="source_id")
-    sources = sources.assign(sha=sources["sha256"].str[:12], author=sources["author"].fillna("unknown"), url=sources["url"].fillna("unknown"),
-                             origin=sources["origin"].fillna("own reporting"), reliability=sources["reliability"].fillna("not graded"))
-    return Table(sources, {"outlet": "Outlet", "origin": "Origin", "kind": "Kind", "reliability": "Reliability (A–F)",
-                           "title": "Title", "published": "Published", "author": "Author", "url": "URL",
-                           "language": "Language", "sha": "SHA-256 (first 12)", "statements": "Statements reported", "verified": "Verified reports"},
-                 caption="Sources", empty="No sources.", hover={"title": "source_id", "outlet": "source_id"})
+    """Every source in five columns that fit the reading width: the outlet and its date; the title and
+    language; origin, kind and reliability; author and link; what of it verifies, with the text's hash.
+
+    Twelve facts a reader may want of a source do not fit 848 px as twelve columns (1014 px at the
+    least, with the living-dossier model's origin, kind and reliability); folded two or three to a cell,
+    one line each, they do. The source id is on hover of the outlet and the title.
+    """
+    sources = analysis.source_coverage(b.dossier).merge(
+        b.dossier.sources[["source_id", "kind", "reliability", "author", "url", "language", "translated_from", "sha256"]], on="source_id")
+    reports = b.dossier.reports.groupby("source_id").size().reindex(sources["source_id"], fill_value=0).to_numpy()
+    rows = sources.assign(
+        outlet_date=[_lines(o, _date_text(p)) for o, p in zip(sources["outlet"], sources["published"])],
+        title_language=[_lines(t, _language(lang, tr)) for t, lang, tr in zip(sources["title"], sources["language"], sources["translated_from"])],
+        provenance=[_lines(_filled(o, "own reporting"), _filled(k, "kind not given"), f"reliability {r}" if _given(r) else "reliability not graded")
+                    for o, k, r in zip(sources["origin"], sources["kind"], sources["reliability"])],
+        byline=[_lines(_filled(a, "author unknown"), _filled(u, "no URL")) for a, u in zip(sources["author"], sources["url"])],
+        checked=[_lines(plural(int(s), "statement"), f"{int(v)} of {plural(int(n), 'report')} verified", f"SHA-256 {h[:12]}")
+                 for s, v, n, h in zip(sources["statements"], sources["verified"], reports, sources["sha256"])])
+    return Table(rows, {"outlet_date": "Outlet, published", "title_language": "Title, language", "provenance": "Origin, kind, reliability (A–F)",
+                        "byline": "Author, URL", "checked": "Reported, verified, text hash"},
+                 caption="Sources", empty="No sources.", hover={"outlet_date": "source_id", "title_language": "source_id"})
+
+
+def _given(value: object) -> bool:
+    return not (value is None or value is pd.NA or (isinstance(value, float) and value != value) or str(value).strip() == "")
+
+
+def _filled(value: object, missing: str) -> str:
+    return str(value) if _given(value) else missing
+
+
+def _date_text(value: object) -> str:
+    return value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else _filled(value, "date unknown")
+
+
+def _language(language: object, translated_from: object) -> str:
+    language = _filled(language, "language not given")
+    return f"{language}, translated from {translated_from}" if _given(translated_from) else language
+
+
+def _lines(*parts: str) -> str:
+    """One cell of several facts, one per line (the table shows each line break)."""
+    return "\n".join(str(part) for part in parts)
 
 
 # --- actor profile ---------------------------------------------------------------------------

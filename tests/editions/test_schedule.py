@@ -138,6 +138,22 @@ def test_the_shipped_spec_expands(monkeypatch):
     assert {b.as_of for b in briefings} == {"2025-03-10"} and {b.since for b in briefings} == {PREVIOUS}
 
 
+def test_pdf_option_of_the_entry_or_the_defaults(tmp_path, data_dir):
+    briefings = expand(tmp_path, """
+        defaults: {dossier: tiny, as_of: dossier, pdf: true}
+        briefings:
+          - notebook: briefing
+          - notebook: dataset_qa
+            pdf: letter
+          - name: actor-{actor}
+            notebook: actor_profile
+            pdf: false
+            for_each: {actor: [northland]}
+    """)
+    assert [(b.name, b.pdf) for b in briefings] == [("briefing", "a4"), ("dataset_qa", "letter"), ("actor-northland", "")]
+    assert [b.pdf for b in expand(tmp_path, "defaults: {dossier: tiny}\nbriefings:\n  - notebook: briefing\n")] == [""]
+
+
 # --- errors name the entry and the field ---------------------------------------------------
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -170,6 +186,8 @@ def test_the_shipped_spec_expands(monkeypatch):
     ("defaults: {as_of: today}\nbriefing:\n  - notebook: briefing", ["field briefing", "unknown top level field"]),
     ("briefings:\n  - [briefing]", ["briefings.yml, entry 1", "expected a mapping"]),
     ("briefings: [\n", ["briefings.yml: not valid YAML"]),
+    ("briefings:\n  - notebook: briefing\n    pdf: a3", ["entry 1 (briefing), field pdf", "'a3' is not a PDF option", "a4, letter"]),
+    ("defaults: {dossier: tiny, pdf: yes please}\nbriefings:\n  - notebook: briefing", ["briefings.yml, defaults, field pdf", "'yes please'"]),
 ])
 def test_bad_specs_name_the_entry_and_the_field(tmp_path, data_dir, text, expected):
     text = "defaults: {dossier: tiny}\n" + text if not text.startswith("defaults") else text

@@ -14,7 +14,18 @@
   function resize() {
     for (var i = 0; i < plots.length; i++) { Plotly.Plots.resize(plots[i]); }
   }
+  // A figure wider than its column (a phone) scrolls sideways: say so, and let the keyboard reach it.
+  function reach() {
+    Array.prototype.forEach.call(document.querySelectorAll(".parley-chart"), function (figure) {
+      var scrolls = figure.scrollWidth > figure.clientWidth + 1;
+      figure.classList.toggle("parley-chart-scrolls", scrolls);
+      if (scrolls) { figure.setAttribute("tabindex", "0"); } else { figure.removeAttribute("tabindex"); }
+    });
+  }
+  var pending = null;
   Array.prototype.forEach.call(document.querySelectorAll("script.parley-figure"), draw);
+  reach();
+  window.addEventListener("resize", function () { clearTimeout(pending); pending = setTimeout(reach, 150); });
   window.addEventListener("beforeprint", resize);
   window.addEventListener("afterprint", resize);
 }());
