@@ -131,7 +131,7 @@ class Table(HTMLBlock):
 
 
 #: A run of this many characters without a space may break (``<wbr>``) every :data:`_CHUNK` characters.
-_LONG_RUN = re.compile(r"\S{17,}")
+_LONG_RUN = re.compile(r"[^\s\ue000]{17,}")  # a line break (_BREAK) ends a run
 _CHUNK = 12
 #: A text cell longer than this shows its first part and says how much is left out (the cards and the
 #: run record hold the whole text); a 5,000-character quote would otherwise make a table pages long.

@@ -178,3 +178,12 @@ def test_plural_irregular_and_phrases():
     assert plural_phrase(2, "position withdrawn") == "2 positions withdrawn"
     assert plural_phrase(0, "stance shift") == "0 stance shifts"
     assert plural_phrase(2, "new statement") == "2 new statements"
+
+
+def test_a_cell_of_several_lines_breaks_only_at_its_lines_and_inside_long_runs():
+    """Lines of one cell (the Sources table folds origin, kind and reliability into one) stay whole
+    words; only a run of 17+ characters without a space or a break gets break opportunities."""
+    cells = pd.DataFrame({"facts": ["own reporting\narticle\nreliability not graded", "see\nhttps://example.org/" + "a" * 40]})
+    html = Table(cells, {"facts": "Facts"})._repr_html_()
+    assert "own reporting<br>article<br>reliability not graded" in html
+    assert "see<br>https://exam<wbr>" in html
