@@ -440,8 +440,9 @@ def trajectory_chart(b: BriefingView) -> go.Figure:
 
 
 def sources_appendix(b: BriefingView) -> Table:
-    """Every source in five columns that fit the reading width: the outlet and its date; the title and
-    language; origin, kind and reliability; author and link; what of it verifies, with the text's hash.
+    """Every source in five columns that fit the reading width: the outlet, its date and author; the
+    title and language; origin, kind and reliability; the URL (its own cell: a pasted URL may be long);
+    what of it verifies, with the text's hash.
 
     Twelve facts a reader may want of a source do not fit 848 px as twelve columns (1014 px at the
     least, with the living-dossier model's origin, kind and reliability); folded two or three to a cell,
@@ -451,15 +452,15 @@ def sources_appendix(b: BriefingView) -> Table:
         b.dossier.sources[["source_id", "kind", "reliability", "author", "url", "language", "translated_from", "sha256"]], on="source_id")
     reports = b.dossier.reports.groupby("source_id").size().reindex(sources["source_id"], fill_value=0).to_numpy()
     rows = sources.assign(
-        outlet_date=[_lines(o, _date_text(p)) for o, p in zip(sources["outlet"], sources["published"])],
+        outlet_date=[_lines(o, _date_text(p), _filled(a, "author unknown")) for o, p, a in zip(sources["outlet"], sources["published"], sources["author"])],
         title_language=[_lines(t, _language(lang, tr)) for t, lang, tr in zip(sources["title"], sources["language"], sources["translated_from"])],
         provenance=[_lines(_filled(o, "own reporting"), _filled(k, "kind not given"), f"reliability {r}" if _given(r) else "reliability not graded")
                     for o, k, r in zip(sources["origin"], sources["kind"], sources["reliability"])],
-        byline=[_lines(_filled(a, "author unknown"), _filled(u, "no URL")) for a, u in zip(sources["author"], sources["url"])],
+        link=[_filled(u, "no URL") for u in sources["url"]],
         checked=[_lines(plural(int(s), "statement"), f"{int(v)} of {plural(int(n), 'report')} verified", f"SHA-256 {h[:12]}")
                  for s, v, n, h in zip(sources["statements"], sources["verified"], reports, sources["sha256"])])
-    return Table(rows, {"outlet_date": "Outlet, published", "title_language": "Title, language", "provenance": "Origin, kind, reliability (A–F)",
-                        "byline": "Author, URL", "checked": "Reported, verified, text hash"},
+    return Table(rows, {"outlet_date": "Outlet, published, author", "title_language": "Title, language", "provenance": "Origin, kind, reliability (A–F)",
+                        "link": "URL", "checked": "Reported, verified, text hash"},
                  caption="Sources", empty="No sources.", hover={"outlet_date": "source_id", "title_language": "source_id"})
 
 

@@ -280,10 +280,30 @@ def test_dataset_qa_sections(plain):
     assert "All 35 reports of 35 statements verify" in repr(pb.verification(plain))
     counts = pb.table_counts(plain).frame
     assert dict(zip(counts["Table"], counts["Rows"])) == plain.dossier.counts()
-    sources = pb.sources_appendix(plain).frame
-    assert list(sources["Verified reports"]) == [35] and list(sources["Author"]) == ["unknown"]
-    assert list(sources["Origin"]) == ["own reporting"] and list(sources["Reliability (A–F)"]) == ["not graded"]
+    sources = pb.sources_appendix(plain)
+    lines = {column: [cell.split("\ue000") for cell in sources.frame[column]] for column in sources.frame.columns}
+    assert lines == {
+        "Outlet, published, author": [["ARA", "2025-02-18", "author unknown"]],
+        "Title, language": [["Russia and US move closer as they decide Ukraine's future", "en, translated from ca"]],
+        "Origin, kind, reliability (A–F)": [["own reporting", "article", "reliability not graded"]],
+        "URL": [["no URL"]],
+        "Reported, verified, text hash": [["35 statements", "35 of 35 reports verified", "SHA-256 a566862e0c9f"]],
+    }
+    assert 'title="ara_2025_02_18"' in _html(sources)  # the id one hover away
     assert len(pb.new_statements_table(plain).frame) == 35
+
+
+def test_sources_table_folds_a_graded_wire_source_into_its_cells(tiny_copy):
+    set_cells(tiny_copy, "sources", "source_id", "tiny_001", origin="AFP", reliability="B", author="A. Writer (synthetic)",
+              url="https://example.org/synthetic/" + "x" * 60, language="fr", translated_from="")
+    block = pb.sources_appendix(pb.BriefingView(load(tiny_copy), pd.Timestamp("2025-03-03")))
+    (row,) = [dict(zip(block.frame.columns, (cell.split("\ue000") for cell in cells))) for cells in block.frame.itertuples(index=False)]
+    assert row["Origin, kind, reliability (A–F)"] == ["AFP", "article", "reliability B"]
+    assert row["Outlet, published, author"] == ["Synthetic Gazette (fictional)", "2025-03-03", "A. Writer (synthetic)"]
+    assert row["URL"] == ["https://example.org/synthetic/" + "x" * 60]
+    assert row["Title, language"][1] == "fr"  # not translated: no "translated from"
+    assert row["Reported, verified, text hash"][:2] == ["3 statements", "3 of 3 reports verified"]
+    assert '<td class="parley-token">https://example.org/' in _html(block)  # the long URL may break anywhere, so the column stays narrow
 
 
 def test_verification_names_the_statements_that_fail(tiny_copy):
