@@ -124,10 +124,7 @@ def publish(layout: paths.ReportsLayout, job: Job, stage: Path, rendered, n_char
             "pdf": layout.relative(files.pdf(briefing.pdf)) if rendered.pdf else None,
         }
         _point_record_at(ipynb, files.ipynb)  # not at the staging folder (it names this run's pid)
-        staged = {"html": html, "ipynb": ipynb, "positions.csv": positions, "edition.json": edition}
-        record["files"] = {suffix: sha256(staged[suffix]) for suffix in files.verified}
-        if rendered.pdf:
-            record["files"]["pdf"] = sha256(Path(rendered.pdf))
+        record["files"] = _hashes(files, {"html": html, "ipynb": ipynb, "positions.csv": positions, "edition.json": edition}, rendered.pdf)
         text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
         # 1. the history record, complete, then renamed into place (a directory rename is atomic)
         staged_history = paths.HistoryFiles(stage / "history", briefing.name)
@@ -151,6 +148,15 @@ def publish(layout: paths.ReportsLayout, job: Job, stage: Path, rendered, n_char
         # 3. the catalogue line
         append_catalogue(layout, record)
     return record
+
+
+def _hashes(files: paths.RunFiles, staged: dict[str, Path], pdf: str | None) -> dict[str, str]:
+    """The SHA-256 of each staged file the run record keeps (``RunFiles.verified``), and of the PDF
+    edition (``"pdf"``) when one was printed: "unchanged" checks each of them."""
+    hashes = {suffix: sha256(staged[suffix]) for suffix in files.verified}
+    if pdf:
+        hashes["pdf"] = sha256(Path(pdf))
+    return hashes
 
 
 def _publish_pdf(files: paths.RunFiles, paper: str, staged: Path | None) -> None:

@@ -42,6 +42,7 @@ from typing import Any
 from parley import paths
 from parley.editions.dates import _date_text, _resolve_date, _today, resolve_date  # noqa: F401 (resolve_date: part of the spec's API)
 from parley.errors import ParameterError, SpecError, excerpt
+from parley.report.pdf import spec_paper
 
 #: ``since`` value meaning "the as-of of the last published run of this briefing".
 PREVIOUS = "previous"
@@ -56,8 +57,6 @@ ID_PARAMETERS = {"actor": "actors", "issue": "issues", "event": "events"}
 _TOP_KEYS = ("version", "defaults", "briefings")
 _DEFAULT_KEYS = ("dossier", "as_of", "since", "parameters", "pdf")
 _ENTRY_KEYS = ("name", "notebook", "dossier", "as_of", "since", "parameters", "for_each", "pdf")
-#: What ``pdf:`` may say: true (A4), false, a4 or letter.
-PDF_VALUES = ("true", "false", "a4", "letter")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _NO_COMPARISON = {"", "none", "null", "no", "off"}
 
@@ -395,16 +394,12 @@ def _entry_variables(item: _Entry, dossier_path: Path) -> dict[str, list[str]]:
 
 
 def _pdf_option(entry: dict, defaults: dict, label: str, spec_name: str) -> str:
-    """``pdf:`` of the entry, else of the defaults: ``"a4"``, ``"letter"`` or ``""`` (no PDF)."""
-    value, where = (entry["pdf"], f"{label}, field pdf") if entry.get("pdf") is not None else (defaults.get("pdf"), f"{spec_name}, defaults, field pdf")
-    if value is None or value is False:
-        return ""
-    if value is True:
-        return "a4"
-    text = str(value).strip().lower()
-    if text not in PDF_VALUES:
-        raise SpecError(f"{where}: {excerpt(str(value))} is not a PDF option; allowed: {', '.join(PDF_VALUES)} (true means A4)")
-    return "" if text == "false" else ("a4" if text == "true" else text)
+    """``pdf:`` of the entry, else of the defaults: ``"a4"``, ``"letter"`` or ``""`` (:func:`parley.report.pdf.spec_paper`)."""
+    own = entry.get("pdf") is not None
+    try:
+        return spec_paper(entry["pdf"] if own else defaults.get("pdf"))
+    except ValueError as exc:
+        raise SpecError(f"{label + ', field pdf' if own else spec_name + ', defaults, field pdf'}: {exc}") from None
 
 
 def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str) -> list[str]:

@@ -58,6 +58,21 @@ def check_paper(paper: str | bool | None) -> str:
     return key
 
 
+#: What a spec's ``pdf:`` may say: true (A4), false (no PDF), or a paper's name.
+SPEC_VALUES = ("true", "false", *PAPERS)
+
+
+def spec_paper(value: object) -> str:
+    """The paper a spec's ``pdf:`` asks for, ``""`` for none (missing or false); ValueError naming
+    what is allowed otherwise."""
+    if value is None or value is False:
+        return ""
+    text = "true" if value is True else str(value).strip().lower()
+    if text not in SPEC_VALUES:
+        raise ValueError(f"{value!r} is not a PDF option; allowed: {', '.join(SPEC_VALUES)} (true means A4)")
+    return {"true": DEFAULT_PAPER, "false": ""}.get(text, text)
+
+
 def footer_template(title: str, version: str) -> str:
     """Chromium's footer on every sheet: title and dataset version left, "page n of m" right."""
     left = html.escape(title) + (f" · data {html.escape(version)}" if version else "")
