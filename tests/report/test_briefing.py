@@ -13,7 +13,7 @@ import pytest
 from analysis_fixtures import SEED_DIR, TINY_TEXT, figure_strings, load, set_cells
 
 import parley.briefing as pb
-from parley.report import sections
+from parley.report import sections, sections_qa
 from parley import analysis
 from parley.report.display import HTMLBlock, Table
 from parley.errors import DossierNotFound, ParameterError
@@ -37,7 +37,7 @@ RETURNS = {"HTMLBlock": HTMLBlock, "Table": Table, "go.Figure": go.Figure}
 def _sections() -> dict[str, object]:
     """Public functions of parley.briefing that take a BriefingView."""
     return {name: f for name, f in inspect.getmembers(pb, inspect.isfunction)
-            if f.__module__ == sections.__name__ and not name.startswith("_") and list(inspect.signature(f).parameters) == ["b"]}
+            if f.__module__ in (sections.__name__, sections_qa.__name__) and not name.startswith("_") and list(inspect.signature(f).parameters) == ["b"]}
 
 
 def _html(output) -> str:
