@@ -1,4 +1,4 @@
-"""Timeline of events: held, planned and cancelled."""
+"""Timeline of events: held, planned, postponed and cancelled (one lane per status the schema allows)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from parley.figures._common import date_text, empty_figure, heading, label, requ
 from parley.words import plural
 
 COLUMNS = ["event_id", "date", "title", "place", "status", "participants", "excluded"]
-LANES = ["held", "planned", "cancelled"]
+#: One lane per event status of the schema (``events.status``), in reading order; a test holds them equal.
+LANES = ["held", "planned", "postponed", "cancelled"]
+#: How the subtitle names a drawn lane's mark.
+MARK_WORDS = {"held": "filled: held", "planned": "open: planned", "postponed": "open diamond: postponed", "cancelled": "cross: cancelled"}
 
 
 #: Width the date axis can count on (the briefing's 848 px column, less the lane names), in pixels.
@@ -71,6 +74,14 @@ def _label_rows(xs: list[pd.Timestamp], texts: list[str], px_per_day: float, x0:
             ends[row] = at + MARKER_PX / 2
         placed.append((row, side, False))
     return placed
+
+
+def _marks_text(drawn: list[str]) -> str:
+    """The subtitle's key to the marks: held, planned and cancelled always (the familiar key), postponed
+    only when such an event is drawn."""
+    shown = [s for s in LANES if s != "postponed" or s in drawn]
+    text = " · ".join(MARK_WORDS[s] for s in shown)
+    return text[0].upper() + text[1:] + "."
 
 
 def create_timeline(events: pd.DataFrame, *, as_of: pd.Timestamp | None = None, title: str = "Timeline of events") -> go.Figure:
@@ -134,7 +145,7 @@ def create_timeline(events: pd.DataFrame, *, as_of: pd.Timestamp | None = None, 
         annotations.append(dict(x=band_start, y=0, yref="paper", text=" date not set", showarrow=False, yanchor="bottom", xanchor="left", font=dict(size=11)))
     note = f" {plural(unlabelled, 'label')} left out where events crowd: hover the marks, or read the watch list." if unlabelled else ""
     fig.update_layout(
-        **heading(title, "Filled: held · open: planned · cross: cancelled. Undated plans sit in the grey band at the right." + note),
+        **heading(title, _marks_text([status for _, status in tickvals]) + " Undated plans sit in the grey band at the right." + note),
         height=210 + ROW_PX * lane_base, shapes=shapes, annotations=annotations,
         xaxis=dict(title_text="Date", type="date", range=x_range),
         yaxis=dict(title_text="", tickvals=[v for v, _ in tickvals], ticktext=[t for _, t in tickvals], range=[lane_base - 0.9, -1.5],

@@ -390,3 +390,28 @@ def test_trajectory_keeps_equal_stances_apart_and_counts_days(seed):
         assert all(abs(y - round(y)) < 0.5 for y in starts)  # nudged, still read as their stance
     assert fig.layout.xaxis.dtick == 86_400_000 and fig.layout.xaxis.tickformat == "%-d %b %Y"  # days, never hours
     assert fig.layout.legend.y > 1 and fig.layout.margin.t >= 150  # the legend sits between subtitle and first panel
+
+
+def test_timeline_draws_a_lane_for_every_event_status_of_the_schema():
+    from parley.data.schema import read_schema
+    from parley.figures import timeline
+
+    statuses = read_schema(SEED_DIR).enum("events", "status")
+    assert sorted(timeline.LANES) == sorted(statuses)
+    assert set(theme.STATUS_COLORS) == set(theme.STATUS_SYMBOLS) == set(statuses)
+    # synthetic events, one per status: none is dropped, and the key names postponed only when drawn
+    events = pd.DataFrame({
+        "event_id": [f"e{i}" for i in range(len(statuses))],
+        "date": [pd.Timestamp("2025-03-01") + pd.Timedelta(days=i) for i in range(len(statuses))],
+        "title": [f"Synthetic {s} event" for s in statuses],
+        "place": "", "status": list(statuses), "participants": "", "excluded": "",
+    })
+    fig = timeline.create_timeline(events)
+    assert sorted(t.name for t in fig.data) == sorted(statuses)
+    def key(figure):
+        return figure.layout.title.subtitle.text.replace("<br>", " ")
+
+    assert "open diamond: postponed" in key(fig)
+    without = timeline.create_timeline(events.loc[events["status"] != "postponed"])
+    assert "postponed" not in key(without)
+    assert key(without).startswith("Filled: held · open: planned · cross: cancelled.")
