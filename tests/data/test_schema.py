@@ -9,7 +9,7 @@ import pytest
 
 from parley import paths
 from parley.errors import DossierInvalid, DossierNotFound
-from parley.data.schema import PACKAGE_FILE, TABLES, read_schema
+from parley.data.schema import OPTIONAL_TABLES, PACKAGE_FILE, TABLES, read_schema
 
 SEED_DOSSIER = paths.PROJECT_ROOT / "data" / paths.DEFAULT_DOSSIER
 
@@ -17,7 +17,7 @@ SEED_DOSSIER = paths.PROJECT_ROOT / "data" / paths.DEFAULT_DOSSIER
 def test_read_schema_parses_tables_keys_and_constraints(tiny_dir):
     schema = read_schema(tiny_dir)
     assert schema.name == "tiny"
-    assert list(schema.tables) == list(TABLES)
+    assert list(schema.tables) == list(TABLES) + list(OPTIONAL_TABLES)  # tiny declares the optional analyst_notes
     statements = schema.tables["statements"]
     assert statements.path == "statements.csv"
     assert statements.primary_key == ("statement_id",)

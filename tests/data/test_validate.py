@@ -171,7 +171,8 @@ def test_check_dossier_counts_and_version(tiny_dir):
     result = check_dossier(tiny_dir)
     assert result.ok and result.name == "tiny"
     assert result.counts == {"sources": 1, "actors": 5, "actor_members": 0, "issues": 2, "statements": 3, "reports": 3, "positions": 3, "events": 2,
-                             "event_updates": 0, "event_parties": 5, "judgments": 1, "judgment_support": 2}
+                             "event_updates": 0, "event_parties": 5, "judgments": 1, "judgment_support": 2,
+                             "analyst_notes": 1}
     assert len(result.version) == 12
 
 
