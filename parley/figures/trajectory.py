@@ -6,14 +6,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley.figures import theme
-from parley.figures._common import date_text, empty_figure, hover_text, label, require_columns
+from parley.figures._common import TOP_MARGIN_PX, date_text, empty_figure, heading, hover_text, label, require_columns
 
 COLUMNS = ["actor_id", "actor", "issue_id", "issue", "date", "stance", "red_line", "speaker", "text", "source", "n_that_day"]
 #: Height of one issue's panel, in pixels.
 PANEL_HEIGHT = 150
-#: Top margin (title, subtitle, legend) and how far above the first panel the legend sits, in pixels.
+#: Top margin (title, one subtitle line, one legend row, the first panel's title) and how far above the first
+#: panel the legend sits, in pixels; each further subtitle line or legend row adds to the margin.
 TOP_MARGIN = 170
 LEGEND_LIFT = 30
+#: The horizontal legend: width it wraps in (the briefing's 848 px column less the margins), a row's height,
+#: and an entry's width (symbol and gap, then about 6.6 px a character of 12 px type).
+LEGEND_WIDTH_PX, LEGEND_ROW_PX = 760, 30
+LEGEND_ENTRY_PX, LEGEND_CHAR_PX = 48, 6.6
 #: Vertical distance between the lines of two actors in one panel (stance units): equal stances stay visible.
 NUDGE = 0.12
 
@@ -60,10 +65,12 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
     subtitle = "Each mark: a day a statement set the stance (black ring: red line). Dotted: still held at the as-of date."
     if left_out:
         subtitle += f" {left_out} issue(s) with fewer statements left out."
-    height = TOP_MARGIN + 40 + PANEL_HEIGHT * len(kept)
-    plot_height = height - TOP_MARGIN - 40
-    fig.update_layout(title=dict(text=title + (f" (as of {date_text(as_of)})" if as_of is not None else ""), subtitle_text=subtitle),
-                      height=height, hovermode="closest", margin=dict(t=TOP_MARGIN),
+    head = heading(title + (f" (as of {date_text(as_of)})" if as_of is not None else ""), subtitle)  # the subtitle wrapped to the column
+    names = [label(points.loc[points["actor_id"] == a, "actor"].iloc[0]) for a in actor_order]
+    top = TOP_MARGIN + (head["margin"]["t"] - TOP_MARGIN_PX) + LEGEND_ROW_PX * (_legend_rows(names) - 1)
+    height = top + 40 + PANEL_HEIGHT * len(kept)
+    plot_height = height - top - 40
+    fig.update_layout(title=head["title"], height=height, hovermode="closest", margin=dict(t=top),
                       # the legend above the first panel's title, below the chart's subtitle (paper units from pixels)
                       legend=dict(y=1 + LEGEND_LIFT / plot_height, yanchor="bottom"))
     fig.update_yaxes(range=[-2.5, 2.5], tickvals=[-2, 0, 2], ticktext=["−2", "0", "+2"], zeroline=True, zerolinecolor="#d0d7de")
@@ -72,6 +79,19 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
                      **({"dtick": 86_400_000} if (last_day - first_day).days <= 21 else {}))  # days, never hours
     fig.update_xaxes(title_text="Date said", row=len(kept), col=1)
     return fig
+
+
+def _legend_rows(names: list[str]) -> int:
+    """Rows Plotly's horizontal legend takes for these entries in :data:`LEGEND_WIDTH_PX` (it wraps
+    them; anchored above the first panel, each further row grows upwards, into the subtitle, unless
+    the margin grows with it)."""
+    rows, used = 1, 0.0
+    for name in names:
+        width = LEGEND_ENTRY_PX + LEGEND_CHAR_PX * len(name)
+        if used and used + width > LEGEND_WIDTH_PX:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
 
 
 def _add_line(fig: go.Figure, line: pd.DataFrame, row: int, color: str, last_day: pd.Timestamp, *, showlegend: bool,

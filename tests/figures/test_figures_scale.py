@@ -172,3 +172,17 @@ def test_alignment_is_a_network_for_a_handful_and_a_matrix_beyond(big):
     pairs = set(zip(cells.x, cells.y))
     assert all((y, x) in pairs for x, y in pairs), "the matrix is symmetric"
     assert set(matrix.layout.xaxis.categoryarray) == set(matrix.layout.yaxis.categoryarray)
+
+
+def test_trajectory_margin_grows_with_its_legend_and_subtitle(big):
+    """Many speakers wrap the legend into rows that grow upwards: the top margin grows with them, and the
+    subtitle is wrapped to the column, so neither runs into the other or past the chart's edge."""
+    from parley.figures.trajectory import LEGEND_ROW_PX, TOP_MARGIN, _legend_rows, create_trajectory_chart
+
+    points = analysis.stance_trajectories(analysis.positions_with_evidence(big))
+    few = points.loc[points["actor_id"].isin(sorted(set(points["actor_id"]))[:2])]
+    assert _legend_rows(["Ada", "Bo"]) == 1 and _legend_rows(["A name of twenty-two c"] * 12) >= 3
+    narrow, wide = create_trajectory_chart(few, max_issues=2), create_trajectory_chart(points, max_issues=2)
+    rows = _legend_rows(sorted(set(points["actor"])))
+    assert rows > 1 and wide.layout.margin.t - narrow.layout.margin.t == LEGEND_ROW_PX * (rows - 1)
+    assert narrow.layout.margin.t >= TOP_MARGIN and "<br>" in wide.layout.title.subtitle.text  # wrapped, with the left-out note
