@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 import pytest
 
 import parley.briefing as pb
-from parley.report import sections
+from parley.report import sections, sections_qa
 from parley.report.display import HTMLBlock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +79,7 @@ def _sections() -> list[str]:
     """Public section functions of parley.briefing: ``def name(b: BriefingView)``."""
     names = []
     for name, function in inspect.getmembers(pb, inspect.isfunction):
-        if name.startswith("_") or function.__module__ != sections.__name__:
+        if name.startswith("_") or function.__module__ not in (sections.__name__, sections_qa.__name__):
             continue
         parameters = list(inspect.signature(function).parameters.values())
         if len(parameters) == 1 and parameters[0].annotation in ("BriefingView", pb.BriefingView):
