@@ -11,6 +11,22 @@ Not a test module: the browser tests call these on pages they opened.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+#: Debian's chromium, and the flags every browser test launches it with (no network of its own).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def isolate(mp, root: Path) -> None:
+    """Point reports, HOME and Jupyter's and IPython's settings into ``root`` (a ``pytest.MonkeyPatch``)."""
+    mp.setenv("PARLEY_REPORTS_DIR", str(root / "reports"))
+    mp.setenv("HOME", str(root / "home"))
+    mp.setenv("JUPYTER_CONFIG_DIR", str(root / "jupyter-config"))
+    mp.setenv("IPYTHONDIR", str(root / "ipython"))
+
 #: axe-core rule tags checked: WCAG 2.0 and 2.1, levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: Overlap below this many pixels in either direction is antialiasing, not a collision.

@@ -18,32 +18,23 @@ Screenshots of the seed briefing at both widths land in test-output/ for a perso
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 import pagecheck
+from pagecheck import CHROMIUM, FLAGS
+from pagecheck import isolate as _isolate
 from parley import paths
 from parley.data.synth import synthesize
 from parley.report.render import render_briefing
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 OUTPUT = paths.PROJECT_ROOT / "test-output"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 WIDTHS = (1280, 1920)
 ALL_PAGES = ("briefing", "actor_profile", "issue_brief", "dataset_qa")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _isolate(mp: pytest.MonkeyPatch, root: Path) -> None:
-    mp.setenv("PARLEY_REPORTS_DIR", str(root / "reports"))
-    mp.setenv("HOME", str(root / "home"))
-    mp.setenv("JUPYTER_CONFIG_DIR", str(root / "jupyter-config"))
-    mp.setenv("IPYTHONDIR", str(root / "ipython"))
 
 
 def _subjects(dossier: Path | str) -> dict[str, dict]:

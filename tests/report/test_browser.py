@@ -9,7 +9,6 @@ Screenshots and the PDF land in test-output/ (git-ignored) for a person to look 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,9 @@ import pytest
 from parley import paths
 from parley.report.render import render_briefing
 
+from pagecheck import CHROMIUM, FLAGS
 from test_render import TINY_NB, isolate
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OUTPUT = paths.PROJECT_ROOT / "test-output"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

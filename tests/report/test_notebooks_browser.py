@@ -7,19 +7,17 @@ inputs are identical apart from the one generation timestamp."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from pagecheck import CHROMIUM, FLAGS
+from pagecheck import isolate as _isolate
 from parley import paths
 from parley.report.notebooks import NOTEBOOKS
 from parley.report.render import render_briefing
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 OUTPUT = paths.PROJECT_ROOT / "test-output"
 PLOTLY = "application/vnd.plotly.v1+json"
 #: Printable height of an A4 page at 96 dpi with the default 1 cm margins, in CSS pixels.
@@ -28,18 +26,10 @@ A4_PRINTABLE_PX = 1047
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _isolate(mp: pytest.MonkeyPatch, root: Path) -> None:
-    mp.setenv("PARLEY_REPORTS_DIR", str(root / "reports"))
-    mp.setenv("HOME", str(root / "home"))
-    mp.setenv("JUPYTER_CONFIG_DIR", str(root / "jupyter-config"))
-    mp.setenv("IPYTHONDIR", str(root / "ipython"))
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    root = tmp_path_factory.mktemp("shipped")
     with pytest.MonkeyPatch.context() as mp:
-        _isolate(mp, root)
+        _isolate(mp, tmp_path_factory.mktemp("shipped"))
         yield {name: render_briefing(name, progress=False) for name in NOTEBOOKS}
 
 
