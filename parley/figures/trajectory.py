@@ -19,6 +19,9 @@ LEGEND_LIFT = 30
 #: and an entry's width (symbol and gap, then about 6.6 px a character of 12 px type).
 LEGEND_WIDTH_PX, LEGEND_ROW_PX = 760, 30
 LEGEND_ENTRY_PX, LEGEND_CHAR_PX = 48, 6.6
+#: Tallest the whole chart may be: what an A4 sheet prints at 96 dpi inside its margins (a chart never breaks
+#: across sheets); issues beyond what fits are left out, fewest statements first, and the subtitle says so.
+MAX_HEIGHT_PX = 1040
 #: Vertical distance between the lines of two actors in one panel (stance units): equal stances stay visible.
 NUDGE = 0.12
 
@@ -45,14 +48,20 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
     if points.empty:
         return empty_figure(title, "No dated positions on the record.")
     issue_order = points.groupby("issue_id")["date"].size().sort_values(ascending=False, kind="stable").index.tolist()
-    kept = issue_order[:max_issues]
     labels = dict(zip(points["issue_id"], points["issue"]))
-    kept.sort(key=lambda i: str(labels.get(i)))
-    fig = make_subplots(rows=len(kept), cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.5 / len(kept)),
-                        subplot_titles=[label(labels[i], 60) for i in kept])
     colorway = list(theme.SERIES_COLORS)
     actor_order = sorted(set(points["actor_id"]), key=lambda a: str(points.loc[points["actor_id"] == a, "actor"].iloc[0]))
     colors = {a: colorway[i % len(colorway)] for i, a in enumerate(actor_order)}
+    names = [label(points.loc[points["actor_id"] == a, "actor"].iloc[0]) for a in actor_order]
+    n_kept = min(max_issues, len(issue_order))
+    while True:  # fewer panels until the chart fits a printed sheet (the left-out note may add a subtitle line)
+        head, top = _head(title, as_of, len(issue_order) - n_kept, names)
+        if n_kept == 1 or top + 40 + PANEL_HEIGHT * n_kept <= MAX_HEIGHT_PX:
+            break
+        n_kept -= 1
+    kept = sorted(issue_order[:n_kept], key=lambda i: str(labels.get(i)))
+    fig = make_subplots(rows=len(kept), cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.5 / len(kept)),
+                        subplot_titles=[label(labels[i], 60) for i in kept])
     last_day = max(points["date"].max(), as_of) if as_of is not None else points["date"].max()
     shown: set[str] = set()
     for row, issue_id in enumerate(kept, start=1):
@@ -61,13 +70,6 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
             nudge = (i - (len(lines) - 1) / 2) * NUDGE  # actors holding the same stance stay apart, each line visible
             _add_line(fig, line, row, colors[actor_id], last_day, showlegend=actor_id not in shown, nudge=nudge)
             shown.add(actor_id)
-    left_out = len(issue_order) - len(kept)
-    subtitle = "Each mark: a day a statement set the stance (black ring: red line). Dotted: still held at the as-of date."
-    if left_out:
-        subtitle += f" {left_out} issue(s) with fewer statements left out."
-    head = heading(title + (f" (as of {date_text(as_of)})" if as_of is not None else ""), subtitle)  # the subtitle wrapped to the column
-    names = [label(points.loc[points["actor_id"] == a, "actor"].iloc[0]) for a in actor_order]
-    top = TOP_MARGIN + (head["margin"]["t"] - TOP_MARGIN_PX) + LEGEND_ROW_PX * (_legend_rows(names) - 1)
     height = top + 40 + PANEL_HEIGHT * len(kept)
     plot_height = height - top - 40
     fig.update_layout(title=head["title"], height=height, hovermode="closest", margin=dict(t=top),
@@ -79,6 +81,15 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
                      **({"dtick": 86_400_000} if (last_day - first_day).days <= 21 else {}))  # days, never hours
     fig.update_xaxes(title_text="Date said", row=len(kept), col=1)
     return fig
+
+
+def _head(title: str, as_of: pd.Timestamp | None, left_out: int, names: list[str]) -> tuple[dict, int]:
+    """The chart's title and wrapped subtitle, and the top margin they and the legend's rows take, in pixels."""
+    subtitle = "Each mark: a day a statement set the stance (black ring: red line). Dotted: still held at the as-of date."
+    if left_out:
+        subtitle += f" {left_out} issue(s) with fewer statements left out."
+    head = heading(title + (f" (as of {date_text(as_of)})" if as_of is not None else ""), subtitle)  # the subtitle wrapped to the column
+    return head, TOP_MARGIN + (head["margin"]["t"] - TOP_MARGIN_PX) + LEGEND_ROW_PX * (_legend_rows(names) - 1)
 
 
 def _legend_rows(names: list[str]) -> int:
