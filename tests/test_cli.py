@@ -54,7 +54,7 @@ def test_validate_valid_dossier_prints_one_line_of_counts(monkeypatch, capsys, t
     assert (code, err) == (0, "")
     (line,) = out.splitlines()
     assert line.startswith("tiny OK (version ")
-    assert line.endswith("): 1 sources, 5 actors, 0 actor_members, 2 issues, 3 statements, 3 reports, 3 positions, 2 events, 0 event_updates, 5 event_parties, 1 judgments, 2 judgment_support")
+    assert line.endswith("): 1 sources, 5 actors, 0 actor_members, 2 issues, 3 statements, 3 reports, 3 positions, 2 events, 0 event_updates, 5 event_parties, 1 judgments, 2 judgment_support, 1 analyst_notes")
 
 
 def test_validate_defaults_to_the_seed_dossier(monkeypatch, capsys):
