@@ -27,9 +27,11 @@ def stance_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
         :data:`CHANGE_COLUMNS`; ``change`` is one of :data:`CHANGE_ORDER`.
     """
     keys = ["actor_id", "issue_id"]
-    left = before[keys + ["stance", "red_line"]].rename(columns={"stance": "before", "red_line": "red_line_before"})
+    # Red lines are nullable booleans before the outer merge, so a side's missing rows are <NA> of the
+    # same dtype (not NaN in an object or float column, which pandas refuses to fill with False).
+    left = before[keys + ["stance", "red_line"]].astype({"red_line": "boolean"}).rename(columns={"stance": "before", "red_line": "red_line_before"})
     right_columns = keys + ["actor", "issue", "stance", "red_line", "statement_id", "text", "date"]
-    right = after[right_columns].rename(columns={"stance": "after", "red_line": "red_line_after"})
+    right = after[right_columns].astype({"red_line": "boolean"}).rename(columns={"stance": "after", "red_line": "red_line_after"})
     merged = left.merge(right, on=keys, how="outer", indicator=True)
     for column in ("red_line_before", "red_line_after"):
         merged[column] = merged[column].fillna(False).astype(bool)

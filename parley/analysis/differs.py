@@ -287,7 +287,7 @@ def positions_frame(records: pd.DataFrame) -> pd.DataFrame:
         "actor_id": records["actor_id"].astype("string"),
         "issue_id": records["issue_id"].astype("string"),
         "stance": pd.array([None if v is None else int(v) for v in records["stance"]], dtype="Int64"),
-        "red_line": [bool(v) for v in records["red_line"]],
+        "red_line": pd.array([bool(v) for v in records["red_line"]], dtype=bool),
     })
 
 

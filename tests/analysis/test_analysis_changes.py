@@ -98,6 +98,20 @@ def test_nothing_before_makes_every_position_new(two_rounds):
     assert changes["before"].isna().all()
 
 
+@pytest.mark.filterwarnings("error")
+def test_an_empty_recorded_edition_makes_every_position_new_without_a_pandas_warning(two_rounds):
+    # An edition recorded before any statement has no positions: its red_line column is empty, and the
+    # outer merge leaves holes that must be filled as booleans (pandas warned, and will raise, otherwise).
+    from parley.analysis.differs import positions_frame
+
+    after = stance_matrix(two_rounds, AS_OF)
+    nothing = positions_frame(pd.DataFrame({"actor_id": [], "issue_id": [], "stance": [], "red_line": []}))
+    changes = stance_changes(nothing, after)
+    assert len(changes) == len(after)
+    assert changes["red_line_before"].dtype == bool and not changes["red_line_before"].any()
+    assert list(changes["red_line_after"]) == list(after.set_index(["actor_id", "issue_id"]).loc[list(zip(changes["actor_id"], changes["issue_id"])), "red_line"])
+
+
 def test_baseline_with_only_four_columns(two_rounds):
     # What an earlier run records: actor_id, issue_id, stance, red_line, nothing else.
     baseline = pd.DataFrame({
