@@ -29,16 +29,20 @@ WORKBENCHES: dict[str, str] = {
 VOLATILE_METADATA = ("execution", "ExecuteTime", "collapsed", "scrolled")
 #: Papermill's timings, in the notebook's and each cell's ``papermill`` metadata.
 TIMING_KEYS = ("start_time", "end_time", "duration")
+#: An output's view of a live widget: a random model id whose state lives only in the kernel that ran it.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def normalise(nb, *, run_record: bool = False) -> None:
     """Make a notebook a function of its inputs, in place: no timestamps, durations or random ids.
 
-    One rule for both kinds of stored notebook: volatile cell metadata, papermill's timings and
-    saved widget state (random model ids) always go, and the injected parameters cell gets a
-    fixed id. A notebook stored in ``notebooks/`` for nbval (``run_record=False``) also drops
-    papermill's bookkeeping entirely; a run record keeps it (the parameters and status of the
-    run), minus the timings.
+    One rule for both kinds of stored notebook: volatile cell metadata, papermill's timings,
+    saved widget state and the widget views that point into it (random model ids) always go,
+    and the injected parameters cell gets a fixed id. A widget's output keeps its other
+    representations (its ``text/plain`` summary, which nbval compares, and which JupyterLab
+    shows until the cell runs again). A notebook stored in ``notebooks/`` for nbval
+    (``run_record=False``) also drops papermill's bookkeeping entirely; a run record keeps it
+    (the parameters and status of the run), minus the timings.
     """
     nb.metadata.pop("widgets", None)
     _strip_papermill(nb.metadata, run_record)
@@ -48,6 +52,17 @@ def normalise(nb, *, run_record: bool = False) -> None:
         _strip_papermill(cell.metadata, run_record)
         if INJECTED_CELL_ID in cell.metadata.get("tags", []):
             cell.id = INJECTED_CELL_ID
+        if "outputs" in cell:
+            cell.outputs = [output for output in cell.outputs if _without_widget_view(output)]
+
+
+def _without_widget_view(output) -> bool:
+    """Drop the widget view from one output, in place; False when nothing else was left in it."""
+    data = output.get("data")
+    if data is None or WIDGET_VIEW not in data:
+        return True
+    data.pop(WIDGET_VIEW)
+    return bool(data)
 
 
 def _strip_papermill(metadata, run_record: bool) -> None:

@@ -45,7 +45,8 @@ class ReviewWidget(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         # The plain text is the session's one-line summary (stable: what nbval compares); the
-        # widget view's model id is random and nbval skips that mimetype.
+        # widget view's model id is random: nbval skips that mimetype, and a stored notebook drops it
+        # (parley.report.notebooks.normalise).
         return {
             "text/plain": self.session.summary(),
             "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0, "model_id": self.model_id},

@@ -1,8 +1,9 @@
 """notebooks/review.ipynb: thin, parameterised, committed with stable outputs nbval can check.
 
-The widget's output holds a random model id (nbval skips the widget-view mimetype) beside its
-plain-text summary (which nbval compares); the saved widget state is not kept in the file. A
-mutation proves the check can fail: one proposal added to a copy of the dossier fails the cell.
+A live widget's output holds a random model id beside its plain-text summary: the stored notebook
+keeps only the summary (which nbval compares), not the widget view nor the saved widget state, so a
+refresh writes the same bytes every time. A mutation proves the check can fail: one proposal added
+to a copy of the dossier fails the cell.
 """
 
 from __future__ import annotations
@@ -44,12 +45,29 @@ def test_committed_with_stable_outputs():
     assert "widgets" not in nb.metadata, "saved widget state holds random model ids: stripped by parley.report.notebooks.normalise"
     widget_cell = next(c for c in code_cells() if c.source == "review")
     (output,) = widget_cell.outputs
-    assert WIDGET in output.data
+    assert WIDGET not in output.data, "the widget view's random model id is stripped by parley.report.notebooks.normalise"
+    assert "model_id" not in raw
     assert output.data["text/plain"] == ("Review of ara_2025_02_18 (ARA, 2025-02-18): 0 proposal(s), 0 left, 0 accepted, 0 rejected; "
                                          "0 at confidence >= 0.80")
     check = next(c for c in code_cells() if "check_dossier" in c.source)
     assert check.outputs[0].data["text/plain"] == "riyadh_2025: valid (schema, keys, provenance and meaning checked)"
     assert len(raw) < 20_000
+
+
+def test_normalise_keeps_a_widgets_summary_and_drops_its_random_view():
+    from parley.report.notebooks import normalise
+    from parley.review.widgets import open_review
+
+    widget = open_review(paths.DEFAULT_DOSSIER)
+    bundle = widget._repr_mimebundle_()
+    view_only = nbformat.v4.new_output("display_data", data={WIDGET: bundle[WIDGET]})
+    cell = nbformat.v4.new_code_cell("review", outputs=[nbformat.v4.new_output("execute_result", data=bundle, execution_count=1), view_only])
+    nb = nbformat.v4.new_notebook(cells=[cell], metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}}})
+    normalise(nb)
+    assert "widgets" not in nb.metadata
+    (kept,) = nb.cells[0].outputs
+    assert dict(kept.data) == {"text/plain": widget.session.summary()}
+    assert widget.model_id not in nbformat.writes(nb)
 
 
 @pytest.mark.slow
