@@ -62,8 +62,19 @@ def _added_gone(before: pd.DataFrame, now: pd.DataFrame):
     return added, kept, gone, old, new
 
 
-def _revised(old: dict, new: dict, key, columns: tuple[str, ...]) -> bool:
-    return any(old[key].get(c) != new[key].get(c) for c in columns[1:])
+def _revised(old: dict, new: dict, columns: tuple[str, ...]) -> bool:
+    """Whether a record's ``columns`` differ between its snapshot rows ``old`` and ``new``."""
+    return any(old.get(c) != new.get(c) for c in columns)
+
+
+def _keyed_changes(before: pd.DataFrame, now: pd.DataFrame, *, added, revised, gone) -> list[dict]:
+    """The change rows of a kind keyed by its first column, in this order: ``added(key, row)`` for
+    each key only ``now`` has, ``revised(key, old_row, new_row)`` (a list of rows, often empty) for
+    each key in both, ``gone(key, old_row)`` for each key only ``before`` had."""
+    new_keys, kept, gone_keys, old, new = _added_gone(before, now)
+    rows = [added(k, new[k]) for k in new_keys]
+    rows += [row for k in kept for row in revised(k, old[k], new[k])]
+    return rows + [gone(k, old[k]) for k in gone_keys]
 
 
 # --------------------------------------------------------------------------------------------
@@ -90,7 +101,7 @@ def _diff_sources(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFr
         count = sum(1 for k in added if new[k]["outlet"] == outlet)
         rows.append({"change": "new outlet", "id": outlet, "what": outlet, "detail": f"{count} source(s)"})
     rows += [{"change": "source revised", "id": k, "what": f"{new[k]['outlet'] or 'unknown outlet'}: {_short(titles.get(k), 90)}",
-              "detail": "origin, reliability, text or metadata changed"} for k in kept if _revised(old, new, k, SOURCE_COLUMNS)]
+              "detail": "origin, reliability, text or metadata changed"} for k in kept if _revised(old[k], new[k], SOURCE_COLUMNS[1:])]
     return _changes(rows)
 
 
@@ -188,14 +199,14 @@ def _statement_row(change: str, key, row: dict, context, detail: str | None = No
 
 
 def _diff_statements(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
-    added, kept, gone, old, new = _added_gone(before, now)
-    rows = [_statement_row("new statement", k, new[k], context) for k in added]
-    compared = ("statement_id", "speaker_id", "on_behalf_of_id", "date_said", "fingerprint")  # not the first report's date: a new report is its own change
-    rows += [_statement_row("statement revised", k, new[k], context, "its speaker, party, kind or date said changed")
-             for k in kept if _revised(old, new, k, compared)]
-    rows += [{"change": "statement withdrawn", "id": k, "what": k, "detail": "no longer on the record (rejected or removed)",
-              "actor_id": old[k]["on_behalf_of_id"] or old[k]["speaker_id"], "issue_id": old[k]["issues"]} for k in gone]
-    return _changes(rows)
+    compared = ("speaker_id", "on_behalf_of_id", "date_said", "fingerprint")  # not the first report's date: a new report is its own change
+    return _changes(_keyed_changes(
+        before, now,
+        added=lambda k, new: _statement_row("new statement", k, new, context),
+        revised=lambda k, old, new: [_statement_row("statement revised", k, new, context, "its speaker, party, kind or date said changed")]
+        if _revised(old, new, compared) else [],
+        gone=lambda k, old: {"change": "statement withdrawn", "id": k, "what": k, "detail": "no longer on the record (rejected or removed)",
+                             "actor_id": old["on_behalf_of_id"] or old["speaker_id"], "issue_id": old["issues"]}))
 
 
 register(RecordKind("statements", STATEMENT_COLUMNS, _statements, _diff_statements,
@@ -250,7 +261,7 @@ def _diff_reports(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFr
                      "actor_id": _concerned(context).get(statement), "issue_id": new_issues.get(statement),
                      "date": new[k]["date_reported"]})
     rows += [{"change": "report revised", "id": k, "what": f"{new[k]['statement_id']} in {new[k]['source_id']}",
-              "detail": "its words, offsets or completeness changed"} for k in kept if _revised(old, new, k, REPORT_COLUMNS)]
+              "detail": "its words, offsets or completeness changed"} for k in kept if _revised(old[k], new[k], REPORT_COLUMNS[1:])]
     rows += [{"change": "report withdrawn", "id": k, "what": f"{old[k]['statement_id']} in {old[k]['source_id']}",
               "detail": "no longer on the record"} for k in gone if old[k]["statement_id"] in origins_now]
     return _changes(rows)
@@ -328,23 +339,27 @@ def _events(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def _diff_events(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
-    added, kept, gone, old, new = _added_gone(before, now)
     titles = dict(zip(context.dossier.events["event_id"], context.dossier.events["title"]))
-    parties = lambda row: "|".join(sorted({p.split("=")[0] for p in (row["parties"] or "").split("|") if p}))  # noqa: E731
-    rows = [{"change": "new event", "id": k, "what": titles.get(k, k), "detail": f"{new[k]['status']}, {new[k]['date'] or 'date not set'}",
-             "actor_id": parties(new[k]), "date": new[k]["date"]} for k in added]
-    for k in kept:
-        if old[k]["status"] != new[k]["status"]:
-            rows.append({"change": "event status changed", "id": k, "what": titles.get(k, k), "detail": f"{old[k]['status']} → {new[k]['status']}",
-                         "actor_id": parties(new[k]), "date": new[k]["date"]})
-        if old[k]["date"] != new[k]["date"]:
-            rows.append({"change": "event date changed", "id": k, "what": titles.get(k, k),
-                         "detail": f"{old[k]['date'] or 'date not set'} → {new[k]['date'] or 'date not set'}", "actor_id": parties(new[k]), "date": new[k]["date"]})
-        elif old[k]["status"] == new[k]["status"] and (old[k]["parties"] != new[k]["parties"] or old[k]["fingerprint"] != new[k]["fingerprint"]):
-            rows.append({"change": "event revised", "id": k, "what": titles.get(k, k), "detail": "title, place or parties changed",
-                         "actor_id": parties(new[k]), "date": new[k]["date"]})
-    rows += [{"change": "event withdrawn", "id": k, "what": k, "detail": "no longer on the record"} for k in gone]
-    return _changes(rows)
+
+    def row(change: str, k, event: dict, detail: str) -> dict:
+        parties = sorted({p.split("=")[0] for p in (event["parties"] or "").split("|") if p})
+        return {"change": change, "id": k, "what": titles.get(k, k), "detail": detail, "actor_id": "|".join(parties), "date": event["date"]}
+
+    def revisions(k, old: dict, new: dict) -> list[dict]:
+        found = []
+        if old["status"] != new["status"]:
+            found.append(row("event status changed", k, new, f"{old['status']} → {new['status']}"))
+        if old["date"] != new["date"]:
+            found.append(row("event date changed", k, new, f"{old['date'] or 'date not set'} → {new['date'] or 'date not set'}"))
+        elif old["status"] == new["status"] and _revised(old, new, ("parties", "fingerprint")):
+            found.append(row("event revised", k, new, "title, place or parties changed"))
+        return found
+
+    return _changes(_keyed_changes(
+        before, now,
+        added=lambda k, new: row("new event", k, new, f"{new['status']}, {new['date'] or 'date not set'}"),
+        revised=revisions,
+        gone=lambda k, old: {"change": "event withdrawn", "id": k, "what": k, "detail": "no longer on the record"}))
 
 
 register(RecordKind("events", EVENT_COLUMNS, _events, _diff_events,
@@ -366,21 +381,19 @@ def _judgments(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def _diff_judgments(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
-    from parley.analysis.staleness import judgments_due
-
-    added, kept, gone, old, new = _added_gone(before, now)
     texts = dict(zip(context.dossier.judgments["judgment_id"], context.dossier.judgments["text"]))
     what = lambda k: _short(texts.get(k, k), 120)  # noqa: E731
-    rows = [{"change": "new judgment", "id": k, "what": what(k), "detail": f"{new[k]['likelihood']}, {new[k]['confidence']} confidence; written {new[k]['written'] or 'date unknown'}",
-             "issue_id": new[k]["issue_id"], "date": new[k]["written"]} for k in added]
-    for k in kept:
-        if _revised(old, new, k, JUDGMENT_COLUMNS):
-            rows.append({"change": "judgment revised", "id": k, "what": what(k),
-                         "detail": f"{old[k]['likelihood']} ({old[k]['confidence']}) → {new[k]['likelihood']} ({new[k]['confidence']})",
-                         "issue_id": new[k]["issue_id"], "date": new[k]["written"]})
-    rows += [{"change": "judgment withdrawn", "id": k, "what": k, "detail": "no longer on the record", "issue_id": old[k]["issue_id"]} for k in gone]
-    rows += _newly_due(context, what)
-    return _changes(rows)
+
+    def row(change: str, k, judgment: dict, detail: str) -> dict:
+        return {"change": change, "id": k, "what": what(k), "detail": detail, "issue_id": judgment["issue_id"], "date": judgment["written"]}
+
+    rows = _keyed_changes(
+        before, now,
+        added=lambda k, new: row("new judgment", k, new, f"{new['likelihood']}, {new['confidence']} confidence; written {new['written'] or 'date unknown'}"),
+        revised=lambda k, old, new: [row("judgment revised", k, new, f"{old['likelihood']} ({old['confidence']}) → {new['likelihood']} ({new['confidence']})")]
+        if _revised(old, new, JUDGMENT_COLUMNS[1:]) else [],
+        gone=lambda k, old: {"change": "judgment withdrawn", "id": k, "what": k, "detail": "no longer on the record", "issue_id": old["issue_id"]})
+    return _changes(rows + _newly_due(context, what))
 
 
 def _newly_due(context, what) -> list[dict]:
