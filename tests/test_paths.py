@@ -64,3 +64,15 @@ def test_paths_do_not_depend_on_the_working_directory(monkeypatch, tmp_path):
 def test_paths_module_imports_nothing_of_parley():
     source = Path(paths.__file__).read_text(encoding="utf-8")
     assert "from parley" not in source and "import parley" not in source
+
+
+def test_a_worker_finds_the_failed_record_by_the_one_run_files_name(tmp_path):
+    from parley.editions.worker import failed_record
+
+    assert failed_record(tmp_path) is None
+    files = paths.RunFiles(tmp_path, "actor_profile-russia")
+    for path in (files.html, files.ipynb, files.run_json):
+        path.write_text("{}", encoding="utf-8")
+    assert failed_record(tmp_path) is None
+    files.failed_ipynb.write_text("{}", encoding="utf-8")
+    assert failed_record(tmp_path) == files.failed_ipynb

@@ -161,8 +161,9 @@ def _render_once(job: WorkerJob, out: Path, attempt: int, warm=None) -> dict | N
 
 def failed_record(out: Path) -> Path | None:
     """The failed run record render_briefing kept in a job's own staging folder, if any (its name
-    carries the notebook and its subject, e.g. ``actor_profile-russia.failed.ipynb``)."""
-    found = sorted(out.glob("*.failed.ipynb"))
+    carries the notebook and its subject, e.g. ``actor_profile-russia.failed.ipynb``): the one
+    :class:`parley.paths.RunFiles` name, with any briefing name."""
+    found = sorted(out.glob(paths.RunFiles(out, "*").failed_ipynb.name))
     return found[0] if found else None
 
 
