@@ -30,7 +30,6 @@ from the catalogue of published runs when the batch runs.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import os
 import re
@@ -41,6 +40,7 @@ from typing import Any
 
 from parley import paths
 from parley.editions.dates import _date_text, _resolve_date, _today, resolve_date  # noqa: F401 (resolve_date: part of the spec's API)
+from parley.editions.spec_ids import EXPANSION_TABLES, check_parameter_ids, expansion_values
 from parley.errors import ParameterError, SpecError, excerpt
 from parley.report.pdf import spec_paper
 
@@ -48,11 +48,6 @@ from parley.report.pdf import spec_paper
 PREVIOUS = "previous"
 #: Parameters the spec sets through their own fields, never inside ``parameters``.
 RESERVED = ("dossier", "as_of", "since", "baseline")
-#: Tables ``for_each`` can expand over, with their id column.
-EXPANSION_TABLES = {"actors": "actor_id", "issues": "issue_id", "events": "event_id"}
-#: Parameters that name a row of the dossier, and its table: checked against the dossier whether a
-#: spec gives them under ``for_each`` or ``parameters`` (before any file name is built from them).
-ID_PARAMETERS = {"actor": "actors", "issue": "issues", "event": "events"}
 
 _TOP_KEYS = ("version", "defaults", "briefings")
 _DEFAULT_KEYS = ("dossier", "as_of", "since", "parameters", "pdf")
@@ -278,7 +273,7 @@ def _expand_entry(spec: Spec, entry: dict, defaults: dict, label: str, today: dt
     as_of = as_of_override if as_of_override is not None else _entry_as_of(item, dossier_path, today)
     since = _entry_since(item, as_of, today)
     parameters = _entry_parameters(item)
-    _check_parameter_ids(parameters, dossier_path, label)
+    check_parameter_ids(parameters, dossier_path, label)
     values = _entry_variables(item, dossier_path)
 
     template = entry.get("name")
@@ -353,34 +348,6 @@ def _entry_parameters(item: _Entry) -> dict[str, Any]:
     return parameters
 
 
-def _check_parameter_ids(parameters: dict[str, Any], dossier_path: Path, label: str) -> None:
-    """An ``actor``, ``issue`` or ``event`` given under ``parameters`` must be an id of the dossier,
-    as under ``for_each``: a bad id is a bad spec (exit 2, nothing rendered), not a failed briefing."""
-    for variable, table in ID_PARAMETERS.items():
-        value = parameters.get(variable)
-        if value in (None, ""):
-            continue
-        where = f"{label}, field parameters.{variable}"
-        known = _known_ids(dossier_path, table, where)
-        if str(value) not in known:
-            raise SpecError(f"{where}: {excerpt(str(value))} is not in the {table} of {dossier_path.name}; valid ids: {', '.join(known)}")
-
-
-def _known_ids(dossier_path: Path, table: str, where: str) -> list[str]:
-    """:func:`_table_ids` of a table, read once per version of the dossier's files (a spec of
-    10,000 entries naming actors reads the actors table once)."""
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in dossier_path.glob("*") if p.is_file()))
-    try:
-        return _cached_ids(dossier_path, table, stamp)
-    except SpecError:
-        return _table_ids(dossier_path, table, None, where)  # raises again, naming the entry and field
-
-
-@functools.lru_cache(maxsize=32)
-def _cached_ids(dossier_path: Path, table: str, stamp: tuple) -> list[str]:
-    return _table_ids(dossier_path, table, None, "the dossier")
-
-
 def _entry_variables(item: _Entry, dossier_path: Path) -> dict[str, list[str]]:
     """``for_each`` variable -> the ids it takes, checked against the notebook and the dossier."""
     variables = item.entry.get("for_each") or {}
@@ -389,7 +356,7 @@ def _entry_variables(item: _Entry, dossier_path: Path) -> dict[str, list[str]]:
             raise SpecError(f"{item.label}, field for_each.{variable}: notebook {item.notebook.name} has no parameter {excerpt(variable)} to expand; its parameters are: {item.listing}")
         if variable in (item.entry.get("parameters") or {}):
             raise SpecError(f"{item.label}, field for_each.{variable}: {variable} is also set under parameters; set it in one place")
-    return {variable: _expansion_values(source, variable, dossier_path, f"{item.label}, field for_each.{variable}")
+    return {variable: expansion_values(source, variable, dossier_path, f"{item.label}, field for_each.{variable}")
             for variable, source in variables.items()}
 
 
@@ -400,47 +367,6 @@ def _pdf_option(entry: dict, defaults: dict, label: str, spec_name: str) -> str:
         return spec_paper(entry["pdf"] if own else defaults.get("pdf"))
     except ValueError as exc:
         raise SpecError(f"{label + ', field pdf' if own else spec_name + ', defaults, field pdf'}: {exc}") from None
-
-
-def _expansion_values(source: Any, variable: str, dossier_path: Path, where: str) -> list[str]:
-    """The ids a ``for_each`` source stands for, checked against the dossier."""
-    if isinstance(source, list):
-        ids = [str(item) for item in source]
-        table = ID_PARAMETERS.get(variable)
-        if table:
-            known = _table_ids(dossier_path, table, None, where)
-            unknown = [item for item in ids if item not in known]
-            if unknown:
-                raise SpecError(f"{where}: {', '.join(map(repr, unknown))} not in the {table} of {dossier_path.name}; valid ids: {', '.join(known)}")
-        return ids
-    if isinstance(source, str):
-        table, where_clause = source, None
-    else:
-        table, where_clause = source.get("from"), source.get("where")
-    values = _table_ids(dossier_path, table, where_clause, where)
-    if not values:
-        raise SpecError(f"{where}: expands to nothing (no row of {table} in {dossier_path.name} matches {excerpt(where_clause)}); fix the filter or remove the entry")
-    return values
-
-
-def _table_ids(dossier_path: Path, table: str, where_clause: dict | None, where: str) -> list[str]:
-    from parley.data.tables import read_raw_table
-    from parley.data.schema import read_schema
-
-    try:
-        schema = read_schema(dossier_path)
-    except Exception as exc:  # DossierNotFound / DossierInvalid carry a readable message
-        raise SpecError(f"{where}: cannot read dossier {dossier_path}: {exc}") from None
-    frame, problems = read_raw_table(schema, schema.tables[table])
-    if frame is None:
-        raise SpecError(f"{where}: cannot read the {table} table of {dossier_path.name}: {'; '.join(map(str, problems))}")
-    id_column = EXPANSION_TABLES[table]
-    for column, wanted in (where_clause or {}).items():
-        if column not in frame.columns:
-            raise SpecError(f"{where}.where.{column}: the {table} table has no column {excerpt(column)}; its columns are: {', '.join(frame.columns)}")
-        allowed = {str(w) for w in (wanted if isinstance(wanted, list) else [wanted])}
-        frame = frame.loc[frame[column].astype(str).isin(allowed)]
-    return [str(value) for value in frame[id_column] if str(value)]
 
 
 #: Endings of the files Parley writes for a briefing <name> (and of its draft and staging files):
@@ -526,12 +452,16 @@ def _check_for_each(for_each: Any, label: str) -> None:
 
 
 def _check_type(value: Any, declared, where: str) -> Any:
-    """A spec value checked against the type the notebook declares (dates become ISO text)."""
+    """A spec value checked against the type the notebook declares (dates become ISO text) and
+    against what the parameter allows (:data:`parley.report.parameters.PARAMETER_RULES`)."""
     value = _date_text(value) if isinstance(value, dt.date) else value
-    from parley.report.parameters import matches_type
+    from parley.report.parameters import matches_type, not_allowed
 
     if not matches_type(value, declared.type_name):
         raise SpecError(f"{where}: {excerpt(value)} is {_kind(value)}, but the notebook declares {declared.name}: {declared.type_name} (default {excerpt(declared.default)})")
+    allowed = not_allowed(declared.name, value)
+    if allowed:
+        raise SpecError(f"{where}: {excerpt(value)} is not allowed for {declared.name}; allowed: {allowed}")
     return value
 
 

@@ -2,7 +2,8 @@
 
 One place for the parameter contract that ``parley render``, :func:`parley.report.render.render_briefing`
 and the batch spec (:mod:`parley.editions.spec`) share: the declarations
-(:func:`notebook_parameters`), the type check of a value (:func:`matches_type`), the reading of a
+(:func:`notebook_parameters`), the type check of a value (:func:`matches_type`), what a parameter
+allows (:data:`PARAMETER_RULES`, :func:`not_allowed`), the reading of a
 command-line string (:func:`coerce_parameter`), ISO dates (:func:`check_iso_date`) and the one
 YAML loader (:func:`yaml_loader`, :func:`load_yaml`), whose dates stay text, as papermill's
 ``-y`` keeps them.
@@ -208,6 +209,35 @@ def load_yaml(text: str, where: str, error: type[Exception] = ParameterError) ->
     from parley.fileio import load_yaml_bounded
 
     return load_yaml_bounded(text, where, error, yaml_loader())
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """A whole number of at least ``least`` (``True`` is not a number here)."""
+
+    least: int
+
+    def allows(self, value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= self.least
+
+    @property
+    def allowed(self) -> str:
+        return f"a whole number of at least {self.least}"
+
+
+#: What a parameter allows, by name, wherever a notebook declares it: known before any kernel
+#: starts, so the batch spec refuses another value when it is expanded (exit 2, naming the entry
+#: and the field), as :func:`parley.report.view.open_briefing` does when a notebook runs.
+#: (Ids, dates and ``since`` have their own checks, against the dossier and the calendar.)
+PARAMETER_RULES: dict[str, AtLeast] = {
+    "top_n": AtLeast(1),
+}
+
+
+def not_allowed(name: str, value: Any) -> str | None:
+    """What the parameter ``name`` allows, when ``value`` is not that; ``None`` when it is (or no rule is known)."""
+    rule = PARAMETER_RULES.get(name)
+    return rule.allowed if rule is not None and not rule.allows(value) else None
 
 
 def matches_type(value: Any, type_name: str | None) -> bool:

@@ -23,6 +23,7 @@ from parley.data.model import negotiating
 from parley.errors import ParameterError, excerpt
 from parley.fileio import read_json
 from parley.report.baseline import baseline_label, edition_file, find_baseline, read_catalogue
+from parley.report.parameters import not_allowed
 from parley.report.sections import header
 
 # In a kernel, figures travel as their JSON mimetype: JupyterLab draws it, nbval compares it, and the
@@ -173,8 +174,9 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
     ------
     ParameterError, DossierNotFound, DossierInvalid
     """
-    if not isinstance(top_n, int) or isinstance(top_n, bool) or top_n < 1:
-        raise ParameterError(f"top_n={excerpt(top_n)} must be a whole number of at least 1")
+    allowed = not_allowed("top_n", top_n)
+    if allowed:
+        raise ParameterError(f"top_n={excerpt(top_n)} must be {allowed}")
     loaded = load_dossier(dossier)
     as_of_date = analysis.parse_date(as_of, "as_of") or analysis.default_as_of(loaded)
     since_date = analysis.parse_date(since, "since")
