@@ -21,7 +21,7 @@ from parley.data.dossier import load_dossier
 from parley.data.model import corroboration_label
 from parley.data.validate import validate_dossier
 from parley.errors import DossierInvalid
-from parley.review import add_actor, add_alias, add_event, add_issue, find_evidence, update_event
+from parley.review import add_actor, add_alias, add_event, add_issue, add_note, find_evidence, update_event
 from parley.review.decisions import Decision, PositionSpec, accept
 from parley.review.evidence import EvidenceError
 from parley.review.intake import add_candidate, ingest_article
@@ -212,3 +212,37 @@ def test_parley_add_on_the_command_line(living):
     wrong = parley("add", "status", "lakeside_round", "moved", "-d", str(living), "--source", BLOG, "--evidence", "postponed to 20 March")
     assert wrong.returncode == 2 and "event status 'moved' is not allowed" in wrong.stderr
     assert validate_dossier(living) == []
+
+
+def test_parley_add_note_puts_the_analysts_bottom_line_on_that_editions_page(tiny_copy):
+    text = "SYNTHETIC NOTE for tests: Southland has not answered.\nWatch the planned talks."
+    added = parley("add", "note", text, "-d", str(tiny_copy), "--as-of", "2025-03-03", "--author", "B. Analyst (synthetic)", "--written-on", "2025-03-03")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "added: note note_2025_03_03_briefing"
+    note = pb.analyst_note(pb.open_briefing(tiny_copy, as_of="2025-03-03"))
+    assert "B. Analyst (synthetic), written 2025-03-03" in note.markup and "Southland has not answered." in note.markup
+    assert pb.analyst_note(pb.open_briefing(tiny_copy, as_of="2025-03-03"), notebook="actor_profile") is None
+    again = add_note(tiny_copy, as_of="2025-03-03", author="C. Analyst (synthetic)", written_on="2025-03-03", text="SYNTHETIC NOTE: a second view.")
+    assert again == "note_2025_03_03_briefing_2"
+    notes = load_dossier(tiny_copy).analyst_notes.set_index("note_id")
+    assert notes.loc["note_2025_03_03_briefing", "text"] == text  # kept as written, line break too
+    assert validate_dossier(tiny_copy) == []
+
+
+def test_add_note_declares_the_notes_table_in_a_dossier_that_has_none(tiny_copy):
+    import json
+
+    package = tiny_copy / "datapackage.json"
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "analyst_notes"]
+    package.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tiny_copy / "analyst_notes.csv").unlink()
+    with pytest.raises(DossierInvalid, match="field written_on"):  # nothing is declared or created when the change is bad
+        add_note(tiny_copy, as_of="2025-03-10", author="B. Analyst (synthetic)", written_on="last week", text="SYNTHETIC NOTE")
+    assert not (tiny_copy / "analyst_notes.csv").exists() and "analyst_notes" not in package.read_text(encoding="utf-8")
+    note_id = add_note(tiny_copy, as_of="2025-03-10", notebook="issue_brief", author="B. Analyst (synthetic)", written_on="2025-03-10",
+                       text="SYNTHETIC NOTE for tests: the border issue is stuck.")
+    assert note_id == "note_2025_03_10_issue_brief"
+    assert validate_dossier(tiny_copy) == []
+    briefing = pb.open_briefing(tiny_copy, as_of="2025-03-10", issue="border_line")
+    assert "the border issue is stuck" in pb.analyst_note(briefing, notebook="issue_brief").markup

@@ -1,4 +1,5 @@
-"""``parley add``: events, event status changes, actors, issues and aliases, with evidence as exact words."""
+"""``parley add``: events, event status changes, actors, issues and aliases, with evidence as exact words;
+and the analyst's own notes."""
 
 from __future__ import annotations
 
@@ -25,10 +26,12 @@ def command() -> None:
     parley add actor "JD Vance" --parent usa            (an official of the United States)
     parley add issue --label L --description D --minus2 M --plus2 P
     parley add alias ACTOR_ID "Name as printed" [--source SRC]
+    parley add note --as-of 2025-02-18 --author "A. Analyst" "Your bottom line."
 
     Words that are not in the source, or are there more than once (choose with --occurrence N),
     stop with a message listing what was found. Every change is validated and crash-safe; the
-    same functions are parley.review.add_event, update_event, add_actor, add_issue, add_alias.
+    same functions are parley.review.add_event, update_event, add_actor, add_issue, add_alias,
+    add_note.
     """
 
 
@@ -130,3 +133,19 @@ def alias_command(dossier, actor_id, alias, source_id, occurrence) -> None:
 
     add_alias(dossier, actor_id, alias, source_id=source_id, occurrence=occurrence)
     click.echo(f"added: alias {alias!r} of {actor_id}")
+
+
+@command.command(name="note")
+@_dossier_option
+@click.argument("text")
+@click.option("--as-of", "as_of", required=True, metavar="YYYY-MM-DD", help="As-of date of the edition the note is for: its pages show it.")
+@click.option("--author", required=True, help="Who writes the note, as the page should name them.")
+@click.option("--notebook", default="", help="Notebook whose pages show it: briefing, actor_profile, issue_brief, dataset_qa (default: the main briefing).")
+@click.option("--written-on", "written_on", default="", metavar="YYYY-MM-DD", help="Day the note was written (default: today).")
+def note_command(dossier, text, as_of, author, notebook, written_on) -> None:
+    """Add TEXT, the analyst's own bottom line for an edition (table analyst_notes), shown above the
+    machine-made bottom line and marked as the author's. It cites no source; no machine writes one."""
+    from parley.review.additions import add_note
+
+    note_id = add_note(dossier, {"as_of": as_of, "author": author, "notebook": notebook, "written_on": written_on, "text": text})
+    click.echo(f"added: note {note_id}")

@@ -10,7 +10,8 @@
   change (every change is one :func:`parley.journal.dossier_transaction`);
 - :mod:`~parley.review.additions`: :func:`add_event`, :func:`update_event`, :func:`add_actor`,
   :func:`add_issue`, :func:`add_alias`: what the articles tell, with evidence as exact words
-  (:mod:`~parley.review.evidence` finds their offsets), the functions ``parley add`` calls.
+  (:mod:`~parley.review.evidence` finds their offsets), and :func:`add_note`, the analyst's own
+  bottom line for an edition: the functions ``parley add`` calls.
 
 The review notebook (``notebooks/review.ipynb``):
 
@@ -20,6 +21,6 @@ The review notebook (``notebooks/review.ipynb``):
 - :mod:`~parley.review.widgets`: :func:`open_review`, the anywidget the notebook shows (``static/review.js``).
 """
 
-from parley.review.additions import add_actor, add_alias, add_event, add_issue, find_evidence, update_event  # noqa: E402
+from parley.review.additions import add_actor, add_alias, add_event, add_issue, add_note, find_evidence, update_event  # noqa: E402
 
-__all__ = ["add_actor", "add_alias", "add_event", "add_issue", "find_evidence", "update_event"]
+__all__ = ["add_actor", "add_alias", "add_event", "add_issue", "add_note", "find_evidence", "update_event"]

@@ -1,4 +1,5 @@
-"""Adding what the articles tell, without offsets: events, event status changes, actors, issues, aliases.
+"""Adding what the articles tell, without offsets: events, event status changes, actors, issues, aliases;
+and the analyst's own notes (:func:`add_note`), which cite no source.
 
 Evidence is given as the exact words of a source; :func:`parley.review.evidence.locate` finds
 their offsets (an ambiguous or missing phrase is an error that lists what it found). Each function
@@ -13,30 +14,37 @@ is one crash-safe :func:`parley.journal.dossier_transaction` checked by the vali
                  evidence="met in Jeddah")
 
 ``fields`` may be a dict (the notebook's form) or keywords; unknown names are refused. Every
-function returns the id it created (``event_id``, ``update_id``, ``actor_id``, ``issue_id``; the
-actor id for an alias).
+function returns the id it created (``event_id``, ``update_id``, ``actor_id``, ``issue_id``,
+``note_id``; the actor id for an alias).
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from parley import paths
-from parley.data.schema import read_schema
+from parley.data.schema import PACKAGE_FILE, read_schema
 from parley.errors import IngestError
 from parley.journal import dossier_transaction
 from parley.review.evidence import Span, locate
 from parley.review.intake import slugify
 from parley.review.store import appended, csv_bytes, read_csv, require_valid, validate_change
 
-__all__ = ["add_actor", "add_alias", "add_event", "add_issue", "update_event", "find_evidence"]
+__all__ = ["add_actor", "add_alias", "add_event", "add_issue", "add_note", "update_event", "find_evidence"]
 
 #: Fields each kind of addition takes (beyond source and evidence).
 EVENT_FIELDS = ("title", "kind", "status", "date", "place", "parties", "hosts", "excluded", "notes")
 ACTOR_FIELDS = ("name", "kind", "participation", "parent_id", "aliases", "roles", "members", "notes")
 ISSUE_FIELDS = ("label", "description", "minus2_means", "plus2_means", "keywords")
+NOTE_FIELDS = ("as_of", "notebook", "author", "written_on", "text")
+#: The optional table of analyst's notes; a dossier that does not declare it yet gets the seed
+#: dossier's declaration of it (the schema file every dossier is made from).
+NOTES_TABLE = "analyst_notes"
 
 
 @dataclass
@@ -259,3 +267,46 @@ def add_alias(dossier: str | Path, actor_id: str, alias: str, *, source_id: str 
         require_valid(d.folder)
         change.write(d.path("actors"), csv_bytes([header, *([r.get(c, "") for c in header] for r in rows)]))
     return actor_id
+
+
+def add_note(dossier: str | Path, fields: Mapping[str, object] | None = None, **values: object) -> str:
+    """Add the analyst's own bottom line for the edition of ``as_of``: ``as_of``, ``author`` and
+    ``text`` (required), ``notebook`` (whose pages show it; empty: the main briefing) and
+    ``written_on`` (default today: the day a person writes it). A dossier that does not declare
+    the optional ``analyst_notes`` table gets it in the same transaction. The text is kept as
+    written (line breaks too); it is the analyst's, never a source's."""
+    given = _values(fields, values, NOTE_FIELDS, "add note")
+    missing = [name for name in ("as_of", "author", "text") if not given.get(name)]
+    if missing:
+        raise IngestError(f"add note: {', '.join(missing)} required (the edition's as-of date, who writes the note, and its text)")
+    d = _Dossier.open(dossier)
+    declared = NOTES_TABLE in d.schema.tables
+    seed = d if declared else _Dossier.open(paths.PROJECT_ROOT / "data" / paths.DEFAULT_DOSSIER)
+    if given.get("notebook"):
+        _choice(given["notebook"], seed.enum(NOTES_TABLE, "notebook"), "add note: notebook")
+    taken = d.ids(NOTES_TABLE, "note_id") if declared else set()
+    note_id = _new_id(f"note {given['as_of']} {given.get('notebook') or 'briefing'}", taken, "add note")
+    row = {"note_id": note_id, "as_of": given["as_of"], "notebook": given.get("notebook", ""), "author": given["author"],
+           "written_on": given.get("written_on") or dt.date.today().isoformat(), "text": given["text"]}
+    with dossier_transaction(d.folder, f"add note {note_id}", check=validate_change) as change:
+        require_valid(d.folder)
+        if declared:
+            change.write(d.path(NOTES_TABLE), appended(d.path(NOTES_TABLE), [row]))
+        else:
+            resource = _seed_resource(seed)
+            header = [f["name"] for f in resource["schema"]["fields"]]
+            change.create(d.folder / resource["path"], csv_bytes([header, [row[name] for name in header]]))
+            change.write(d.folder / PACKAGE_FILE, _with_resource(d.folder / PACKAGE_FILE, resource))
+    return note_id
+
+
+def _seed_resource(seed: _Dossier) -> dict:
+    descriptor = json.loads((seed.folder / PACKAGE_FILE).read_text(encoding="utf-8"))
+    return copy.deepcopy(next(r for r in descriptor["resources"] if r.get("name") == NOTES_TABLE))
+
+
+def _with_resource(package: Path, resource: dict) -> bytes:
+    """``datapackage.json`` with one more resource, written as the dossier writes it (2-space indent)."""
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["resources"].append(resource)
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
