@@ -13,12 +13,19 @@ shared the numbers are noisy.
 ``n`` briefings with :func:`parley.editions.batch.run_briefings`) as a new process and watches its
 reports folder: the wall time from the process start to the first published page and to the
 end, with warm kernels (``PARLEY_KERNELS=warm``) or one fresh kernel per page (``cold``).
+
+:func:`measure_changed` (``--changed``) runs the whole shipped spec on a temporary copy of the
+seed dossier, changes the stance of one position of one party's statement (an analyst's fix),
+and runs the edition again: the second run renders only the pages whose slice of the dossier
+changed (:mod:`parley.editions.slices`). ``data/`` is never touched.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -127,6 +134,83 @@ def measure_edition(n: int = 12, workers: int = 2, kernels: str = "warm") -> dic
             "first_page": round(first[0], 2) if first else None}
 
 
+def measure_changed(workers: int = 2, kernels: str = "warm") -> dict:
+    """A full edition of ``briefings.yml`` on a copy of the seed dossier, a one-statement edit,
+    then the edition again (same process, same as-of).
+
+    Returns
+    -------
+    dict
+        ``full`` and ``edited`` (seconds), ``ratio`` (edited / full), ``pages``, ``rendered``
+        (the pages the edited run rendered again), ``edit`` (what was changed).
+
+    Raises
+    ------
+    RuntimeError
+        When a page of either run did not publish, or the edited run kept nothing unchanged.
+    """
+    from parley import paths
+    from parley.data.dossier import load_dossier
+    from parley.editions.batch import run_spec
+
+    saved = {name: os.environ.get(name) for name in ("PARLEY_REPORTS_DIR", "PARLEY_DATA_DIR", "PARLEY_KERNELS")}
+    try:
+        with tempfile.TemporaryDirectory(prefix="parley-changed-") as work:
+            data = Path(work) / "data"
+            shutil.copytree(paths.dossier_dir(paths.DEFAULT_DOSSIER), data / paths.DEFAULT_DOSSIER)
+            shutil.copytree(ROOT / "seeds", Path(work) / "seeds")  # the descriptor's seeds_dir is ../../seeds
+            os.environ.update(PARLEY_DATA_DIR=str(data), PARLEY_REPORTS_DIR=str(Path(work) / "reports"),
+                              PARLEY_KERNELS="warm" if kernels == "warm" else "cold")
+            as_of = _dossier_as_of()
+            seconds, outcomes = [], []
+            for step in ("full", "edited"):
+                if step == "edited":
+                    edit = _one_statement_edit(data / paths.DEFAULT_DOSSIER)
+                    load_dossier(data / paths.DEFAULT_DOSSIER)  # the edit is valid
+                started = time.perf_counter()
+                result = run_spec(ROOT / "briefings.yml", as_of=as_of, workers=workers, progress=False, echo=lambda _message: None)
+                seconds.append(time.perf_counter() - started)
+                if not result.ok:
+                    raise RuntimeError(f"the {step} edition did not publish every page: {[o.briefing.name for o in result.outcomes if not o.ok]}")
+                outcomes.append(result.outcomes)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    rendered = [o.briefing.name for o in outcomes[1] if o.status == "published"]
+    if len(rendered) == len(outcomes[1]):
+        raise RuntimeError("the edited edition rendered every page again")
+    return {"workers": workers, "kernels": kernels, "full": round(seconds[0], 2), "edited": round(seconds[1], 2),
+            "ratio": round(seconds[1] / seconds[0], 3), "pages": len(outcomes[1]), "rendered": rendered, "edit": edit}
+
+
+def _one_statement_edit(folder: Path) -> str:
+    """Change the stance of one position: the first party position without a red line whose
+    statement holds no other position (one party, one issue), moved one step towards 0 (or to +1)."""
+    import pandas as pd
+
+    path = folder / "positions.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    actors = pd.read_csv(folder / "actors.csv", dtype=str).set_index("actor_id")
+    per_statement = pd.Series([r["statement_id"] for r in rows]).value_counts()
+    for row in rows:
+        party = actors.at[row["actor_id"], "participation"] == "party" if row["actor_id"] in actors.index else False
+        if party and row["red_line"] == "false" and per_statement[row["statement_id"]] == 1:
+            old = int(row["stance"])
+            row["stance"] = str(old - 1 if old > 0 else old + 1 if old < 0 else 1)
+            break
+    else:
+        raise RuntimeError(f"{path}: no party position to edit")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return f"{row['position_id']}: stance {old} -> {row['stance']}"
+
+
 def _edition(n: int, workers: int) -> int:
     """The edition :func:`measure_edition` times: the first ``n`` briefings, published."""
     from parley.editions.batch import run_briefings
@@ -154,9 +238,16 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kernels", choices=("warm", "cold"), default="warm", help="for the edition's time to its first page")
     parser.add_argument("--edition", action="store_true", help="run one edition in this process (what measure_edition times)")
+    parser.add_argument("--changed", action="store_true", help="only time an edition after a one-statement edit against a full one")
     args = parser.parse_args()
     if args.edition:
         return _edition(args.n, args.workers)
+    if args.changed:
+        changed = measure_changed(args.workers, args.kernels)
+        print(f"full edition of {changed['pages']} pages: {changed['full']:.1f} s; after a one-statement edit ({changed['edit']}): "
+              f"{changed['edited']:.1f} s, {len(changed['rendered'])} page(s) rendered again ({', '.join(changed['rendered'])}); "
+              f"ratio {changed['ratio']:.2f}x (goal <= 0.30x); load average {os.getloadavg()[0]:.2f}")
+        return 0
     edition = measure_edition(args.n, args.workers, args.kernels)
     print(f"an edition of {edition['n']} on {edition['workers']} workers ({edition['kernels']} kernels), new process: "
           f"{edition['seconds']:.1f} s; first page published after {edition['first_page']} s")

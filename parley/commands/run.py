@@ -18,13 +18,17 @@ import click
 @click.option("--only", multiple=True, metavar="NAME", help="Render only this briefing (after expansion). Repeatable.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Override every entry's as_of (ISO date, today, today-7d ...).")
 @click.option("--today", metavar="DATE", help="The date 'today' stands for in the spec (default: the local date).")
-@click.option("--force", is_flag=True, help="Re-render briefings whose published run had the same inputs.")
+@click.option("--force", is_flag=True, help="Re-render briefings whose published run had the same inputs (the data they show included).")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait when another run is writing the same outputs (0: exit at once with status 3).")
 @click.option("--list", "list_only", is_flag=True, help="Only list the briefings the spec expands to, with their parameters.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def command(spec, workers, only, as_of, today, force, wait, list_only, quiet):
     """Run the batch spec SPEC (default briefings.yml): render, check, publish, catalogue.
+
+    A briefing whose inputs (notebook, parameters, the slice of the data it shows, baseline,
+    code) are those of its published run is left unchanged; the summary says which rendered
+    again and which are unchanged, and why.
 
     \b
     Exit status:

@@ -6,9 +6,11 @@ then for every briefing
 1. resolves ``since: previous`` from the catalogue: the last published run of that briefing
    of an earlier edition date (:func:`parley.report.baseline.find_baseline`), whose edition
    (the records it showed) becomes the notebook's ``baseline`` and whose as-of its ``since``;
-2. skips it when the published run had exactly the same inputs (notebook, parameters, dataset
-   version, package code) and its published files are still the ones it wrote (their SHA-256):
-   re-running is idempotent;
+2. skips it when the published run had exactly the same inputs (notebook, parameters, the data
+   it shows, its baseline edition, package code; :mod:`parley.editions.inputs`) and its published
+   files are still the ones it wrote (their SHA-256): re-running is idempotent, and after a data
+   edit only the pages whose slice of the dossier changed render again
+   (:mod:`parley.editions.slices`); the summary says which and why;
 3. renders it in a worker process (:mod:`parley.editions.worker`) into a staging folder
    ``reports/.staging/<run>/<name>/`` (a kernel that never started is retried once);
 4. checks it is whole (:func:`parley.report.whole.check_whole`);
@@ -30,8 +32,6 @@ condition.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import signal
 import subprocess
@@ -40,15 +40,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from parley import paths
 from parley.editions import warm
 from parley.editions.catalogue import previous_run, read_catalogue, reconcile, write_catalogue
+from parley.editions.inputs import inputs_key, inputs_of, why_render, why_unchanged
 from parley.editions.locks import acquire_locks, clean_staging, close_staging, open_staging
 from parley.editions.records import Job, Status, keep_log, now, publish, record_failure, sha256
+from parley.editions.slices import Slicer
 from parley.editions.spec import PREVIOUS, Briefing, expand_spec
 from parley.editions.worker import JOB_FILE, LOG_FILE, RESULT_FILE, Rendering, WorkerJob, WorkerResult, descendants, kill, stage_briefing
 from parley.errors import ParleyError, RenderError
@@ -77,6 +78,7 @@ class Outcome:
     failed_ipynb: Path | None = None
     record: dict | None = None
     log_problem: str = ""  # what the machine refused when keeping the log (a full disk), naming the file
+    reason: str = ""  # why it rendered again ("its records changed") or is unchanged ("its records did not change")
 
     @property
     def ok(self) -> bool:
@@ -233,10 +235,26 @@ def format_summary(result: BatchResult, reports: Path | None = None) -> str:
     tail = ", ".join(f"{n} {status}" for status, n in counts.items())
     lines.append(f"{len(result.outcomes)} briefing(s): {tail}; {result.seconds:.1f} s"
                  + (f"; cancelled by signal {result.cancelled_by}" if result.cancelled_by is not None else ""))
+    lines += _reasons(result.outcomes)
     for outcome in result.outcomes:
         if outcome.status == Status.FAILED:
             lines.append(f"FAILED {outcome.briefing.name}: {outcome.message}")
     return "\n".join(lines)
+
+
+def _reasons(outcomes: list[Outcome]) -> list[str]:
+    """``rendered again (3): briefing, dataset_qa: the dataset changed; ...`` and ``unchanged (19):
+    ...: its records did not change``: which pages rendered and which did not, and why."""
+    lines = []
+    for label, rendered in (("rendered again", True), ("unchanged", False)):
+        why: dict[str, list[str]] = {}
+        for outcome in outcomes:
+            if outcome.reason and (outcome.status != Status.UNCHANGED) == rendered:
+                why.setdefault(outcome.reason, []).append(outcome.briefing.name)
+        if why:
+            n = sum(len(names) for names in why.values())
+            lines.append(f"{label} ({n}): " + "; ".join(f"{', '.join(names)}: {reason}" for reason, names in why.items()))
+    return lines
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,6 +268,7 @@ class _Session:
     layout: paths.ReportsLayout
     stage_root: Path
     catalogue: list[dict]
+    slicer: Slicer = field(default_factory=Slicer)  # each dossier loaded once per run, for the pages' slices
 
 
 @contextmanager
@@ -280,13 +299,17 @@ def _batch(briefings: list[Briefing], *, force: bool, wait: float, echo: Callabl
     with _session(briefings, wait, echo) as session:
         jobs = [_prepare(b, session) for b in briefings]
         outcomes: dict[str, Outcome] = {}
-        todo = []
+        todo, reasons = [], {}
         for job in jobs:
-            if not force and _is_unchanged(job, session.catalogue):
-                outcomes[job.name] = Outcome(job.briefing, Status.UNCHANGED, html=job.files.html, record=read_json(job.files.run_json))
+            reason = "forced (--force)" if force else _render_reason(job, session.catalogue)
+            if not reason:
+                outcomes[job.name] = Outcome(job.briefing, Status.UNCHANGED, html=job.files.html, record=read_json(job.files.run_json),
+                                             reason=why_unchanged(job.inputs))
             else:
                 todo.append(job)
-        outcomes.update(execute(todo, session))
+                reasons[job.name] = reason
+        for name, outcome in execute(todo, session).items():
+            outcomes[name] = replace(outcome, reason=reasons.get(name, ""))
         layout = session.layout
         index = write_catalogue(layout.root) if todo or not layout.index.exists() else layout.index
         return outcomes, index
@@ -315,68 +338,28 @@ def _prepare(briefing: Briefing, session: _Session) -> Job:
             if "baseline" in briefing.declared:  # a date or none: the notebook must not look for an edition itself
                 parameters["baseline"] = "none"
     files = layout.files(briefing.dossier_id, briefing.as_of, briefing.name)
-    return Job(briefing, parameters, version, _inputs_key(briefing, parameters, version), previous, files)
+    scope = session.slicer.scope(briefing.notebook, parameters, briefing.dossier, version)
+    inputs = inputs_of(briefing, parameters, scope)
+    return Job(briefing, parameters, version, inputs_key(inputs), previous, files, inputs)
 
 
-def _inputs_key(briefing: Briefing, parameters: dict, version: str) -> str:
-    digest = hashlib.sha256()
-    payload = {
-        "notebook": hashlib.sha256(briefing.notebook.read_bytes()).hexdigest(),
-        "dossier": briefing.dossier,
-        "as_of": briefing.as_of,
-        "parameters": parameters,
-        "version": version,
-        "code": _code_hash(),
-        "pdf": briefing.pdf,
-    }
-    digest.update(json.dumps(payload, sort_keys=True, default=str).encode())
-    return digest.hexdigest()[:16]
-
-
-#: Parts of the package a render never runs: editing them does not re-render anything.
-_NOT_RENDER_CODE = {"ingest", "review", "commands", "cli.py", "__main__.py"}
-
-
-@lru_cache(maxsize=1)
-def _code_hash() -> str:
-    """Hash of the package code a render runs and of the page templates.
-
-    A change there re-renders every briefing on the next run; ``ingest/``, ``review/``,
-    ``commands/`` and the CLI are left out. Taken once per process, like the code the process
-    itself runs.
-    """
-    digest = hashlib.sha256()
-    package = paths.PROJECT_ROOT / "parley"
-    for root in (package, paths.TEMPLATES_DIR):
-        for file in sorted(root.rglob("*")):
-            if root == package and file.relative_to(package).parts[0] in _NOT_RENDER_CODE:
-                continue
-            if file.is_file() and "__pycache__" not in file.parts and file.suffix not in (".pyc",):
-                digest.update(file.relative_to(paths.PROJECT_ROOT).as_posix().encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _is_unchanged(job: Job, catalogue: list[dict]) -> bool:
-    """The published run had the same inputs, its files are the ones it published (their SHA-256,
-    not only the record: a page changed behind the catalogue's back renders again), and no
-    attempt failed since."""
+def _render_reason(job: Job, catalogue: list[dict]) -> str:
+    """Why ``job`` must render, or ``""`` when it is unchanged: the published run had the same
+    inputs, its files are the ones it published (their SHA-256, not only the record: a page
+    changed behind the catalogue's back renders again), and no attempt failed since."""
     record = read_json(job.files.run_json)
-    if not record or record.get("inputs_key") != job.inputs_key:
-        return False
+    if not isinstance(record, dict) or record.get("inputs_key") != job.inputs_key:
+        return why_render(job.inputs, record if isinstance(record, dict) else None) or "its inputs changed"
     hashes = record.get("files") or {}
     expected = dict(job.files.verified)
     if job.briefing.pdf:  # the PDF edition the spec asks for is part of what was published
         expected["pdf"] = job.files.pdf(job.briefing.pdf)
-    if set(hashes) != set(expected):
-        return False
-    for suffix, path in expected.items():
-        if not path.is_file() or sha256(path) != hashes[suffix]:
-            return False
+    if set(hashes) != set(expected) or any(not path.is_file() or sha256(path) != hashes[suffix] for suffix, path in expected.items()):
+        return "its published files were changed or removed since"
     briefing = job.briefing
     attempts = [entry for entry in catalogue
                 if (entry.get("dossier_id"), entry.get("as_of"), entry.get("name")) == (briefing.dossier_id, briefing.as_of, briefing.name)]
-    return bool(attempts) and attempts[-1].get("seq") == record.get("seq")
+    return "" if attempts and attempts[-1].get("seq") == record.get("seq") else "an attempt failed since it was published"
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from parley import paths
@@ -38,8 +38,10 @@ from parley.report.baseline import Status
 class Job:
     """One briefing prepared to run: its resolved parameters and what decides whether it must.
 
-    ``inputs_key`` hashes notebook, parameters, dataset ``version`` and package code;
-    ``previous`` is the catalogue line of the run ``since: previous`` compares with.
+    ``inputs`` are the parts of what it renders from (:func:`parley.editions.inputs.inputs_of`:
+    notebook, parameters, the data it shows, baseline, package code) and ``inputs_key`` their
+    hash; ``version`` is the whole dataset's; ``previous`` is the catalogue line of the run
+    ``since: previous`` compares with.
     """
 
     briefing: Briefing
@@ -48,6 +50,7 @@ class Job:
     inputs_key: str
     previous: dict | None
     files: paths.RunFiles
+    inputs: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -112,7 +115,7 @@ def publish(layout: paths.ReportsLayout, job: Job, stage: Path, rendered, n_char
             "n_positions": rendered.positions,
             "changes": rendered.changes,
             "attempts": rendered.attempts,
-            "inputs_key": job.inputs_key,
+            "inputs_key": job.inputs_key, "inputs": job.inputs,  # what "unchanged" compares, part by part
             "parley_version": __version__,
             "html": layout.relative(files.html),
             "ipynb": layout.relative(files.ipynb),
