@@ -246,10 +246,10 @@ def _reasons(outcomes: list[Outcome]) -> list[str]:
     """``rendered again (3): briefing, dataset_qa: the dataset changed; ...`` and ``unchanged (19):
     ...: its records did not change``: which pages rendered and which did not, and why."""
     lines = []
-    for label, rendered in (("rendered again", True), ("unchanged", False)):
+    for label, status in (("rendered again", Status.PUBLISHED), ("unchanged", Status.UNCHANGED)):
         why: dict[str, list[str]] = {}
         for outcome in outcomes:
-            if outcome.reason and (outcome.status != Status.UNCHANGED) == rendered:
+            if outcome.reason and outcome.status == status:
                 why.setdefault(outcome.reason, []).append(outcome.briefing.name)
         if why:
             n = sum(len(names) for names in why.values())

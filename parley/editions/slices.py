@@ -99,6 +99,7 @@ def _page_kind(path: str, _mtime: int, _size: int) -> tuple[str, str] | None:
         return None
     found: tuple[str, str] | None = None
     sections: list[str] = []
+    declared: set[str] = set()
     for cell in nb.cells:
         if cell.cell_type != "code" or not cell.source.strip():
             continue
@@ -109,6 +110,7 @@ def _page_kind(path: str, _mtime: int, _size: int) -> tuple[str, str] | None:
         if "parameters" in (cell.metadata.get("tags") or []):
             if not all(isinstance(node, (ast.Assign, ast.AnnAssign)) for node in tree.body):
                 return None
+            declared |= {getattr(t, "id", None) for n in tree.body for t in (n.targets if isinstance(n, ast.Assign) else [n.target])}
             continue
         part = _part(tree)
         if part is None:
@@ -121,7 +123,8 @@ def _page_kind(path: str, _mtime: int, _size: int) -> tuple[str, str] | None:
             sections.append(part[1])
     if found is None or not set(sections) <= _SECTIONS[found[0]]:
         return None
-    return found
+    # the runner passes these, so the kernel views the dossier, date, subject and baseline the key covers
+    return found if {"dossier", "as_of", "baseline", found[1]} <= declared else None
 
 
 def _part(tree: ast.Module) -> tuple | None:
@@ -146,9 +149,13 @@ def _is_pb_call(node: ast.AST, name: str | None) -> bool:
 
 
 def _subject(call: ast.Call) -> tuple[str, str] | None:
-    """The subject an ``open_briefing`` call requires and the parameter naming it; it must pass
-    ``baseline`` from a parameter (the runner sets it: never the catalogue read in the kernel)."""
+    """The subject an ``open_briefing`` call requires and the parameter naming it; it must pass the
+    ``dossier`` parameter, and ``baseline`` from a parameter (the runner sets it: never the
+    catalogue read in the kernel)."""
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    dossier = call.args[0] if call.args else keywords.get("dossier")
+    if len(call.args) > 1 or getattr(dossier, "id", None) != "dossier":
+        return None
     require = keywords.get("require")
     kind = require.value if isinstance(require, ast.Constant) else None
     if kind not in _SECTIONS or not isinstance(keywords.get(kind), ast.Name) or not isinstance(keywords.get("baseline"), ast.Name):

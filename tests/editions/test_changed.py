@@ -186,3 +186,8 @@ def test_briefing_and_qa_and_unknown_cells_key_on_the_whole_dataset(tmp_path):
     nb.cells[-1] = nbformat.v4.new_code_cell("print(briefing.dossier.statements)")
     nbformat.write(nb, tmp_path / "other.ipynb")
     assert slices.page_kind(tmp_path / "other.ipynb") is None
+    nb.cells.pop()
+    opening = next(i for i, cell in enumerate(nb.cells) if "open_briefing" in cell.source)
+    nb.cells[opening] = nbformat.v4.new_code_cell(nb.cells[opening].source.replace("pb.open_briefing(dossier,", 'pb.open_briefing("riyadh_2025",'))
+    nbformat.write(nb, tmp_path / "fixed.ipynb")  # a dossier the runner does not pass: not the one the key slices
+    assert "riyadh_2025" in nb.cells[opening].source and slices.page_kind(tmp_path / "fixed.ipynb") is None
