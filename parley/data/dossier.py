@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,6 +148,14 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
     """
     folder = paths.dossier_dir(dossier)
     schema = read_schema(folder)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the files hashed (GIL released) while they are read and checked
+        version = pool.submit(dataset_version, schema)
+        tables = _read_checked(folder, schema, validate)
+        return Dossier(id=folder.name, title=schema.title, path=folder, version=version.result(), schema=schema, **tables)
+
+
+def _read_checked(folder: Path, schema: PackageSchema, validate: bool) -> dict[str, pd.DataFrame]:
+    """Every table read, checked (unless ``validate`` is false) and typed; :class:`DossierInvalid` on any problem."""
     raw: dict[str, pd.DataFrame] = {}
     layouts = {}
     problems: list[Problem] = []
@@ -166,11 +175,4 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
     tables = {}
     for name in names:  # one table at a time: the untyped copy goes as soon as the typed one exists
         tables[name] = _typed(raw.pop(name), schema.tables[name])
-    return Dossier(
-        id=folder.name,
-        title=schema.title,
-        path=folder,
-        version=dataset_version(schema),
-        schema=schema,
-        **tables,
-    )
+    return tables

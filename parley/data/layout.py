@@ -42,22 +42,45 @@ def record_layout(data: bytes) -> Layout | None:
         return None
 
 
-def regular_layout(data: bytes, header: list[str], rows: int) -> Layout | None:
-    """The layout of a file a strict parser read as ``rows`` records of ``len(header)`` fields each.
+@dataclass(frozen=True)
+class Marks:
+    """Where the quote characters and the newlines of a CSV's bytes are, its quotes well formed."""
 
-    Only quotes and newlines are looked at (the field counts are known): ``None`` unless quotes are
-    well formed and the file has exactly ``rows`` data records, none of them blank.
-    """
+    size: int
+    quotes: np.ndarray
+    newlines: np.ndarray
+
+    @property
+    def quoted_newlines(self) -> bool:
+        """A newline inside a quoted field (a value over several lines)."""
+        return bool(len(self.quotes)) and bool((np.searchsorted(self.quotes, self.newlines) % 2).any())
+
+
+def marks(data: bytes) -> Marks | None:
+    """The quotes and newlines of ``data``; ``None`` unless quotes are well formed (no CR, no NUL)."""
     if not data or b"\r" in data or b"\0" in data:
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
     quotes = _positions(buf, _QUOTE)
     if not _quotes_well_formed(buf, quotes):
         return None
-    newlines = _positions(buf, _LF)
+    return Marks(len(buf), quotes, _positions(buf, _LF))
+
+
+def regular_layout(data: bytes, header: list[str], rows: int, found: Marks | None = None) -> Layout | None:
+    """The layout of a file a strict parser read as ``rows`` records of ``len(header)`` fields each.
+
+    Only quotes and newlines are looked at (the field counts are known): ``None`` unless quotes are
+    well formed and the file has exactly ``rows`` data records, none of them blank. ``found`` is
+    :func:`marks` of ``data`` when the caller has them already.
+    """
+    found = found or marks(data)
+    if found is None:
+        return None
+    quotes, newlines = found.quotes, found.newlines
     ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0] if len(quotes) else newlines
-    if len(ends) == 0 or ends[-1] != len(buf) - 1:
-        ends = np.append(ends, len(buf))
+    if len(ends) == 0 or ends[-1] != found.size - 1:
+        ends = np.append(ends, found.size)
     starts = np.concatenate(([0], ends[:-1] + 1))
     if len(ends) != rows + 1 or bool((starts == ends).any()):
         return None

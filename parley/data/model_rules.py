@@ -16,6 +16,7 @@ works on whole columns and reports only the failing rows:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from parley.data.rules import _duplicates, check
@@ -92,7 +93,7 @@ def _positions_of_joint(run: CheckRun) -> None:
     known = _lookup(run, "actors", "actor_id", "participation")
     actor = _column(f, "actor_id")
     if known is not None:
-        joint = actor.map(known).eq("joint").fillna(False).to_numpy(dtype=bool)
+        joint = _mapped(run, f, "actor_id", known).eq("joint").fillna(False).to_numpy(dtype=bool)
         members = run.frames.get("actor_members")
         listing: dict[str, str] = {}
         if members is not None and members.has("group_id", "member_id"):
@@ -123,13 +124,37 @@ def _said_before_reported(run: CheckRun) -> None:
     dated = reports.valid["date_reported"].to_numpy()
     if not dated.any():
         return
-    earliest = pd.Series(reports.parsed["date_reported"][dated].to_numpy(), index=_column(reports, "statement_id")[dated].to_numpy())
-    earliest = earliest.groupby(level=0).min()
-    first = _column(statements, "statement_id").map(earliest)
+    first = _earliest(run, statements, reports, dated)
     said = statements.parsed["date_said"]
     after = statements.valid["date_said"].to_numpy() & (said > first).fillna(False).to_numpy(dtype=bool)
     run.report_rows(statements, after, "date_said", lambda i: f"date_said falls after {first.iloc[i]:%Y-%m-%d}, the date of its earliest report; "
                     "an utterance is said on or before the day it is first reported", "date-order")
+
+
+def _earliest(run: CheckRun, statements: Frame, reports: Frame, dated: np.ndarray) -> pd.Series:
+    """Per statement: the date of its earliest dated report (NaT: none)."""
+    report_rows = run.locate(reports, "statement_id", statements, "statement_id")
+    own_rows = run.locate(statements, "statement_id", statements, "statement_id")  # a repeated id: its first row
+    dates = reports.parsed["date_reported"]
+    if report_rows is None or own_rows is None:  # missing values: by value, as pandas groups them
+        earliest = pd.Series(dates[dated].to_numpy(), index=_column(reports, "statement_id")[dated].to_numpy())
+        return _column(statements, "statement_id").map(earliest.groupby(level=0).min())
+    unit = np.datetime_data(dates.dtype)[0] if np.issubdtype(dates.dtype, np.datetime64) else "us"
+    kept = dated & (report_rows >= 0)
+    never = np.iinfo(np.int64).max
+    earliest = np.full(len(statements.frame), never, dtype=np.int64)
+    np.minimum.at(earliest, report_rows[kept], dates.to_numpy()[kept].astype(f"datetime64[{unit}]").view(np.int64))
+    first = earliest[own_rows]
+    shown = np.where(first == never, np.datetime64("NaT", unit), first.view(f"datetime64[{unit}]"))
+    return pd.Series(shown, index=statements.frame.index)
+
+
+def _mapped(run: CheckRun, f: Frame, name: str, mapping: pd.Series) -> pd.Series:
+    """``f.frame[name].map(mapping)``, mapped once per distinct value."""
+    distinct = run.distinct(f, name)
+    if distinct is None:
+        return _column(f, name).map(mapping)
+    return distinct.spread_series(distinct.values.map(mapping), f.frame.index)
 
 
 @check
@@ -147,10 +172,10 @@ def _report_dates(run: CheckRun) -> None:
         if f is None or not f.has("source_id", "date_reported") or "date_reported" not in f.parsed:
             continue
         source = _column(f, "source_id")
-        day, when = source.map(dates), f.parsed["date_reported"]
+        day, when = _mapped(run, f, "source_id", dates), f.parsed["date_reported"]
         valid = f.valid["date_reported"].to_numpy() & day.notna().to_numpy()
         before = valid & (when < day).fillna(False).to_numpy(dtype=bool)
-        later_ok = source.map(kinds).isin(LATER_ENTRIES).to_numpy()
+        later_ok = _mapped(run, f, "source_id", kinds).isin(LATER_ENTRIES).to_numpy()
         after = valid & ~later_ok & (when > day).fillna(False).to_numpy(dtype=bool)
         run.report_rows(f, before, "date_reported", lambda i: f"before {day.iloc[i]:%Y-%m-%d}, when source {source.iloc[i]!r} was published; "
                         "a source reports nothing before it appears", "report-date")

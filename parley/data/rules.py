@@ -11,36 +11,23 @@ statement × actor × issue) are in :mod:`parley.data.model_rules`, registered h
 from __future__ import annotations
 
 import difflib
-import hashlib
-import os
-import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from parley import paths
-from parley.data.scan import CheckRun, Frame
+from parley.data import provenance
+from parley.data.scan import CheckRun, Frame, arrow_isin
 from parley.data.schema import TABLES, Field
+from parley.data.strings import mix
 from parley.data.tables import to_integers
 from parley.errors import Problem
 
 
-_SPAN_CHUNK = 65_536  # quotes compared with their source at a time
-
-
 def isin(values: pd.Series, reference: pd.Series | list) -> np.ndarray:
-    """``values.isin(reference)`` as a numpy mask, by pyarrow's hash lookup: pandas' own ``isin`` on
-    pyarrow-backed strings took 8.5 s for a million keys against a million (pyarrow: 0.4 s)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    left = pa.array(values.astype(str).array)
-    right = pa.array(reference if isinstance(reference, list) else reference.astype(str).array, type=left.type)
-    return pc.is_in(left, value_set=right).to_numpy(zero_copy_only=False).astype(bool)
+    """``values.isin(reference)`` as a numpy mask, by pyarrow's hash lookup (:func:`parley.data.scan.arrow_isin`)."""
+    return arrow_isin(values, reference)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,20 +133,64 @@ def _cells(run: CheckRun) -> None:
 
 
 def _check_field(run: CheckRun, f: Frame, spec: Field) -> None:
+    """Every constraint of one field. A cell's verdict depends only on its value, so the verdicts are
+    reached once per distinct value and spread over the rows (a million ids, sixteen issues)."""
     column = f.frame[spec.name].astype(str)
-    empty = column.eq("").to_numpy()
-    constraints = spec.constraints
+    distinct = run.distinct(f, spec.name) if _has_constraints(spec) else None
+    if distinct is None:
+        verdicts = _verdicts(spec, column)
+        spread = _as_is
+    else:
+        verdicts = _verdicts(spec, distinct.values)
+        spread = distinct.spread
+    empty = spread(verdicts.empty)
     if spec.required:
         run.report_rows(f, empty, spec.name, _required_message(spec), "required")
+    run.report_rows(f, spread(verdicts.bad_type), spec.name, _type_message(spec), "type")
+    if spec.type in ("integer", "number", "boolean", "date"):
+        f.parsed[spec.name] = verdicts.parsed if distinct is None else distinct.spread_series(verdicts.parsed, f.frame.index)
+    else:
+        f.parsed[spec.name] = column
+    for mask, message, code in verdicts.failures:
+        run.report_rows(f, spread(mask), spec.name, message, code)
+    f.valid[spec.name] = pd.Series(spread(verdicts.valid), index=f.frame.index)  # filled, well typed, within every constraint
+    if spec.constraints.get("unique") and f.table.primary_key != (spec.name,):
+        _duplicates(run, f, [spec.name], "unique", "must be unique")
+
+
+def _as_is(mask: np.ndarray) -> np.ndarray:
+    return mask
+
+
+def _has_constraints(spec: Field) -> bool:
+    """A field whose cells are checked for more than being filled (a type, an enum or a constraint)."""
+    checked = ("pattern", "minimum", "maximum", "minLength", "maxLength")
+    return spec.type != "string" or spec.enum is not None or any(name in spec.constraints for name in checked)
+
+
+@dataclass(frozen=True)
+class _Verdicts:
+    """What the constraints of one field say of each value: masks over the values given."""
+
+    empty: np.ndarray
+    bad_type: np.ndarray
+    parsed: pd.Series
+    valid: np.ndarray  # filled, well typed, within every constraint
+    failures: list[tuple[np.ndarray, str, str]]  # (mask, message, code), in the order they are reported
+
+
+def _verdicts(spec: Field, column: pd.Series) -> _Verdicts:
+    """The verdicts of every constraint of ``spec`` on the text values ``column``."""
+    empty = column.eq("").to_numpy()
+    constraints = spec.constraints
     parsed, well_typed = _parse(spec, column)
     bad_type = ~empty & ~well_typed
-    run.report_rows(f, bad_type, spec.name, _type_message(spec), "type")
     valid = ~empty & well_typed
-    f.parsed[spec.name] = parsed
+    failures: list[tuple[np.ndarray, str, str]] = []
     if spec.enum is not None:
         allowed = [str(v) for v in spec.enum]
         outside = valid & ~column.isin(allowed).to_numpy()
-        run.report_rows(f, outside, spec.name, f"not an allowed value; allowed: {', '.join(allowed)}", "enum")
+        failures.append((outside, f"not an allowed value; allowed: {', '.join(allowed)}", "enum"))
         valid = valid & ~outside
     if "pattern" in constraints:
         pattern = constraints["pattern"]
@@ -168,38 +199,39 @@ def _check_field(run: CheckRun, f: Frame, spec: Field) -> None:
         path_like = np.zeros(len(column), dtype=bool)
         if mismatch.any():
             path_like[mismatch] = column[mismatch].str.contains(r"[/\\]|\.\.", regex=True).to_numpy(dtype=bool)
-        run.report_rows(f, mismatch & path_like, spec.name, "contains a path separator or '..'; ids and file names are plain names without '/', '\\' or '..'", "pattern")
+        failures.append((mismatch & path_like, "contains a path separator or '..'; ids and file names are plain names without '/', '\\' or '..'", "pattern"))
         hint = PATTERN_HINTS.get(pattern)
-        run.report_rows(f, mismatch & ~path_like, spec.name, f"{hint} (pattern {pattern})" if hint else f"does not match the pattern {pattern}", "pattern")
+        failures.append((mismatch & ~path_like, f"{hint} (pattern {pattern})" if hint else f"does not match the pattern {pattern}", "pattern"))
         valid = valid & ~mismatch
     lo, hi = constraints.get("minimum"), constraints.get("maximum")
     if (lo is not None or hi is not None) and spec.type in ("integer", "number", "date"):
-        low = _bound(spec, lo)
-        high = _bound(spec, hi)
-        outside = np.zeros(len(column), dtype=bool)
-        if low is not None:
-            outside |= (parsed < low).fillna(False).to_numpy(dtype=bool)
-        if high is not None:
-            outside |= (parsed > high).fillna(False).to_numpy(dtype=bool)
-        outside &= valid
+        outside = _out_of_range(spec, parsed, lo, hi) & valid
         if lo is not None and hi is not None:
             allowed = f"allowed {lo} to {hi}"
         elif lo is not None:
             allowed = f"must be at least {lo}"
         else:
             allowed = f"must be at most {hi}"
-        run.report_rows(f, outside, spec.name, f"out of range; {allowed}", "range")
+        failures.append((outside, f"out of range; {allowed}", "range"))
         valid = valid & ~outside
     if "minLength" in constraints or "maxLength" in constraints:
         lengths = column.str.len().to_numpy()
         short = valid & (lengths < constraints.get("minLength", 0))
         long = valid & (lengths > constraints.get("maxLength", np.inf))
-        run.report_rows(f, short, spec.name, f"too short; at least {constraints.get('minLength')} characters", "length")
-        run.report_rows(f, long, spec.name, f"too long; at most {constraints.get('maxLength')} characters", "length")
+        failures.append((short, f"too short; at least {constraints.get('minLength')} characters", "length"))
+        failures.append((long, f"too long; at most {constraints.get('maxLength')} characters", "length"))
         valid = valid & ~short & ~long
-    f.valid[spec.name] = pd.Series(valid, index=f.frame.index)  # filled, well typed, within every constraint
-    if constraints.get("unique") and f.table.primary_key != (spec.name,):
-        _duplicates(run, f, [spec.name], "unique", "must be unique")
+    return _Verdicts(empty, bad_type, parsed, valid, failures)
+
+
+def _out_of_range(spec: Field, parsed: pd.Series, lo: object, hi: object) -> np.ndarray:
+    low, high = _bound(spec, lo), _bound(spec, hi)
+    outside = np.zeros(len(parsed), dtype=bool)
+    if low is not None:
+        outside |= (parsed < low).fillna(False).to_numpy(dtype=bool)
+    if high is not None:
+        outside |= (parsed > high).fillna(False).to_numpy(dtype=bool)
+    return outside
 
 
 def _parse(spec: Field, column: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -245,6 +277,8 @@ def _type_message(spec: Field) -> str:
 
 
 def _duplicates(run: CheckRun, f: Frame, key: list[str], code: str, what: str) -> None:
+    if _repeats(run, f, key) is False:
+        return  # told from the distinct values' codes; the rows are read only to name a repeat
     frame = f.frame[key].astype(str)
     complete = frame.ne("").all(axis=1)
     repeated = frame.duplicated(keep="first") & complete
@@ -261,6 +295,24 @@ def _duplicates(run: CheckRun, f: Frame, key: list[str], code: str, what: str) -
 
     values = frame.iloc[:, 0] if len(key) == 1 else pd.Series(list(zip(*(frame[k] for k in key))), index=frame.index)
     run.report_rows(f, repeated.to_numpy(), label, message, code, values=values)
+
+
+def _repeats(run: CheckRun, f: Frame, key: list[str]) -> bool | None:
+    """Whether two rows with every key field filled may share the key: ``False`` is certain (their
+    fingerprints differ), ``True`` is then checked row by row; ``None`` when a column holds missing values."""
+    combined: np.ndarray | None = None
+    complete = np.ones(len(f.frame), dtype=bool)
+    for name in key:
+        prints = run.fingerprints(f, name)
+        if prints is None:
+            return None
+        numbers, filled = prints
+        complete &= filled
+        combined = numbers if combined is None else mix(combined * np.uint64(0x9E3779B97F4A7C15) + numbers)
+    if combined is None:
+        return False
+    kept = np.sort(combined[complete])
+    return bool((kept[1:] == kept[:-1]).any())
 
 
 @check
@@ -281,12 +333,23 @@ def _foreign_keys(run: CheckRun) -> None:
             if target is None or not f.has(*fk.fields) or not target.has(*fk.reference_fields):
                 continue  # the missing table or column is reported already
             local = f.frame[list(fk.fields)].astype(str)
-            filled = local.ne("").all(axis=1).to_numpy()
             reference = target.frame[list(fk.reference_fields)].astype(str)
-            if len(fk.fields) == 1:
-                known = isin(local.iloc[:, 0], reference.iloc[:, 0])
+            single = len(fk.fields) == 1
+            codes = run.distinct(f, fk.fields[0]) if single else None
+            reference_codes = run.distinct(target, fk.reference_fields[0]) if single else None
+            located = run.locate(f, fk.fields[0], target, fk.reference_fields[0]) if single and (codes is None or reference_codes is None) else None
+            if codes is not None and reference_codes is not None:  # one lookup per distinct value
+                filled = codes.spread(codes.values.ne("").to_numpy())
+                known = codes.isin(reference_codes.values)
+            elif located is not None:  # ids: found by fingerprint, then compared
+                filled = local.iloc[:, 0].ne("").to_numpy()
+                known = located >= 0
             else:
-                known = pd.MultiIndex.from_frame(local).isin(pd.MultiIndex.from_frame(reference))
+                filled = local.ne("").all(axis=1).to_numpy()
+                if single:
+                    known = isin(local.iloc[:, 0], reference.iloc[:, 0])
+                else:
+                    known = pd.MultiIndex.from_frame(local).isin(pd.MultiIndex.from_frame(reference))
             dangling = filled & ~known
             if not dangling.any():
                 continue
@@ -316,107 +379,14 @@ def _nonempty(run: CheckRun) -> None:
 @check
 def _sources(run: CheckRun) -> None:
     """Each source file exists in the seeds folder, is UTF-8 and has the recorded SHA-256."""
-    f = run.frames.get("sources")
-    if f is None or not f.has("source_id", "seed_file", "sha256"):
-        return
-    seeds_dir = run.schema.seeds_dir
-    shown_dir = _shown(seeds_dir)
-    frame = f.frame
-    usable = f.valid["source_id"] & f.valid["seed_file"]
-    # Plain lists: pandas indexing per row costs more than reading the file (0.3 s for 2,000 sources).
-    source_ids, seed_files, hashes = frame["source_id"].tolist(), frame["seed_file"].tolist(), frame["sha256"].tolist()
-    hash_valid = f.valid["sha256"].tolist()
-    for index in np.flatnonzero(usable.to_numpy()):  # one file per source: a loop is the honest shape
-        source_id, seed_file, recorded = source_ids[index], seed_files[index], hashes[index]
-        path = seeds_dir / seed_file
-        kind = _seed_kind(path, seed_file)
-        if kind == "symlink" and path.is_file() and run.schema.seed_path(seed_file) is None:
-            run.report(f, int(index), "seed_file", seed_file, f"{seed_file} is a symlink that leaves {shown_dir}; Parley never reads it; copy the text into the seeds folder", "seed-outside")
-            continue
-        if kind is None or not (kind == "file" or path.is_file()):
-            run.report(f, int(index), "seed_file", seed_file, f"no file {seed_file} in {shown_dir} (the seeds folder set by datapackage.json parley.seeds_dir)", "seed-missing")
-            continue
-        data = path.read_bytes()
-        actual = hashlib.sha256(data).hexdigest()
-        if hash_valid[index] and actual != recorded:
-            run.report(f, int(index), "sha256", recorded, f"source edited after coding: {seed_file} now has sha256 {actual}; restore the original bytes (seeds are never edited) or re-code its statements and record the new hash", "seed-hash")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            run.report(f, int(index), "seed_file", seed_file, f"{seed_file} is not UTF-8 (byte {exc.start}); source texts are UTF-8 plain text", "seed-encoding")
-            continue
-        run.texts.setdefault(source_id, text)
-
-
-def _seed_kind(path: Path, seed_file: str) -> str | None:
-    """``"file"``, ``"symlink"`` (to be resolved: it may leave the seeds folder) or ``None`` (not a
-    plain file name, or nothing there). One ``lstat``: resolving every path cost 3 s for 20,000 sources."""
-    if Path(seed_file).name != seed_file or seed_file in (".", ".."):
-        return None
-    try:
-        mode = os.lstat(path).st_mode
-    except OSError:
-        return None
-    if stat.S_ISLNK(mode):
-        return "symlink"
-    return "file" if stat.S_ISREG(mode) else None
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(paths.PROJECT_ROOT))
-    except ValueError:
-        return str(path)
+    provenance.check_sources(run)
 
 
 @check
 def _spans(run: CheckRun) -> None:
     """Offsets lie inside their source, start before end, and quoted text equals the source there."""
     for span in SPANS:
-        f = run.frames.get(span.table)
-        if f is None or not f.has(span.source, span.start, span.end):
-            continue
-        sources = f.frame[span.source].astype(str)
-        known = isin(sources, list(run.texts)) & f.valid[span.start].to_numpy() & f.valid[span.end].to_numpy()
-        if not known.any():
-            continue
-        starts = f.parsed[span.start].fillna(0).astype(np.int64).to_numpy()
-        ends = f.parsed[span.end].fillna(0).astype(np.int64).to_numpy()
-        lengths = sources.map({k: len(v) for k, v in run.texts.items()}).fillna(0).astype(np.int64).to_numpy()
-        reversed_ = known & (starts >= ends)
-        run.report_rows(f, reversed_, span.start, lambda i: f"{span.start} {starts[i]} is not before {span.end} {ends[i]}; a span needs {span.start} < {span.end}", "span-order")
-        beyond = known & ~reversed_ & (ends > lengths)
-        run.report_rows(f, beyond, span.end, lambda i: f"beyond the end of source {sources.iloc[i]!r}, which has {lengths[i]} characters; offsets are 0-based code points, {span.end} exclusive", "span-range")
-        if span.text is None or span.text not in f.frame.columns:
-            continue
-        text_column = f.frame[span.text].astype(str)
-        inside = np.flatnonzero(known & ~reversed_ & ~beyond & text_column.ne("").to_numpy())  # an empty text is reported as required
-        codes, source_ids = pd.factorize(sources)
-        source_texts = [run.texts.get(source_id, "") for source_id in source_ids]
-        differs = np.zeros(len(text_column), dtype=bool)
-        for at in range(0, len(inside), _SPAN_CHUNK):  # in chunks: a million quotes as Python strings at once cost ~0.5 GB
-            rows = inside[at:at + _SPAN_CHUNK]
-            found = np.array([source_texts[codes[i]][starts[i]:ends[i]] for i in rows], dtype=object)
-            differs[rows] = found != text_column.iloc[rows].to_numpy(dtype=object)
-        run.report_rows(f, differs, span.text, lambda i: _span_hint(text_column.iloc[i], source_texts[codes[i]], int(starts[i]), int(ends[i]), span), "span-text")
-
-
-def _span_hint(text: str, source: str, start: int, end: int, span: Span) -> str:
-    """Say where the text and the source at its offsets part, and where the text really is."""
-    expected = source[start:end]
-    at = len(os.path.commonprefix([expected, text]))
-    context = 25
-    message = (
-        f"text is not the source text at {span.start}={start}, {span.end}={end}: from character {at} "
-        f"the source has {expected[at:at + context]!r}, the text has {text[at:at + context]!r}"
-    )
-    occurrences = [m.start() for m in re.finditer(re.escape(text), source)] if text else []
-    if occurrences:
-        nearest = min(occurrences, key=lambda p: abs(p - start))
-        message += f"; the text occurs at {span.start}={nearest}, {span.end}={nearest + len(text)}"
-    else:
-        message += "; quote the source verbatim (never paraphrase), with offsets of that exact text"
-    return message
+        provenance.check_span(run, span)
 
 
 @check
@@ -439,5 +409,13 @@ def _coverage(run: CheckRun) -> None:
         f, support = run.frames.get(table), run.frames.get(support_table)
         if f is None or support is None or not f.has(key) or not support.has(support_key):
             continue
-        unsupported = f.valid[key].to_numpy() & ~isin(f.frame[key], support.frame[support_key])
+        codes, support_codes = run.distinct(f, key), run.distinct(support, support_key)
+        located = run.locate(f, key, support, support_key) if codes is None or support_codes is None else None
+        if codes is not None and support_codes is not None:
+            backed = codes.isin(support_codes.values)
+        elif located is not None:
+            backed = located >= 0
+        else:
+            backed = isin(f.frame[key], support.frame[support_key])
+        unsupported = f.valid[key].to_numpy() & ~backed
         run.report_rows(f, unsupported, key, f"has no supporting row in {support.table.path}; add at least one ({', '.join(support.table.primary_key)}) row for it", "unsupported")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +97,21 @@ def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Va
         code = "dossier-missing" if isinstance(exc, DossierNotFound) else "descriptor"
         located = getattr(exc, "problems", None) or [Problem(PACKAGE_FILE, None, None, None, str(exc), code)]
         return Validation(folder.name, folder, located)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # hashing the files (GIL released) beside the checks
+        version = pool.submit(dataset_version, schema)
+        raw, layouts, problems = _read_all(schema)
+        problems.extend(validate_tables(schema, raw, layouts))
+        return Validation(
+            name=folder.name,
+            path=folder,
+            problems=_sorted(problems, schema),
+            counts={name: len(frame) for name, frame in raw.items()},
+            version=version.result(),
+        )
+
+
+def _read_all(schema: PackageSchema) -> tuple[dict[str, pd.DataFrame], dict[str, Layout | None], list[Problem]]:
+    """Every declared table read as strings, with its layout, and the problems of reading them."""
     raw: dict[str, pd.DataFrame] = {}
     layouts: dict[str, Layout | None] = {}
     problems: list[Problem] = []
@@ -111,14 +127,7 @@ def check_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER) -> Va
         problems.extend(read_problems)
         if read.frame is not None:
             raw[name], layouts[name] = read.frame, read.layout
-    problems.extend(validate_tables(schema, raw, layouts))
-    return Validation(
-        name=folder.name,
-        path=folder,
-        problems=_sorted(problems, schema),
-        counts={name: len(frame) for name, frame in raw.items()},
-        version=dataset_version(schema),
-    )
+    return raw, layouts, problems
 
 
 def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame], layouts: dict[str, Layout | None] | None = None) -> list[Problem]:
