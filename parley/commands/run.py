@@ -30,6 +30,10 @@ def command(spec, workers, only, as_of, today, force, wait, list_only, quiet):
     code) are those of its published run is left unchanged; the summary says which rendered
     again and which are unchanged, and why.
 
+    Each worker keeps one kernel for the whole run and resets it before every page (a page that
+    kills its kernel costs only that page); PARLEY_KERNELS=cold in the environment starts a fresh
+    kernel for every page instead.
+
     \b
     Exit status:
       0  every briefing published (or unchanged since its last published run)

@@ -11,8 +11,10 @@ then for every briefing
    files are still the ones it wrote (their SHA-256): re-running is idempotent, and after a data
    edit only the pages whose slice of the dossier changed render again
    (:mod:`parley.editions.slices`); the summary says which and why;
-3. renders it in a worker process (:mod:`parley.editions.worker`) into a staging folder
-   ``reports/.staging/<run>/<name>/`` (a kernel that never started is retried once);
+3. renders it in a worker process into a staging folder ``reports/.staging/<run>/<name>/`` (a
+   kernel that never started is retried once): by default a worker that keeps one kernel for the
+   whole batch, reset before each page (:mod:`parley.editions.warm`); with ``PARLEY_KERNELS=cold``
+   a process and a fresh kernel per page (:mod:`parley.editions.worker`);
 4. checks it is whole (:func:`parley.report.whole.check_whole`);
 5. publishes by ``os.replace`` of complete files (:mod:`parley.editions.records`) and
    catalogues the run (:mod:`parley.editions.catalogue`).
@@ -51,7 +53,7 @@ from parley.editions.locks import acquire_locks, clean_staging, close_staging, o
 from parley.editions.records import Job, Status, keep_log, now, publish, record_failure, sha256
 from parley.editions.slices import Slicer
 from parley.editions.spec import PREVIOUS, Briefing, expand_spec
-from parley.editions.worker import JOB_FILE, LOG_FILE, RESULT_FILE, Rendering, WorkerJob, WorkerResult, descendants, kill, stage_briefing
+from parley.editions.worker import JOB_FILE, LOG_FILE, RESULT_FILE, Rendering, WorkerJob, WorkerResult, descendants, reap, stage_briefing
 from parley.errors import ParleyError, RenderError
 from parley.fileio import read_json
 from parley.report.baseline import edition_file
@@ -162,11 +164,12 @@ def run_briefings(briefings: list[Briefing], *, workers: int | None = None, forc
     """Run already expanded briefings, each in a worker process (see :func:`run_spec`)."""
     started = time.perf_counter()
     workers = max(1, int(workers or os.cpu_count() or 1))
+    kept_warm = warm.enabled()  # PARLEY_KERNELS checked before anything is locked or staged
     cancel = _Cancel()
 
     def execute(todo: list[Job], session: _Session) -> dict[str, Outcome]:
         with _noting_signals(cancel):
-            return _run_workers(todo, session, min(workers, max(len(todo), 1)), cancel, progress)
+            return _run_workers(todo, session, min(workers, max(len(todo), 1)), cancel, progress, kept_warm)
 
     outcomes, index = _batch(briefings, force=force, wait=wait, echo=echo or _stderr, execute=execute)
     done = [outcomes[b.name] for b in briefings if b.name in outcomes]
@@ -434,13 +437,14 @@ def _run_in_process(job: Job, session: _Session) -> Outcome:
     return _finish(session.layout, _Running(job, stage))
 
 
-def _run_workers(jobs: list[Job], session: _Session, workers: int, cancel: _Cancel, progress: bool) -> dict[str, Outcome]:
+def _run_workers(jobs: list[Job], session: _Session, workers: int, cancel: _Cancel, progress: bool,
+                 kept_warm: bool = True) -> dict[str, Outcome]:
     from tqdm import tqdm
 
     outcomes: dict[str, Outcome] = {}
     pending = list(jobs)
     running: list[_Running] = []
-    pool = warm.WarmWorkers(workers) if warm.enabled() else None
+    pool = warm.WarmWorkers(workers) if kept_warm else None
     bar = tqdm(total=len(jobs), disable=not progress or not jobs, unit="briefing", file=sys.stderr, dynamic_ncols=True)
     try:
         while (pending or running) and cancel.signum is None:
@@ -495,15 +499,8 @@ def _stop(running: list[_Running]) -> None:
                 run.process.terminate()
             except ProcessLookupError:
                 pass
-    deadline = time.monotonic() + STOP_GRACE
+    reap([run.process for run in running], STOP_GRACE, [trees[run.job.name] for run in running])
     for run in running:
-        try:
-            run.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            run.process.kill()
-            run.process.wait()
-        for pid in trees[run.job.name] + descendants(run.process.pid):
-            kill(pid)
         run.close_log()
 
 

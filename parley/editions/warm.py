@@ -13,10 +13,11 @@ The runner sees each job through :class:`_Assignment`, which answers ``poll()`` 
 ``subprocess.Popen`` of a one-page worker did, so the batch loop is unchanged. A worker that dies
 (it is killed, or its process crashes) fails only the job it held; the next job gets a new worker.
 
-Opt-in for now: ``PARLEY_KERNELS=warm`` in the environment; by default (or ``cold``) one process
-and one fresh kernel per page, as before. ``tests/editions/test_warm.py`` proves a warm batch
-publishes the same files as a cold one on the whole shipped spec; ``tests/editions/test_publish.py``
-runs its fault and SIGTERM tests both ways.
+The default of ``parley run`` and ``make briefings``; ``PARLEY_KERNELS=cold`` in the environment
+gives one worker process and one fresh kernel per page instead (:func:`kernels` refuses any other
+value). An Airflow task renders its one page in-process on a fresh kernel either way.
+``tests/editions/test_warm.py`` proves a warm batch publishes the same files as a cold one on the
+whole shipped spec; ``tests/editions/test_publish.py`` runs its fault and SIGTERM tests both ways.
 """
 
 from __future__ import annotations
@@ -25,19 +26,30 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import traceback
 from pathlib import Path
 
-from parley.editions.worker import LOG_FILE, Rendering, WorkerJob, descendants, kill, stage_briefing
+from parley.editions.worker import LOG_FILE, Rendering, WorkerJob, reap, stage_briefing
+from parley.errors import ParameterError, excerpt
 
-#: ``PARLEY_KERNELS`` value for workers that keep one warm kernel across their pages.
-WARM = "warm"
+#: ``PARLEY_KERNELS`` values: workers that keep one warm kernel across their pages (the default),
+#: or a fresh process and kernel per page.
+WARM, COLD = "warm", "cold"
+
+
+def kernels() -> str:
+    """``warm`` unless ``PARLEY_KERNELS`` says ``cold``; any other value is refused (exit status 2)."""
+    value = os.environ.get("PARLEY_KERNELS", "").strip().lower() or WARM
+    if value not in (WARM, COLD):
+        raise ParameterError(f"PARLEY_KERNELS={excerpt(os.environ['PARLEY_KERNELS'])} is not a kernel mode; "
+                             f"allowed: {WARM} (the default: one kernel per worker, reset before each page) "
+                             f"or {COLD} (a fresh kernel per page)")
+    return value
 
 
 def enabled() -> bool:
-    """Warm workers only with ``PARLEY_KERNELS=warm`` (opt-in while unfinished)."""
-    return os.environ.get("PARLEY_KERNELS", "").strip().lower() == WARM
+    """Warm workers: the default, unless ``PARLEY_KERNELS=cold``."""
+    return kernels() == WARM
 
 
 class _Worker:
@@ -148,15 +160,7 @@ class WarmWorkers:
                 worker.process.stdin.close()
             except OSError:
                 pass
-        deadline = time.monotonic() + grace
-        for worker in workers:
-            try:
-                worker.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                worker.process.kill()
-                worker.process.wait()
-            for pid in descendants(worker.process.pid):
-                kill(pid)
+        reap([worker.process for worker in workers], grace)
 
 
 # --------------------------------------------------------------------------------------------

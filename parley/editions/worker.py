@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -235,6 +236,22 @@ def kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def reap(processes: list, grace: float, trees: list[list[int]] | None = None) -> None:
+    """Wait up to ``grace`` seconds in all for ``processes`` (each a ``subprocess.Popen`` already asked
+    to stop), SIGKILL one that is still there, then SIGKILL whatever is left below each: the
+    processes of ``trees`` (one list per process, taken before it was asked to stop) and its
+    descendants now."""
+    deadline = time.monotonic() + grace
+    for number, process in enumerate(processes):
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        for pid in (trees[number] if trees else []) + descendants(process.pid):
+            kill(pid)
 
 
 def main(argv: list[str]) -> int:

@@ -148,3 +148,17 @@ def test_a_warm_batch_publishes_what_a_cold_batch_does_on_the_whole_spec(tmp_pat
     different = [name for name in published["cold"] if published["warm"][name] != published["cold"][name]]
     assert not different, f"a warm kernel published other bytes than a fresh one: {different[:5]}"
     assert catalogues["warm"] == catalogues["cold"]
+
+
+def test_warm_kernels_are_the_default_and_an_unknown_mode_is_refused(monkeypatch):
+    from parley.editions import warm
+    from parley.editions.batch import run_briefings
+    from parley.errors import ParameterError
+
+    monkeypatch.delenv("PARLEY_KERNELS", raising=False)
+    assert warm.enabled()
+    monkeypatch.setenv("PARLEY_KERNELS", " Cold ")
+    assert not warm.enabled()
+    monkeypatch.setenv("PARLEY_KERNELS", "hot")
+    with pytest.raises(ParameterError, match=r"PARLEY_KERNELS='hot' is not a kernel mode; allowed: warm .* or cold"):
+        run_briefings([], progress=False)
