@@ -164,14 +164,20 @@ def run_briefings(briefings: list[Briefing], *, workers: int | None = None, forc
     """Run already expanded briefings, each in a worker process (see :func:`run_spec`)."""
     started = time.perf_counter()
     workers = max(1, int(workers or os.cpu_count() or 1))
-    kept_warm = warm.enabled()  # PARLEY_KERNELS checked before anything is locked or staged
+    pool = warm.WarmWorkers(workers) if warm.enabled() else None  # PARLEY_KERNELS checked before anything is locked
     cancel = _Cancel()
 
     def execute(todo: list[Job], session: _Session) -> dict[str, Outcome]:
         with _noting_signals(cancel):
-            return _run_workers(todo, session, min(workers, max(len(todo), 1)), cancel, progress, kept_warm)
+            return _run_workers(todo, session, min(workers, max(len(todo), 1)), cancel, progress, pool)
 
-    outcomes, index = _batch(briefings, force=force, wait=wait, echo=echo or _stderr, execute=execute)
+    try:
+        if pool is not None and briefings:
+            pool.spawn()  # the first worker starts its kernel while the jobs are prepared
+        outcomes, index = _batch(briefings, force=force, wait=wait, echo=echo or _stderr, execute=execute)
+    finally:
+        if pool is not None:
+            pool.close()
     done = [outcomes[b.name] for b in briefings if b.name in outcomes]
     if cancel.signum is not None:  # briefings never started are reported as cancelled too
         done += [Outcome(b, Status.CANCELLED, message="not started") for b in briefings if b.name not in outcomes]
@@ -438,13 +444,14 @@ def _run_in_process(job: Job, session: _Session) -> Outcome:
 
 
 def _run_workers(jobs: list[Job], session: _Session, workers: int, cancel: _Cancel, progress: bool,
-                 kept_warm: bool = True) -> dict[str, Outcome]:
+                 pool: warm.WarmWorkers | None = None) -> dict[str, Outcome]:
+    """Render ``jobs``, ``workers`` at a time: on the warm workers of ``pool`` (closed by the caller),
+    else a process per job."""
     from tqdm import tqdm
 
     outcomes: dict[str, Outcome] = {}
     pending = list(jobs)
     running: list[_Running] = []
-    pool = warm.WarmWorkers(workers) if kept_warm else None
     bar = tqdm(total=len(jobs), disable=not progress or not jobs, unit="briefing", file=sys.stderr, dynamic_ncols=True)
     try:
         while (pending or running) and cancel.signum is None:
@@ -465,8 +472,6 @@ def _run_workers(jobs: list[Job], session: _Session, workers: int, cancel: _Canc
                 log, problem = keep_log(session.layout, run.job, run.stage, str(Status.CANCELLED))
                 outcomes[run.job.name] = Outcome(run.job.briefing, Status.CANCELLED, time.perf_counter() - run.started,
                                                  message=f"stopped by signal {cancel.signum}", log=log, log_problem=problem)
-        if pool is not None:
-            pool.close()
         bar.close()
     return outcomes
 

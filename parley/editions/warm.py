@@ -5,7 +5,12 @@
 worker process per slot (``python -m parley.editions.warm --serve``); each renders the jobs the
 runner hands it, one after another, with :func:`parley.editions.worker.stage_briefing` on a
 :class:`parley.report.warm.WarmKernel` (reset to a clean snapshot before every page; replaced
-when a page killed it). Everything else is as before: a job's ``job.json``, ``worker.log`` and
+when a page killed it). The first worker is started before the runner prepares the jobs
+(:meth:`WarmWorkers.spawn`), and a worker starts its kernel before it reads a job, loading its own
+render modules and page template while the kernel starts and taking the kernel's snapshot while
+it reads and checks its first job. What a worker reads outside the kernel it reads once for all
+its pages: the dossier (:mod:`parley.report.loaded`), the stance matrix and edition the pages
+record, the page exporter (:mod:`parley.report.export`). Everything else is as before: a job's ``job.json``, ``worker.log`` and
 ``result.json`` in its staging folder, the kernel-start retry, the failed run record, SIGTERM
 stopping the worker and its kernel, the worker dying with the runner.
 
@@ -65,9 +70,11 @@ class _Worker:
         os.set_blocking(self.process.stdout.fileno(), False)
         self._buffer = b""
         self.job: str | None = None
+        self.jobs = 0  # jobs given
 
     def give(self, spec_path: Path) -> None:
         self.job = str(spec_path)
+        self.jobs += 1
         self.process.stdin.write(f"{spec_path}\n".encode())
         self.process.stdin.flush()
 
@@ -134,6 +141,11 @@ class WarmWorkers:
         self.idle: list[_Worker] = []
         self.busy: list[_Worker] = []
 
+    def spawn(self) -> None:
+        """Start a worker before it has a job, so its kernel starts while the runner prepares them."""
+        if len(self.idle) + len(self.busy) < self.size:
+            self.idle.append(_Worker(os.getpid()))
+
     def start(self, spec_path: Path) -> _Assignment:
         """Hand the job in ``spec_path`` (its ``job.json``) to an idle worker, or a new one; the
         worker writes the job's ``worker.log`` beside it."""
@@ -153,11 +165,15 @@ class WarmWorkers:
                 group.remove(worker)
 
     def close(self, grace: float = 10.0) -> None:
-        """End every idle worker (end of input: it shuts its kernel down and exits)."""
+        """End every idle worker: end of input (it shuts its kernel down and exits), or SIGTERM for
+        one that never had a job (every briefing was unchanged: its kernel may still be starting)."""
         workers, self.idle = self.idle, []
         for worker in workers:
             try:
-                worker.process.stdin.close()
+                if worker.jobs:
+                    worker.process.stdin.close()
+                else:
+                    worker.process.terminate()
             except OSError:
                 pass
         reap([worker.process for worker in workers], grace)
@@ -169,8 +185,10 @@ class WarmWorkers:
 
 def serve(parent_pid: int) -> int:
     """Render every job whose ``job.json`` path arrives on stdin; write ``done 0|1`` per job."""
+    from parley import paths
     from parley.editions.worker import _die_with_parent, _worker_stop
-    from parley.report.warm import WarmKernel
+    from parley.report import loaded
+    from parley.report.warm import KernelNotReady, WarmKernel
 
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGTERM, _worker_stop)
@@ -179,11 +197,28 @@ def serve(parent_pid: int) -> int:
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)
     os.dup2(quiet, 2)
+    loaded.keep()  # the pages of an edition read one dossier: loaded once per version, not twice per page
     with WarmKernel() as warm:
+        warm.begin(paths.NOTEBOOKS_DIR)  # where most pages run; each page's reset moves it to its own folder
+        _warm_up()
+        try:
+            warm.snapshot_soon()  # runs while the first job is read and checked
+        except KernelNotReady:
+            pass  # the first page starts a new kernel (and retries once, as any page)
         for line in sys.stdin:
             if line.strip():
                 control.write(f"done {_serve_one(Path(line.strip()), warm, quiet)}\n")
     return 0
+
+
+def _warm_up() -> None:
+    """What every page needs in this process, loaded while the kernel starts: the render's modules
+    and the page exporter with its compiled template."""
+    import papermill  # noqa: F401
+
+    from parley.report import export, render, view  # noqa: F401
+
+    export.warm_up()
 
 
 def _serve_one(spec_path: Path, warm, quiet: int) -> int:

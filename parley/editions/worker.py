@@ -195,29 +195,47 @@ def _write_view(job: WorkerJob, out: Path) -> tuple[int, str]:
     when there is none)."""
     import pandas as pd
 
-    from parley.analysis import diff_editions, edition_of, headline, stance_matrix
+    from parley.analysis import diff_editions, headline
     from parley.analysis.editions import changes_about
-    from parley.data.dossier import load_dossier
     from parley.data.edition import read_edition, write_edition
     from parley.data.positions import write_positions
+    from parley.report import loaded
 
-    dossier = load_dossier(job.dossier_ref or job.dossier or paths.DEFAULT_DOSSIER)
+    dossier = loaded.dossier(job.dossier_ref or job.dossier or paths.DEFAULT_DOSSIER)  # the one the render's checks read
     if dossier.version != job.version:
         raise RuntimeError(f"the dataset changed during the run (version {job.version} before, {dossier.version} after)")
     as_of = pd.Timestamp(job.view_as_of)
-    n_positions = write_positions(stance_matrix(dossier, as_of), out / paths.POSITIONS_FILE)
-    edition = edition_of(dossier, as_of)
+    matrix, edition = _shown(dossier, as_of)
+    n_positions = write_positions(matrix, out / paths.POSITIONS_FILE)
     write_edition(edition, out / paths.EDITION_FILE)
     baseline, since = str(job.parameters.get("baseline") or ""), str(job.parameters.get("since") or "")
     if baseline and baseline != "none":  # as the page did (parley.report.view.BriefingView.compared_with)
         before = read_edition(baseline)
     elif since:
-        before = edition_of(dossier, pd.Timestamp(since))
+        before = _shown(dossier, pd.Timestamp(since))[1]
     else:
         return n_positions, "first edition"
     diff = diff_editions(before, edition, dossier, as_of)
     subject = {name: str(job.parameters.get(name) or "") or None for name in ("actor", "issue")}
     return n_positions, headline(changes_about(diff, **subject))  # the page's own changes, as its section lists them
+
+
+#: The stance matrix and edition of a view, by dossier folder, version and date: every page of an
+#: edition on one dossier and date records the same ones, so a worker computes them once.
+_SHOWN: dict[tuple[str, str, str], tuple] = {}
+
+
+def _shown(dossier, as_of) -> tuple:
+    """``(stance_matrix(dossier, as_of), edition_of(dossier, as_of))``, once per dossier version and date
+    (the callers only write and compare them)."""
+    from parley.analysis import edition_of, stance_matrix
+
+    key = (str(dossier.path), dossier.version, as_of.isoformat())
+    if key not in _SHOWN:
+        if any(known[:2] != key[:2] for known in _SHOWN):
+            _SHOWN.clear()  # another dossier or version: what was kept is of no use
+        _SHOWN[key] = (stance_matrix(dossier, as_of), edition_of(dossier, as_of))
+    return _SHOWN[key]
 
 
 def descendants(pid: int) -> list[int]:
@@ -259,8 +277,11 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "--worker":
         print("usage: python -m parley.editions.worker --worker JOB.json (started by `parley run`)", file=sys.stderr)
         return 2
+    from parley.report import loaded
+
     job = WorkerJob.read(Path(argv[1]))
     _die_with_parent(job.parent_pid)
+    loaded.keep()  # the render's checks and the page's record read one dossier
     signal.signal(signal.SIGTERM, _worker_stop)
     signal.signal(signal.SIGHUP, _worker_stop)
     result = stage_briefing(job)

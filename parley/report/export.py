@@ -30,6 +30,7 @@ import hashlib
 import html
 import json
 import re
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -338,5 +339,23 @@ def export_html(nb, name: str | None = None) -> tuple[str, dict]:
         The page and nbconvert's resources (``resources["parley"]`` says what the page holds).
     """
     resources = {"metadata": {"name": name or "Briefing"}}
-    body, resources = briefing_exporter().from_notebook_node(nb, resources=resources)
+    body, resources = _exporter().from_notebook_node(nb, resources=resources)
     return body, resources
+
+
+_threads = threading.local()
+
+
+def warm_up() -> None:
+    """Make this thread's exporter and compile its template now (a batch worker, while its kernel starts)."""
+    _exporter().template  # noqa: B018 - the property loads and compiles the Jinja template
+
+
+def _exporter():
+    """This thread's :func:`briefing_exporter`, made once: its Jinja environment and compiled
+    template serve every page the thread exports (a batch worker's pages, a test session's), the
+    same page as a new exporter would write (``tests/editions/test_warm.py`` compares them)."""
+    exporter = getattr(_threads, "exporter", None)
+    if exporter is None:
+        exporter = _threads.exporter = briefing_exporter()
+    return exporter

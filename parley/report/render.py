@@ -119,11 +119,21 @@ class _View:
 
 
 def latest_view_date(dossier_path: Path) -> str | None:
-    """The view date of a dossier that pins none: the latest date its data speaks of (ISO)."""
-    from parley.analysis.staleness import latest_date
-    from parley.data.dossier import load_dossier
+    """The view date of a dossier that pins none: the latest date its data speaks of (ISO).
 
-    latest = latest_date(load_dossier(dossier_path, validate=False))
+    The dossier is loaded validated (:mod:`parley.report.loaded`), so the notebook's checks that
+    follow (:func:`parley.report.view.preflight`) read the same one; a dossier that fails its
+    validation still gives its date (unvalidated), and the checks then say what is wrong.
+    """
+    from parley.analysis.staleness import latest_date
+    from parley.errors import DossierInvalid
+    from parley.report import loaded
+
+    try:
+        dossier = loaded.dossier(dossier_path)
+    except DossierInvalid:
+        dossier = loaded.dossier(dossier_path, validate=False)
+    latest = latest_date(dossier)
     return f"{latest:%Y-%m-%d}" if latest is not None else None
 
 
@@ -180,12 +190,16 @@ def render_briefing(
         is published; the run record is kept as ``<name>.failed.ipynb``.
     """
     started = time.perf_counter()
-    view = _resolve(notebook, dict(parameters or {}), dossier, as_of)
-    source_nb = nbformat.read(view.source_path, as_version=4)
-    # The notebook's own checks, here, before a kernel starts or any path is built from a value.
+    from parley.report import loaded
     from parley.report.view import preflight
 
-    preflight(source_nb, view.kernel_values)
+    try:
+        view = _resolve(notebook, dict(parameters or {}), dossier, as_of)
+        source_nb = nbformat.read(view.source_path, as_version=4)
+        # The notebook's own checks, here, before a kernel starts or any path is built from a value.
+        preflight(source_nb, view.kernel_values)
+    finally:
+        loaded.release()  # the kernel loads its own; a batch worker keeps it for the page's record
     if pdf:
         from parley.report.pdf import check_paper
 

@@ -150,7 +150,8 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
     Parameters
     ----------
     dossier
-        Dossier name under ``data/`` or path to a dossier folder.
+        Dossier name under ``data/`` or path to a dossier folder (or a ``Dossier`` already loaded
+        and validated: :func:`preflight` passes the one this process loaded).
     as_of
         ISO date of the view; empty takes the dossier's latest date (or the date it pins).
     since
@@ -177,7 +178,7 @@ def open_briefing(dossier: str | Path = "riyadh_2025", as_of: str = "", since: s
     allowed = not_allowed("top_n", top_n)
     if allowed:
         raise ParameterError(f"top_n={excerpt(top_n)} must be {allowed}")
-    loaded = load_dossier(dossier)
+    loaded = dossier if isinstance(dossier, Dossier) else load_dossier(dossier)
     as_of_date = analysis.parse_date(as_of, "as_of") or analysis.default_as_of(loaded)
     since_date = analysis.parse_date(since, "since")
     if since_date is not None and since_date > as_of_date:
@@ -223,7 +224,9 @@ def preflight(notebook, values: dict) -> None:
     ``parley render`` calls it before a kernel starts: every check of :func:`open_briefing` (ids
     against the dossier, dates, ``top_n``, the baseline file) and the dossier's validation fail
     here, with exit status 2, before any file name is built from a subject. Arguments that are
-    neither a parameter name nor a literal are left to the notebook.
+    neither a parameter name nor a literal are left to the notebook. The dossier is loaded through
+    :mod:`parley.report.loaded`, so the rest of the render (and a batch worker's next page) reads
+    the same one.
     """
     call = _open_briefing_call(notebook)
     if call is None:
@@ -238,6 +241,9 @@ def preflight(notebook, values: dict) -> None:
             kwargs[name] = values[node.id]
         elif isinstance(node, ast.Constant):
             kwargs[name] = node.value
+    from parley.report import loaded
+
+    kwargs["dossier"] = loaded.dossier(kwargs.get("dossier", inspect.signature(open_briefing).parameters["dossier"].default))
     open_briefing(**kwargs)
 
 

@@ -13,6 +13,11 @@ kernel back to that snapshot, so nothing of the previous page is left:
   ``sys.path``, the warning filters, Plotly's default template and renderer and its template
   registry, as a fresh kernel has them (taken before Parley's imports select its template).
 
+The snapshot is frozen for the garbage collector (``gc.freeze``): what every page starts from
+lives as long as the kernel, so no collection of a page walks it again. A worker may start the
+kernel early (:meth:`WarmKernel.begin`) and send it its snapshot before the first page
+(:meth:`WarmKernel.snapshot_soon`), so both run while the worker does its own work.
+
 Not reset: state a page sets inside an installed third-party module other than Plotly's
 templates and renderer (``pandas.set_option``, say); no shipped notebook sets any.
 
@@ -56,6 +61,9 @@ _roots = tuple(os.path.realpath(p) + os.sep for p in {{sys.prefix, sys.base_pref
 _warm.installed = lambda module, roots=_roots, os=os, sys=sys: os.path.realpath(getattr(module, "__file__", None) or sys.prefix).startswith(roots) or getattr(module, "__file__", None) is None
 sys.modules["_parley_warm"] = _warm
 get_ipython().reset(new_session=True)
+import gc
+gc.collect()
+gc.freeze()  # what every page starts from lives as long as the kernel: no collection walks it again
 """
 
 _RESET = r"""
@@ -99,6 +107,8 @@ class WarmKernel:
         self.manager = None
         self._new_client = None
         self._clients: list = []
+        self._starting = None  # a kernel begun (:meth:`begin`) that has not answered yet
+        self._snapshot = None  # the snapshot sent to the kernel, (client, message id), not yet done
         self.pages = 0  # pages prepared on the current kernel
         self.starts = 0  # kernels started
 
@@ -110,8 +120,36 @@ class WarmKernel:
 
     # -- life cycle -------------------------------------------------------------------------------
 
+    def begin(self, cwd: str | os.PathLike[str]) -> None:
+        """Start a kernel in folder ``cwd`` and return while it starts up (the caller does its own
+        imports meanwhile); :meth:`snapshot_soon` or the next :meth:`ensure` carries on."""
+        if self.manager is None and self._starting is None:
+            self._starting = self._launch(Path(cwd))
+
+    def snapshot_soon(self) -> None:
+        """Wait for the kernel :meth:`begin` started to answer, send it the snapshot and return
+        while it runs (the worker reads its first job meanwhile); the next :meth:`ensure` waits
+        for it. Raises :class:`KernelNotReady` (nothing kept) when the kernel does not answer."""
+        if self._starting is None:
+            return
+        manager, self._starting = self._starting, None
+        try:
+            self._connect(manager)
+            self._snapshot = self._send(_SNAPSHOT.format(preload=PRELOAD))
+        except KernelNotReady:
+            self.shutdown()
+            raise
+
     def ensure(self, cwd: str | os.PathLike[str]) -> None:
-        """A live, snapshotted kernel: the current one, or a new one if it died."""
+        """A live, snapshotted kernel: the one begun, the current one, or a new one if it died."""
+        try:
+            self.snapshot_soon()
+            if self._snapshot is not None:
+                pending, self._snapshot = self._snapshot, None
+                self._wait(*pending)
+        except KernelNotReady:
+            self.shutdown()
+            raise
         if self.manager is not None and self.manager.is_alive():
             return
         self.shutdown()
@@ -130,18 +168,23 @@ class WarmKernel:
         self.pages += 1
 
     def shutdown(self) -> None:
-        """Stop the kernel and every client of it."""
+        """Stop the kernel (and one still starting) and every client of it."""
         self._stop_page_clients()
-        if self.manager is not None:
+        if self._snapshot is not None:
+            self._snapshot[0].stop_channels()
+            self._snapshot = None
+        for manager in (self.manager, self._starting):
+            if manager is None:
+                continue
             try:
-                self.manager.shutdown_kernel(now=True)
+                manager.shutdown_kernel(now=True)
             except Exception:
                 pass
             try:
-                self.manager.cleanup_resources()
+                manager.cleanup_resources()
             except Exception:
                 pass
-            self.manager = None
+        self.manager = self._starting = None
 
     @property
     def pid(self) -> int | None:
@@ -153,6 +196,11 @@ class WarmKernel:
     # -- inside ---------------------------------------------------------------------------------
 
     def _start(self, cwd: Path) -> None:
+        """Start a kernel and take its snapshot, waiting for both."""
+        self._connect(self._launch(cwd))
+        self._wait(*self._send(_SNAPSHOT.format(preload=PRELOAD)))
+
+    def _launch(self, cwd: Path):
         from jupyter_client.manager import KernelManager
 
         manager = KernelManager(kernel_name=self.kernel_name)
@@ -161,6 +209,10 @@ class WarmKernel:
         manager.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"], cwd=str(cwd),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         _relay(getattr(getattr(manager.provisioner, "process", None), "stdout", None))
+        return manager
+
+    def _connect(self, manager) -> None:
+        """Wait until the kernel ``manager`` started answers; make it the current kernel."""
         self._new_client = manager.client
         client = manager.client()
         client.start_channels()
@@ -187,18 +239,24 @@ class WarmKernel:
         manager.client = tracked_client
         self.starts += 1
         self.pages = 0
-        self._run(_SNAPSHOT.format(preload=PRELOAD))
 
     def _run(self, code: str) -> None:
         """Run ``code`` silently (no output, no execution count) on a client of its own; raise when it fails."""
-        from queue import Empty
+        self._wait(*self._send(code))
 
+    def _send(self, code: str) -> tuple:
+        """Send ``code`` to run silently on a client of its own; return the client and the message id."""
         if self.manager is None:
             raise KernelNotReady("no kernel")
         client = self._new_client()
         client.start_channels()
+        return client, client.execute(code, silent=True, store_history=False, allow_stdin=False, stop_on_error=True)
+
+    def _wait(self, client, msg_id: str) -> None:
+        """Wait for the reply to ``msg_id`` on ``client`` (then stopped); raise when the code failed."""
+        from queue import Empty
+
         try:
-            msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False, stop_on_error=True)
             while True:
                 reply = client.get_shell_msg(timeout=self.startup_timeout)
                 if reply["parent_header"].get("msg_id") == msg_id:
