@@ -155,29 +155,47 @@ def run_spec(spec: str | os.PathLike[str], *, workers: int | None = None, today:
     RunLocked
         Another run is writing one of the outputs and ``wait`` ran out. Nothing was written.
     """
-    briefings = expand_spec(spec, today=today, as_of=as_of, only=only)
-    return run_briefings(briefings, workers=workers, force=force, wait=wait, progress=progress, echo=echo)
+    with _warm_pool(workers) as pool:  # the first worker starts its kernel while the spec is read
+        briefings = expand_spec(spec, today=today, as_of=as_of, only=only)
+        return _run_briefings(briefings, pool, workers=workers, force=force, wait=wait, progress=progress, echo=echo)
 
 
 def run_briefings(briefings: list[Briefing], *, workers: int | None = None, force: bool = False, wait: float = 0.0,
                   progress: bool = True, echo: Callable[[str], None] | None = None) -> BatchResult:
     """Run already expanded briefings, each in a worker process (see :func:`run_spec`)."""
+    with _warm_pool(workers, spawn=bool(briefings)) as pool:  # the first worker starts its kernel while the jobs are prepared
+        return _run_briefings(briefings, pool, workers=workers, force=force, wait=wait, progress=progress, echo=echo)
+
+
+@contextmanager
+def _warm_pool(workers: int | None, spawn: bool = True) -> Iterator[warm.WarmWorkers | None]:
+    """The batch's warm workers (``None`` with ``PARLEY_KERNELS=cold``, checked before anything is
+    locked), the first of them started at once (``spawn``); every one ended on the way out."""
+    pool = warm.WarmWorkers(_slots(workers)) if warm.enabled() else None
+    try:
+        if pool is not None and spawn:
+            pool.spawn()
+        yield pool
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _slots(workers: int | None) -> int:
+    return max(1, int(workers or os.cpu_count() or 1))
+
+
+def _run_briefings(briefings: list[Briefing], pool: warm.WarmWorkers | None, *, workers: int | None,
+                   force: bool, wait: float, progress: bool, echo: Callable[[str], None] | None) -> BatchResult:
     started = time.perf_counter()
-    workers = max(1, int(workers or os.cpu_count() or 1))
-    pool = warm.WarmWorkers(workers) if warm.enabled() else None  # PARLEY_KERNELS checked before anything is locked
+    workers = _slots(workers)
     cancel = _Cancel()
 
     def execute(todo: list[Job], session: _Session) -> dict[str, Outcome]:
         with _noting_signals(cancel):
             return _run_workers(todo, session, min(workers, max(len(todo), 1)), cancel, progress, pool)
 
-    try:
-        if pool is not None and briefings:
-            pool.spawn()  # the first worker starts its kernel while the jobs are prepared
-        outcomes, index = _batch(briefings, force=force, wait=wait, echo=echo or _stderr, execute=execute)
-    finally:
-        if pool is not None:
-            pool.close()
+    outcomes, index = _batch(briefings, force=force, wait=wait, echo=echo or _stderr, execute=execute)
     done = [outcomes[b.name] for b in briefings if b.name in outcomes]
     if cancel.signum is not None:  # briefings never started are reported as cancelled too
         done += [Outcome(b, Status.CANCELLED, message="not started") for b in briefings if b.name not in outcomes]

@@ -5,8 +5,8 @@
 worker process per slot (``python -m parley.editions.warm --serve``); each renders the jobs the
 runner hands it, one after another, with :func:`parley.editions.worker.stage_briefing` on a
 :class:`parley.report.warm.WarmKernel` (reset to a clean snapshot before every page; replaced
-when a page killed it). The first worker is started before the runner prepares the jobs
-(:meth:`WarmWorkers.spawn`), and a worker starts its kernel before it reads a job, loading its own
+when a page killed it). The first worker is started before the runner reads the spec and prepares
+the jobs (:meth:`WarmWorkers.spawn`), and a worker starts its kernel before it reads a job, loading its own
 render modules and page template while the kernel starts and taking the kernel's snapshot while
 it reads and checks its first job. What a worker reads outside the kernel it reads once for all
 its pages: the dossier (:mod:`parley.report.loaded`), the stance matrix and edition the pages
