@@ -188,7 +188,7 @@ def serve(parent_pid: int) -> int:
     from parley import paths
     from parley.editions.worker import _die_with_parent, _worker_stop
     from parley.report import loaded
-    from parley.report.warm import KernelNotReady, WarmKernel
+    from parley.report.warm import WarmKernel
 
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGTERM, _worker_stop)
@@ -201,10 +201,7 @@ def serve(parent_pid: int) -> int:
     with WarmKernel() as warm:
         warm.begin(paths.NOTEBOOKS_DIR)  # where most pages run; each page's reset moves it to its own folder
         _warm_up()
-        try:
-            warm.snapshot_soon()  # runs while the first job is read and checked
-        except KernelNotReady:
-            pass  # the first page starts a new kernel (and retries once, as any page)
+        warm.snapshot_soon()  # runs while the first job is read and checked
         for line in sys.stdin:
             if line.strip():
                 control.write(f"done {_serve_one(Path(line.strip()), warm, quiet)}\n")

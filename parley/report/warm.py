@@ -109,6 +109,7 @@ class WarmKernel:
         self._clients: list = []
         self._starting = None  # a kernel begun (:meth:`begin`) that has not answered yet
         self._snapshot = None  # the snapshot sent to the kernel, (client, message id), not yet done
+        self._not_started: KernelNotReady | None = None  # why the kernel begun early did not start
         self.pages = 0  # pages prepared on the current kernel
         self.starts = 0  # kernels started
 
@@ -124,24 +125,31 @@ class WarmKernel:
         """Start a kernel in folder ``cwd`` and return while it starts up (the caller does its own
         imports meanwhile); :meth:`snapshot_soon` or the next :meth:`ensure` carries on."""
         if self.manager is None and self._starting is None:
-            self._starting = self._launch(Path(cwd))
+            try:
+                self._starting = self._launch(Path(cwd))
+            except Exception as exc:  # no such kernel, cannot run it: the first page says so
+                self._not_started = KernelNotReady(f"the warm kernel did not start: {type(exc).__name__}: {exc}")
 
     def snapshot_soon(self) -> None:
         """Wait for the kernel :meth:`begin` started to answer, send it the snapshot and return
         while it runs (the worker reads its first job meanwhile); the next :meth:`ensure` waits
-        for it. Raises :class:`KernelNotReady` (nothing kept) when the kernel does not answer."""
+        for it. A kernel that does not answer is stopped, and the next :meth:`ensure` raises why,
+        so the first page's attempt fails as a kernel that never started (and is retried once)."""
         if self._starting is None:
             return
         manager, self._starting = self._starting, None
         try:
             self._connect(manager)
             self._snapshot = self._send(_SNAPSHOT.format(preload=PRELOAD))
-        except KernelNotReady:
+        except KernelNotReady as exc:
             self.shutdown()
-            raise
+            self._not_started = exc
 
     def ensure(self, cwd: str | os.PathLike[str]) -> None:
         """A live, snapshotted kernel: the one begun, the current one, or a new one if it died."""
+        if self._not_started is not None:
+            failure, self._not_started = self._not_started, None
+            raise failure
         try:
             self.snapshot_soon()
             if self._snapshot is not None:
