@@ -24,6 +24,14 @@ LEGEND_ENTRY_PX, LEGEND_CHAR_PX = 48, 6.6
 MAX_HEIGHT_PX = 1040
 #: Vertical distance between the lines of two actors in one panel (stance units): equal stances stay visible.
 NUDGE = 0.12
+#: Most marks the chart draws (each carries its words on hover, a few hundred bytes of the page). A stance
+#: restated without moving adds no mark; when the moves alone are more, each line keeps its stance at the end
+#: of each week, month, quarter or year instead (the finest that fits), and the subtitle says so.
+MAX_MARKS = 600
+#: The coarser periods tried, in order (pandas period codes) and how the subtitle names them.
+PERIODS = (("W", "week"), ("M", "month"), ("Q", "quarter"), ("Y", "year"))
+#: Characters of the words a mark's hover shows.
+HOVER_CHARS = 200
 
 
 def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None = None, max_issues: int = 12,
@@ -55,20 +63,21 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
     names = [label(points.loc[points["actor_id"] == a, "actor"].iloc[0]) for a in actor_order]
     n_kept = min(max_issues, len(issue_order))
     while True:  # fewer panels until the chart fits a printed sheet (the left-out note may add a subtitle line)
-        head, top = _head(title, as_of, len(issue_order) - n_kept, names)
+        kept = sorted(issue_order[:n_kept], key=lambda i: str(labels.get(i)))
+        marks, period = stance_moves(points.loc[points["issue_id"].isin(kept)])
+        head, top = _head(title, as_of, len(issue_order) - n_kept, names, period=period)
         if n_kept == 1 or top + 40 + PANEL_HEIGHT * n_kept <= MAX_HEIGHT_PX:
             break
         n_kept -= 1
-    kept = sorted(issue_order[:n_kept], key=lambda i: str(labels.get(i)))
     fig = make_subplots(rows=len(kept), cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.5 / len(kept)),
                         subplot_titles=[label(labels[i], 60) for i in kept])
     last_day = max(points["date"].max(), as_of) if as_of is not None else points["date"].max()
     shown: set[str] = set()
     for row, issue_id in enumerate(kept, start=1):
-        lines = list(points.loc[points["issue_id"] == issue_id].groupby("actor_id", sort=False))
+        lines = list(marks.loc[marks["issue_id"] == issue_id].groupby("actor_id", sort=False))
         for i, (actor_id, line) in enumerate(lines):
             nudge = (i - (len(lines) - 1) / 2) * NUDGE  # actors holding the same stance stay apart, each line visible
-            _add_line(fig, line, row, colors[actor_id], last_day, showlegend=actor_id not in shown, nudge=nudge)
+            _add_line(fig, line, row, colors[actor_id], last_day, showlegend=actor_id not in shown, nudge=nudge, unit=period or "day")
             shown.add(actor_id)
     height = top + 40 + PANEL_HEIGHT * len(kept)
     plot_height = height - top - 40
@@ -83,9 +92,53 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
     return fig
 
 
-def _head(title: str, as_of: pd.Timestamp | None, left_out: int, names: list[str]) -> tuple[dict, int]:
+def stance_moves(points: pd.DataFrame, max_marks: int = MAX_MARKS) -> tuple[pd.DataFrame, str]:
+    """The marks to draw: of each actor's line on each issue, its first point, each point where the stance
+    or the red line moved, and its last point; ``n_after`` counts the statements that restated a mark's
+    stance before the next mark (``n_that_day`` stays the statements of the mark's own day or period).
+
+    When the moves are more than ``max_marks``, each line keeps only its last point in each week (then
+    month, quarter, year: the finest that fits) before the moves are taken; the name of that period is
+    returned with the marks ("" when every day is kept). Every line keeps its first and last point.
+    """
+    line_keys = ["issue_id", "actor_id"]
+    ordered = points.assign(_order=range(len(points))).sort_values(line_keys + ["date"], kind="stable").reset_index(drop=True)
+    marks, period = _moves(ordered), ""
+    for code, name in PERIODS:
+        if len(marks) <= max_marks:
+            break
+        bins = ordered["date"].dt.to_period(code).rename("_bin")
+        grouped = ordered.groupby(line_keys + [bins], sort=False)
+        last = ordered.loc[grouped["date"].idxmax()].copy()  # the stance held at the end of the period
+        last["n_that_day"] = grouped["n_that_day"].sum().to_numpy()
+        marks, period = _moves(last.sort_values(line_keys + ["date"], kind="stable").reset_index(drop=True)), name
+    return marks.sort_values("_order", kind="stable").drop(columns="_order"), period  # in the order given
+
+
+def _moves(ordered: pd.DataFrame) -> pd.DataFrame:
+    """Of points sorted by line and date: the first, the moved and the last point of each line, with
+    ``n_after`` (statements of the dropped points that follow each kept one)."""
+    if ordered.empty:
+        return ordered.assign(n_after=pd.Series(dtype="int64"))
+    line = ordered["issue_id"].astype(str) + "\x1f" + ordered["actor_id"].astype(str)
+    new_line = line.ne(line.shift())
+    last_of_line = line.ne(line.shift(-1))
+    moved = ordered["stance"].ne(ordered["stance"].shift()).fillna(True) | ordered["red_line"].ne(ordered["red_line"].shift()).fillna(True)
+    keep = (new_line | last_of_line | moved).to_numpy()
+    mark_no = pd.Series(keep.cumsum() - 1, index=ordered.index)
+    restated = ordered["n_that_day"].where(~keep, 0).groupby(mark_no).sum()
+    kept = ordered.loc[keep].copy()
+    kept["n_after"] = restated.to_numpy().astype("int64")
+    return kept
+
+
+def _head(title: str, as_of: pd.Timestamp | None, left_out: int, names: list[str], *, period: str = "") -> tuple[dict, int]:
     """The chart's title and wrapped subtitle, and the top margin they and the legend's rows take, in pixels."""
-    subtitle = "Each mark: a day a statement set the stance (black ring: red line). Dotted: still held at the as-of date."
+    if period:
+        subtitle = (f"Each mark: the stance at the end of a {period}, where it moved (black ring: red line);"
+                    " too many moves to show each day. Dotted: still held at the as-of date.")
+    else:
+        subtitle = "Each mark: a day a statement set or moved the stance (black ring: red line). Dotted: still held at the as-of date."
     if left_out:
         subtitle += f" {left_out} issue(s) with fewer statements left out."
     head = heading(title + (f" (as of {date_text(as_of)})" if as_of is not None else ""), subtitle)  # the subtitle wrapped to the column
@@ -106,21 +159,23 @@ def _legend_rows(names: list[str]) -> int:
 
 
 def _add_line(fig: go.Figure, line: pd.DataFrame, row: int, color: str, last_day: pd.Timestamp, *, showlegend: bool,
-              nudge: float = 0.0) -> None:
+              nudge: float = 0.0, unit: str = "day") -> None:
     name = label(line["actor"].iloc[0], 30)
     actor_id = line["actor_id"].iloc[0]
     hover = [f"<b>{name}</b> · {date_text(d)}<br>{theme.stance_label(s)}{' · red line' if r else ''}"
-             + (f" · {n} statements that day" if n > 1 else "")
-             + f"<br>{label(sp, 40)}: “{hover_text(t)}”<br><i>{label(src, 80)}</i>"
-             for d, s, r, sp, t, src, n in zip(line["date"], line["stance"], line["red_line"], line["speaker"], line["text"],
-                                               line["source"], line["n_that_day"])]
-    fig.add_trace(go.Scatter(
-        x=line["date"], y=line["stance"].astype(float) + nudge, mode="lines+markers", name=name, legendgroup=actor_id, showlegend=showlegend,
+             + (f" · {n} statements that {unit}" if n > 1 else "")
+             + f"<br>{label(sp, 40)}: “{hover_text(t, max_chars=HOVER_CHARS)}”<br><i>{label(src, 80)}</i>"
+             + (f"<br>Restated by {a} more statement{'s' if a > 1 else ''} before it moved" if a else "")
+             for d, s, r, sp, t, src, n, a in zip(line["date"], line["stance"], line["red_line"], line["speaker"], line["text"],
+                                                  line["source"], line["n_that_day"], line["n_after"])]
+    fig.add_trace(go.Scatter(  # dates as ISO days and stances to 2 places: a large dossier's page stays small
+        x=[date_text(d) for d in line["date"]], y=[round(float(s) + nudge, 2) for s in line["stance"]], mode="lines+markers", name=name,
+        legendgroup=actor_id, showlegend=showlegend,
         line=dict(shape="hv", color=color, width=2),
         marker=dict(size=10, color=color, line=dict(width=[3 if r else 0 for r in line["red_line"]], color=theme.RED_LINE_COLOR)),
         customdata=hover, hovertemplate="%{customdata}<extra></extra>",
     ), row=row, col=1)
     if last_day > line["date"].iloc[-1]:
-        fig.add_trace(go.Scatter(x=[line["date"].iloc[-1], last_day], y=[float(line["stance"].iloc[-1]) + nudge] * 2, mode="lines",
+        fig.add_trace(go.Scatter(x=[date_text(line["date"].iloc[-1]), date_text(last_day)], y=[round(float(line["stance"].iloc[-1]) + nudge, 2)] * 2, mode="lines",
                                  line=dict(color=color, width=2, dash="dot"), legendgroup=actor_id, showlegend=False, hoverinfo="skip"),
                       row=row, col=1)
