@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 
 from parley.analysis.editions import CHANGE_COLUMNS, RecordKind, register
 from parley.data.edition import POSITION_RECORD
+from parley.data.scan import arrow_isin
 from parley.words import plural
 
 # --------------------------------------------------------------------------------------------
@@ -36,16 +38,37 @@ def _fingerprint(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 
 def _by_key(frame: pd.DataFrame) -> dict:
-    key = frame.columns[0]
-    return {row[key]: row for row in frame.to_dict("records")}
+    """Key (the first column) → the row as a dict (an edition's frames hold plain values already)."""
+    columns = list(frame.columns)
+    return {row[0]: dict(zip(columns, row)) for row in frame.to_numpy(dtype=object).tolist()}
+
+
+def _joined(keys: pd.Series, values: pd.Series) -> dict:
+    """Key → its distinct non-empty values, sorted and ``|``-joined, for every key in ``keys``
+    ("" for a key with none): grouped by pyarrow, no Python step per key."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pairs = pd.DataFrame({"key": keys.to_numpy(dtype=object), "value": values.to_numpy(dtype=object)})
+    filled = np.array([isinstance(v, str) and v != "" for v in pairs["value"].tolist()], dtype=bool)
+    pairs = pairs.loc[filled].drop_duplicates().sort_values(["key", "value"], kind="stable")
+    found = dict.fromkeys(keys.tolist(), "")
+    if len(pairs):
+        table = pa.table({"key": pa.array(pairs["key"].tolist(), pa.string()), "value": pa.array(pairs["value"].tolist(), pa.string())})
+        grouped = table.group_by("key", use_threads=False).aggregate([("value", "list")])
+        found.update(zip(grouped["key"].to_pylist(), pc.binary_join(grouped["value_list"], "|").to_pylist()))
+    return found
 
 
 def _changes(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c for c in CHANGE_COLUMNS if c != "kind"], dtype=object)
 
 
-def _names(dossier) -> dict[str, str]:
-    return dict(zip(dossier.actors["actor_id"], dossier.actors["name"]))
+def _names(context) -> dict[str, str]:
+    """Actor id → name (looked up once per diff: a statement row asks for it each)."""
+    if "names" not in context.cache:
+        context.cache["names"] = dict(zip(context.dossier.actors["actor_id"], context.dossier.actors["name"]))
+    return context.cache["names"]
 
 
 def _short(text: object, limit: int = 140) -> str:
@@ -122,10 +145,10 @@ def _actors(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
 
     statements = known_statements(dossier, as_of)
     known = set(statements["speaker_id"].dropna()) | set(statements["on_behalf_of_id"].dropna())
-    known |= set(dossier.positions.loc[dossier.positions["statement_id"].isin(statements["statement_id"]), "actor_id"])
+    known |= set(dossier.positions.loc[arrow_isin(dossier.positions["statement_id"], statements["statement_id"]), "actor_id"])
     events = known_events(dossier, as_of)
-    known |= set(dossier.event_parties.loc[dossier.event_parties["event_id"].isin(events["event_id"]), "actor_id"])
-    actors = dossier.actors.loc[dossier.actors["actor_id"].isin(known)]
+    known |= set(dossier.event_parties.loc[arrow_isin(dossier.event_parties["event_id"], events["event_id"]), "actor_id"])
+    actors = dossier.actors.loc[arrow_isin(dossier.actors["actor_id"], sorted(known))]
     return actors.assign(participation=participation_of(dossier.actors).reindex(actors["actor_id"]).to_numpy())
 
 
@@ -136,7 +159,7 @@ _ACTOR_CHANGE = {"party": "new party", "outside voice": "new outside voice", "ou
 def _diff_actors(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
     added, _, _, _, new = _added_gone(before, now)
     rows = [{"change": _ACTOR_CHANGE.get(new[k]["participation"], "new actor"), "id": k, "what": new[k]["name"],
-             "detail": f"{str(new[k]['participation'] or new[k]['kind']).replace('_', ' ')}" + (f" of {_names(context.dossier).get(new[k]['parent_id'], new[k]['parent_id'])}" if new[k]["parent_id"] else ""),
+             "detail": f"{str(new[k]['participation'] or new[k]['kind']).replace('_', ' ')}" + (f" of {_names(context).get(new[k]['parent_id'], new[k]['parent_id'])}" if new[k]["parent_id"] else ""),
              "actor_id": k} for k in added]
     return _changes(rows)
 
@@ -157,8 +180,8 @@ def _statements(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
     from parley.analysis.evidence import known_statements
 
     statements = known_statements(dossier, as_of)
-    positions = dossier.positions.loc[dossier.positions["statement_id"].isin(statements["statement_id"])]
-    issues = positions.groupby("statement_id")["issue_id"].agg(lambda s: "|".join(sorted(set(s))))
+    positions = dossier.positions.loc[arrow_isin(dossier.positions["statement_id"], statements["statement_id"]), ["statement_id", "issue_id"]]
+    issues = {k: v for k, v in _joined(positions["statement_id"], positions["issue_id"]).items() if v}  # each statement's, sorted, once each
     return statements.assign(issues=statements["statement_id"].map(issues), fingerprint=_fingerprint(statements, ["kind"]))
 
 
@@ -180,33 +203,47 @@ def _concerned(context) -> dict[str, str]:
         from parley.data.model import speaks_for
 
         dossier = context.dossier
-        statements = dossier.statements.assign(_for=speaks_for(dossier.statements, dossier.actors))
-        found: dict[str, set] = {}
-        for sid, speaker, party in zip(statements["statement_id"], statements["speaker_id"], statements["_for"]):
-            found.setdefault(sid, set()).update(a for a in (speaker, party) if isinstance(a, str) and a)
-        for sid, actor in zip(dossier.positions["statement_id"], dossier.positions["actor_id"]):
-            found.setdefault(sid, set()).add(actor)
-        context.cache["concerned"] = {sid: "|".join(sorted(actors)) for sid, actors in found.items()}
+        statements = dossier.statements
+        party = pd.Series(speaks_for(statements, dossier.actors), index=statements.index)
+        context.cache["concerned"] = _joined(
+            pd.concat([statements["statement_id"], statements["statement_id"], dossier.positions["statement_id"]], ignore_index=True),
+            pd.concat([statements["speaker_id"].astype(object), party.astype(object), dossier.positions["actor_id"].astype(object)],
+                      ignore_index=True))
     return context.cache["concerned"]
 
 
-def _statement_row(change: str, key, row: dict, context, detail: str | None = None) -> dict:
-    names = _names(context.dossier)
-    speaker = names.get(row["speaker_id"], row["speaker_id"] or "unattributed")
-    return {"change": change, "id": key, "what": f"{speaker}: “{_short(_utterance_text(context).get(key), 120)}”",
-            "detail": detail or f"said {row['date_said'] or 'date unknown'}, first reported {row['date_reported']}",
-            "actor_id": _concerned(context).get(key), "issue_id": row["issues"], "date": row["date_said"] or row["date_reported"]}
+def _statement_rows(change: str, rows: pd.DataFrame, context, detail: str | None = None) -> pd.DataFrame:
+    """The change rows of the statements ``rows`` (edition records), a column at a time (a first
+    edition of a large dossier lists every statement as new)."""
+    names, texts, concerned = _names(context), _utterance_text(context), _concerned(context)
+    keys, speakers = rows["statement_id"].tolist(), rows["speaker_id"].tolist()
+    said, reported = rows["date_said"].tolist(), rows["date_reported"].tolist()
+    return pd.DataFrame({
+        "change": [change] * len(keys), "id": keys,
+        "what": [f"{names.get(s, s or 'unattributed')}: “{_short(texts.get(k), 120)}”" for k, s in zip(keys, speakers)],
+        "detail": [detail or f"said {d or 'date unknown'}, first reported {r}" for d, r in zip(said, reported)],
+        "actor_id": [concerned.get(k) for k in keys], "issue_id": rows["issues"].tolist(),
+        "date": [d or r for d, r in zip(said, reported)]}, dtype=object)
 
 
 def _diff_statements(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFrame:
     compared = ("speaker_id", "on_behalf_of_id", "date_said", "fingerprint")  # not the first report's date: a new report is its own change
-    return _changes(_keyed_changes(
-        before, now,
-        added=lambda k, new: _statement_row("new statement", k, new, context),
-        revised=lambda k, old, new: [_statement_row("statement revised", k, new, context, "its speaker, party, kind or date said changed")]
-        if _revised(old, new, compared) else [],
-        gone=lambda k, old: {"change": "statement withdrawn", "id": k, "what": k, "detail": "no longer on the record (rejected or removed)",
-                             "actor_id": old["on_behalf_of_id"] or old["speaker_id"], "issue_id": old["issues"]}))
+    was = now["statement_id"].isin(before["statement_id"]).to_numpy(dtype=bool)
+    kept = now.loc[was]
+    old = before.drop_duplicates("statement_id", keep="last").set_index("statement_id").loc[kept["statement_id"]]
+    moved = np.zeros(len(kept), dtype=bool)
+    for column in compared:
+        moved |= np.array([a != b for a, b in zip(kept[column].tolist(), old[column].tolist())], dtype=bool)
+    gone = before.loc[~before["statement_id"].isin(now["statement_id"]).to_numpy(dtype=bool)]
+    withdrawn = pd.DataFrame({
+        "change": ["statement withdrawn"] * len(gone), "id": gone["statement_id"].tolist(), "what": gone["statement_id"].tolist(),
+        "detail": ["no longer on the record (rejected or removed)"] * len(gone),
+        "actor_id": [p or s for p, s in zip(gone["on_behalf_of_id"].tolist(), gone["speaker_id"].tolist())],
+        "issue_id": gone["issues"].tolist()}, dtype=object)
+    frames = [_statement_rows("new statement", now.loc[~was], context),
+              _statement_rows("statement revised", kept.loc[moved], context, "its speaker, party, kind or date said changed"), withdrawn]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True).reindex(columns=_changes([]).columns) if frames else _changes([])
 
 
 register(RecordKind("statements", STATEMENT_COLUMNS, _statements, _diff_statements,
@@ -225,7 +262,7 @@ def _reports(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
     from parley.data.model import ranked_reports
 
     reports = ranked_reports(dossier, as_of)
-    reports = reports.loc[reports["statement_id"].isin(known_statements(dossier, as_of)["statement_id"])]
+    reports = reports.loc[arrow_isin(reports["statement_id"], known_statements(dossier, as_of)["statement_id"])]
     return reports.assign(fingerprint=_fingerprint(reports, ["text", "char_start", "char_end", "attribution_cue"]))
 
 
@@ -240,10 +277,12 @@ def _diff_reports(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFr
     """New reports of utterances the baseline already showed (corroboration up: independent
     origins before → now); the reports of new utterances come with those statements. Also reports
     revised, or gone from an utterance still on the record."""
+    if before.empty:  # nothing shown before: a new report comes with its new statement, none is revised or gone
+        return _changes([])
     added, kept, gone, old, new = _added_gone(before, now)
     origins_before, origins_now = _origins(old), _origins(new)
     outlets = dict(zip(context.dossier.sources["source_id"], context.dossier.sources["outlet"]))
-    names = _names(context.dossier)
+    names = _names(context)
     speakers = dict(zip(context.dossier.statements["statement_id"], context.dossier.statements["speaker_id"]))
     shown = context.now.table("statements")
     new_issues = dict(zip(shown["statement_id"], shown["issues"])) if shown is not None else {}
@@ -306,7 +345,7 @@ def _diff_positions(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.Data
     from parley.analysis.changes import stance_changes
     from parley.analysis.stance import stance_matrix
     found = stance_changes(positions_frame(before), stance_matrix(context.dossier, context.as_of))
-    names, labels = _names(context.dossier), dict(zip(context.dossier.issues["issue_id"], context.dossier.issues["label"]))
+    names, labels = _names(context), dict(zip(context.dossier.issues["issue_id"], context.dossier.issues["label"]))
     rows = []
     for row in found.itertuples():
         moved = f"{_stance_text(row.before)} → {_stance_text(row.after)}"

@@ -64,6 +64,7 @@ class Dossier:
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _utterances: dict[pd.Timestamp | None, pd.DataFrame] = field(default_factory=dict, repr=False)
     _paths: tuple[int, dict[str, Path]] | None = field(default=None, repr=False)  # (id of the sources frame, source_id -> file)
+    _memo: dict = field(default_factory=dict, repr=False)  # see memo()
 
     def table(self, name: str) -> pd.DataFrame:
         """The frame of table ``name``."""
@@ -103,11 +104,26 @@ class Dossier:
         """:attr:`utterances` as known at ``as_of``: only reports dated on or before it count
         (statements with none are left out). Computed once per date."""
         key = None if as_of is None else pd.Timestamp(as_of)
+        if key is not None and key not in self._utterances:  # a date after every report's sees what None sees
+            dated = self.reports["date_reported"]
+            if len(dated) and dated.notna().all() and dated.max() <= key:
+                key = None
         if key not in self._utterances:
             from parley.data.model import utterances
 
             self._utterances[key] = utterances(self, key)
         return self._utterances[key]
+
+    def memo(self, name: str, as_of: pd.Timestamp | None, compute):
+        """``compute()``, kept per ``name`` and view date for as long as the tables stay the same
+        frames (a frame replaced on the dossier computes again: the key holds the frames themselves,
+        so an id cannot be reused). For small results several views ask for: a copy is returned."""
+        frames = tuple(self.table(t) for t in TABLES)
+        key = (name, None if as_of is None else pd.Timestamp(as_of))
+        kept = self._memo.get(key)
+        if kept is None or any(a is not b for a, b in zip(kept[0], frames)):
+            kept = self._memo[key] = (frames, compute())
+        return kept[1].copy()
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""

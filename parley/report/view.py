@@ -49,7 +49,8 @@ class BriefingView:
 
     @cached_property
     def matrix(self) -> pd.DataFrame:
-        return analysis.latest_positions(self.evidence)
+        """:func:`parley.analysis.stance_matrix` of this view, from its evidence (kept on the dossier: the edition asks for it too)."""
+        return self.dossier.memo("stance_matrix", self.as_of, lambda: analysis.latest_positions(self.evidence))
 
     @cached_property
     def party_matrix(self) -> pd.DataFrame:
