@@ -28,8 +28,9 @@ from parley.data.strings import code_point_starts, equal_ranges, string_bytes
 if TYPE_CHECKING:
     from parley.data.rules import Span
 
-_SOURCE_BATCH = 1 << 22  # bytes of source text whose code points are placed at a time (8 bytes of index per byte)
+_SOURCE_BATCH = 1 << 20  # bytes of source text whose code points are placed at a time (8 bytes of index per byte)
 _SPAN_CHUNK = 65_536  # quotes compared at a time by the Python fallback
+_TEXTS_AT_ONCE = 512  # source texts checked for UTF-8 by one pyarrow call
 
 
 def check_sources(run: CheckRun) -> None:
@@ -74,6 +75,8 @@ def check_sources(run: CheckRun) -> None:
 
 def _code_points(texts: list[bytes]) -> list[int | None]:
     """Characters in each UTF-8 text (``None`` for bytes that are not UTF-8), checked by pyarrow at once."""
+    if len(texts) > _TEXTS_AT_ONCE:  # a copy of a few hundred texts at a time, not of every seed
+        return [n for at in range(0, len(texts), _TEXTS_AT_ONCE) for n in _code_points(texts[at:at + _TEXTS_AT_ONCE])]
     if not texts:
         return []
     try:

@@ -387,6 +387,7 @@ def _spans(run: CheckRun) -> None:
     """Offsets lie inside their source, start before end, and quoted text equals the source there."""
     for span in SPANS:
         provenance.check_span(run, span)
+    run.seeds.clear()  # no later check reads the texts: their memory goes now (their lengths stay)
 
 
 @check

@@ -74,7 +74,7 @@ class Distinct:
     among them: a check of a value's form runs once per value and is spread back over the rows."""
 
     values: pd.Series  # str, RangeIndex
-    codes: np.ndarray  # per row: position in values
+    codes: np.ndarray  # per row: position in values (int32)
 
     def spread(self, per_value: np.ndarray | pd.Series) -> np.ndarray:
         """A per-value array as a per-row one."""
@@ -150,7 +150,7 @@ def _encode(arrow: pa.ChunkedArray) -> Distinct:
     dictionary = chunks[0].dictionary if chunks else pa.array([], type=arrow.type)
     codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks]) if chunks else np.zeros(0, dtype=np.int32)
     values = pd.Series(dictionary.to_pandas(), dtype=str) if len(dictionary) else pd.Series([], dtype=str)
-    return Distinct(values.reset_index(drop=True), codes.astype(np.intp, copy=False))
+    return Distinct(values.reset_index(drop=True), codes.astype(np.int32, copy=False))  # 4 bytes a row: a million rows, a dozen columns
 
 
 @dataclass

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection of 64-bit words
-_BYTES_AT_ONCE = 1 << 23  # bytes handled per pass: the temporary arrays stay small
+_BYTES_AT_ONCE = 1 << 20  # bytes hashed per pass: its index arrays (8 bytes per byte, three of them) stay small
 
 
 def string_bytes(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -134,7 +134,7 @@ def equal_ranges(left: np.ndarray, left_starts: np.ndarray, right: np.ndarray, r
     return equal
 
 
-_GROUP = 1 << 20  # bytes compared per pass in equal_ranges (its index arrays: 8 bytes per byte compared, times four)
+_GROUP = 1 << 18  # bytes compared per pass in equal_ranges (its index arrays: 8 bytes per byte compared, times four)
 
 
 def code_point_starts(data: np.ndarray) -> np.ndarray:
