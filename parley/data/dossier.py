@@ -17,7 +17,7 @@ import pandas as pd
 from parley import paths
 from parley.errors import DossierInvalid, Problem
 from parley.data.schema import OPTIONAL_TABLES, TABLES, PackageSchema, Table, declared_tables, read_schema
-from parley.data.tables import dataset_version, read_raw_table, read_table, to_integers  # noqa: F401  (read_raw_table: its public home was here)
+from parley.data.tables import dataset_version, read_raw_table, read_tables, to_integers  # noqa: F401  (read_raw_table: its public home was here)
 from parley.data.validate import validate_tables
 
 @dataclass
@@ -176,8 +176,7 @@ def _read_checked(folder: Path, schema: PackageSchema, validate: bool) -> dict[s
     layouts = {}
     problems: list[Problem] = []
     names = declared_tables(schema)
-    for name in names:
-        read = read_table(schema, schema.tables[name])
+    for name, read in zip(names, read_tables(schema, names)):
         problems.extend(read.problems)
         if read.frame is not None:
             raw[name], layouts[name] = read.frame, read.layout

@@ -37,11 +37,12 @@ from pathlib import Path
 import pandas as pd
 
 from parley import paths
+from parley.data import provenance
 from parley.data import model_rules  # noqa: F401  (registers the model's rules into CHECKS, after the checks of rules.py)
 from parley.data.rules import CHECKS
 from parley.data.layout import Layout
 from parley.data.scan import CheckRun, structure_problems
-from parley.data.tables import dataset_version, read_table
+from parley.data.tables import dataset_version, read_tables
 from parley.errors import DossierInvalid, DossierNotFound, Problem
 from parley.data.schema import PACKAGE_FILE, TABLES, PackageSchema, declared_tables, read_schema
 
@@ -115,9 +116,9 @@ def _read_all(schema: PackageSchema) -> tuple[dict[str, pd.DataFrame], dict[str,
     raw: dict[str, pd.DataFrame] = {}
     layouts: dict[str, Layout | None] = {}
     problems: list[Problem] = []
-    for name in declared_tables(schema):
+    names = declared_tables(schema)
+    for name, read in zip(names, read_tables(schema, names)):
         table = schema.tables[name]
-        read = read_table(schema, table)
         read_problems = read.problems
         if read.frame is None and any(p.code == "csv-parse" for p in read_problems):
             # pandas names only the first bad line; the record scan names every one of them.
@@ -151,6 +152,7 @@ def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame], layouts
         Every problem found, sorted by file and row.
     """
     run = CheckRun(schema, raw, layouts)
+    provenance.read_sources_early(run)
     for check in CHECKS:
         check(run)
     return _sorted(run.problems, schema)
