@@ -32,9 +32,10 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _fingerprint(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """12 hex digits over ``columns`` of each row: a revision of long text shows, the text is not kept."""
-    parts = [_column(frame, c).astype(object).where(_column(frame, c).notna(), "").astype(str) for c in columns]
-    joined = parts[0].str.cat(parts[1:], sep="\x1f") if parts else pd.Series("", index=frame.index)
-    return joined.map(lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()[:12])
+    parts = [[("" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v)) for v in _column(frame, c).tolist()]
+             for c in columns]
+    joined = ["\x1f".join(values) for values in zip(*parts)] if parts else [""] * len(frame)
+    return pd.Series([hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] for text in joined], index=frame.index, dtype=object)
 
 
 def _by_key(frame: pd.DataFrame) -> dict:

@@ -180,28 +180,32 @@ class Slicer:
         """The data part of the inputs of a page of ``notebook`` with ``parameters`` (resolved)."""
         kind = page_kind(notebook)
         subject = str(parameters.get(kind[1]) or "").strip() if kind else ""
-        loaded = self._dossier(dossier) if subject else None
+        loaded = self._dossier(dossier, version) if subject else None
         if loaded is None:
             return Scope(version, WHOLE)
         dossier_now, common = loaded
         rows = actor_rows(dossier_now, subject) if kind[0] == "actor" else issue_rows(dossier_now, subject)
         return Scope(slice_hash(dossier_now, rows, common), f"records of {kind[0]} {subject}")
 
-    def _dossier(self, dossier: str):
-        """The loaded dossier and the hash of what every slice of it holds whole; ``None`` when invalid."""
-        from parley import paths
-        from parley.data.dossier import load_dossier
-        from parley.errors import ParleyError
+    def _dossier(self, dossier: str, version: str):
+        """The loaded dossier and the hash of what every slice of it holds whole; ``None`` when invalid.
 
-        folder = paths.dossier_dir(dossier).resolve()
-        if folder not in self._loaded:
+        Asked once per dossier and ``version`` (the run's hash of its files): the dossier comes from
+        :func:`parley.report.loaded.dossier`, the one loader of this process (the run reads the view
+        date from the same dossier), so it is read and validated once."""
+        from parley import paths
+        from parley.errors import ParleyError
+        from parley.report import loaded as loaded_dossiers
+
+        key = (paths.dossier_dir(dossier).resolve(), version)
+        if key not in self._loaded:
             try:
-                loaded = load_dossier(folder)
+                loaded = loaded_dossiers.dossier(key[0])
             except ParleyError:  # not valid: every page renders (and fails) as before
-                self._loaded[folder] = None
+                self._loaded[key] = None
             else:
-                self._loaded[folder] = (loaded, Common(common_hash(loaded), row_hashes(loaded)))
-        return self._loaded[folder]
+                self._loaded[key] = (loaded, Common(common_hash(loaded), row_hashes(loaded)))
+        return self._loaded[key]
 
 
 def actor_rows(dossier, actor: str) -> dict[str, pd.Series]:

@@ -191,3 +191,22 @@ def test_briefing_and_qa_and_unknown_cells_key_on_the_whole_dataset(tmp_path):
     nb.cells[opening] = nbformat.v4.new_code_cell(nb.cells[opening].source.replace("pb.open_briefing(dossier,", 'pb.open_briefing("riyadh_2025",'))
     nbformat.write(nb, tmp_path / "fixed.ipynb")  # a dossier the runner does not pass: not the one the key slices
     assert "riyadh_2025" in nb.cells[opening].source and slices.page_kind(tmp_path / "fixed.ipynb") is None
+
+
+def test_a_run_reads_its_dossier_once_for_the_view_date_and_the_slices(tmp_path, tiny_dir, monkeypatch):
+    """The runner's own process (not its workers) loads and validates the dossier once: the view date
+    and every page's slice read the same loaded dossier (:mod:`parley.report.loaded`)."""
+    import parley.data.dossier as dossier_module
+    from parley.report import loaded
+
+    data = tmp_path / "data"
+    shutil.copytree(tiny_dir, data / "tiny")
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(data))
+    monkeypatch.setenv("PARLEY_REPORTS_DIR", str(tmp_path / "reports"))
+    real, calls = dossier_module.load_dossier, []
+    monkeypatch.setattr(dossier_module, "load_dossier", lambda *a, **k: calls.append(a) or real(*a, **k))
+    loaded.release()
+    result = run_spec(_spec(tmp_path), today=EDITION, progress=False)
+    assert result.exit_code == 0, format_summary(result)
+    assert {o.briefing.name for o in result.outcomes if o.status == "published"} == PAGES
+    assert len(calls) == 1, f"the runner loaded its dossier {len(calls)} times"
