@@ -61,13 +61,16 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
     actor_order = sorted(set(points["actor_id"]), key=lambda a: str(points.loc[points["actor_id"] == a, "actor"].iloc[0]))
     colors = {a: colorway[i % len(colorway)] for i, a in enumerate(actor_order)}
     names = [label(points.loc[points["actor_id"] == a, "actor"].iloc[0]) for a in actor_order]
-    n_kept = min(max_issues, len(issue_order))
-    while True:  # fewer panels until the chart fits a printed sheet (the left-out note may add a subtitle line)
-        kept = sorted(issue_order[:n_kept], key=lambda i: str(labels.get(i)))
-        marks, period = stance_moves(points.loc[points["issue_id"].isin(kept)])
+    n_kept, period = min(max_issues, len(issue_order)), ""
+    while True:  # fewer panels until the chart fits a printed sheet (the left-out or period note may add a subtitle line)
         head, top = _head(title, as_of, len(issue_order) - n_kept, names, period=period)
         if n_kept == 1 or top + 40 + PANEL_HEIGHT * n_kept <= MAX_HEIGHT_PX:
-            break
+            kept = sorted(issue_order[:n_kept], key=lambda i: str(labels.get(i)))
+            marks, fitted = stance_moves(points.loc[points["issue_id"].isin(kept)])
+            if fitted == period:
+                break
+            period = fitted  # its note is longer: measure again
+            continue
         n_kept -= 1
     fig = make_subplots(rows=len(kept), cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.5 / len(kept)),
                         subplot_titles=[label(labels[i], 60) for i in kept])
