@@ -117,3 +117,19 @@ def test_installed_script(tiny_copy, broken):
         assert result.returncode == 2 and "datapackage.json: " in result.stderr and "not valid UTF-8 JSON" in result.stderr
     else:
         assert result.returncode == 0 and result.stdout.startswith("tiny OK (version ")
+
+
+def test_render_of_a_notebook_naming_no_kernel_says_so_and_exits_2(tmp_path):
+    """A notebook written by a tool that leaves out metadata.kernelspec: a clear message, not papermill's traceback."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("subject: str = 'x'  # a synthetic parameter")
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell("print(subject)")]
+    nbformat.write(nb, tmp_path / "bare.ipynb")
+    done = subprocess.run([str(PARLEY), "render", str(tmp_path / "bare.ipynb"), "-q", "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "names no kernel (metadata.kernelspec.name is missing)" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

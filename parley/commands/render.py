@@ -28,12 +28,21 @@ import click
 @click.option("--pdf", "pdf", is_flag=True, help="Also print the page to <name>.pdf beside it (headless Chromium).")
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True,
               help="Paper size of the PDF (Letter writes <name>.letter.pdf).")
+@click.option("--cell-timeout", "cell_timeout", type=click.IntRange(min=0), metavar="SECONDS",
+              help="Longest a notebook cell may run before it is interrupted and its page fails (0: no limit; "
+                   "default: PARLEY_CELL_TIMEOUT, else 600).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, pdf, paper, quiet):
+def command(notebook, dossier, as_of, since, parameters, yaml_text, out_dir, png_dir, pdf, paper, cell_timeout, quiet):
     """Execute NOTEBOOK (briefing, actor_profile, issue_brief, dataset_qa, or a path) and write its HTML.
 
     A page that parley run published, or is writing now, is left as it is: the render is written
     beside it as <name>.draft.html (and <name>.draft.ipynb), and stderr says so."""
+    if cell_timeout is not None:  # the kernel's executor reads it (parley.report.execute.cell_timeout)
+        import os
+
+        from parley.report.execute import CELL_TIMEOUT_VARIABLE
+
+        os.environ[CELL_TIMEOUT_VARIABLE] = str(cell_timeout)
     from parley.errors import ParameterError
     from parley.report.parameters import check_iso_date, coerce_parameter, load_yaml, notebook_parameters, resolve_notebook
     from parley.report.render import render_briefing

@@ -22,8 +22,11 @@ import click
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait when another run is writing the same outputs (0: exit at once with status 3).")
 @click.option("--list", "list_only", is_flag=True, help="Only list the briefings the spec expands to, with their parameters.")
+@click.option("--cell-timeout", "cell_timeout", type=click.IntRange(min=0), metavar="SECONDS",
+              help="Longest a notebook cell may run before it is interrupted and its page fails (0: no limit; "
+                   "default: PARLEY_CELL_TIMEOUT, else 600).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(spec, workers, only, as_of, today, force, wait, list_only, quiet):
+def command(spec, workers, only, as_of, today, force, wait, list_only, cell_timeout, quiet):
     """Run the batch spec SPEC (default briefings.yml): render, check, publish, catalogue.
 
     A briefing whose inputs (notebook, parameters, the slice of the data it shows, baseline,
@@ -44,6 +47,13 @@ def command(spec, workers, only, as_of, today, force, wait, list_only, quiet):
     """
     from parley import paths
     from parley.editions.batch import format_summary, run_spec
+
+    if cell_timeout is not None:  # every worker inherits it (parley.report.execute.cell_timeout)
+        import os
+
+        from parley.report.execute import CELL_TIMEOUT_VARIABLE
+
+        os.environ[CELL_TIMEOUT_VARIABLE] = str(cell_timeout)
     from parley.editions.spec import expand_spec
 
     if list_only:

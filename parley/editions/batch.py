@@ -171,6 +171,9 @@ def run_briefings(briefings: list[Briefing], *, workers: int | None = None, forc
 def _warm_pool(workers: int | None, spawn: bool = True) -> Iterator[warm.WarmWorkers | None]:
     """The batch's warm workers (``None`` with ``PARLEY_KERNELS=cold``, checked before anything is
     locked), the first of them started at once (``spawn``); every one ended on the way out."""
+    from parley.report.execute import cell_timeout
+
+    cell_timeout()  # a bad PARLEY_CELL_TIMEOUT is refused before anything starts
     pool = warm.WarmWorkers(_slots(workers)) if warm.enabled() else None
     try:
         if pool is not None and spawn:

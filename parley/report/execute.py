@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -18,6 +19,35 @@ from parley.errors import RenderError, excerpt
 from parley.report.whole import describe_cell, numbered_code_cells
 
 DEFAULT_KERNEL = "python3"
+#: Environment variable holding the longest a cell may run, in seconds ("0": no limit). A page whose
+#: cell runs longer fails (its record kept) instead of hanging its batch; the kernel is stopped.
+CELL_TIMEOUT_VARIABLE = "PARLEY_CELL_TIMEOUT"
+#: The limit when the variable is not set: far above any shipped cell (a million statements' slowest
+#: cell takes seconds), well below a schedule's interval.
+DEFAULT_CELL_TIMEOUT = 600
+
+
+#: The error name a cell stopped at the time limit shows in the run record.
+TIMED_OUT = "CellTimeoutError"
+
+
+def cell_timeout() -> int | None:
+    """The cell time limit in seconds from :data:`CELL_TIMEOUT_VARIABLE` (``None``: no limit).
+
+    Raises ParameterError for a value that is not a whole number of seconds, 0 or more."""
+    from parley.errors import ParameterError
+
+    text = os.environ.get(CELL_TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_CELL_TIMEOUT
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ParameterError(f"{CELL_TIMEOUT_VARIABLE}={excerpt(text)}: not a number of seconds; use a whole number, 0 for no limit "
+                             f"(default {DEFAULT_CELL_TIMEOUT})")
+    return seconds or None
 
 
 def check_kernel(kernel: str) -> None:
@@ -42,6 +72,8 @@ def execute(source_path: Path, running_path: Path, failed_path: Path, parameters
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    limit = cell_timeout()
+    started = time.monotonic()
     try:
         if warm is not None:  # a parley.report.warm.WarmKernel, reset to its snapshot for this page
             warm.prepare(source_path.parent)
@@ -57,11 +89,23 @@ def execute(source_path: Path, running_path: Path, failed_path: Path, parameters
             # notebook at every cell start and end: ~2 s on the seed briefing, quadratic in its size.
             # It still writes the record once at the end, and before raising on a cell error.
             request_save_on_cell_execute=False,
+            # a cell past the limit is interrupted and fails as an error cell: the record shows which
+            execution_timeout=limit, interrupt_on_timeout=True,
+            error_on_timeout={"ename": TIMED_OUT, "evalue": f"it ran longer than the cell time limit of {limit} s ({CELL_TIMEOUT_VARIABLE}; "
+                                                            "0 for no limit) and was interrupted", "traceback": []},
             **({"km": warm.manager} if warm is not None else {}),
         )
     except PapermillExecutionError as exc:
         where = _failed_cell(running_path, exc.exec_count)
         _keep(running_path, failed_path)
+        # the interrupt's own KeyboardInterrupt may be what the cell shows
+        if limit and exc.ename in (TIMED_OUT, "KeyboardInterrupt") and time.monotonic() - started >= limit:
+            if warm is not None:  # it may still be busy: the next page gets a new kernel
+                warm.shutdown()
+            raise RenderError(
+                f"{source_path.name}: {where} ran longer than the cell time limit of {limit} s ({CELL_TIMEOUT_VARIABLE}; 0 for no limit) "
+                f"and was interrupted; nothing was published; the run record is kept at {failed_path}"
+            ) from None
         raise RenderError(
             f"{source_path.name}: {where} raised {exc.ename}: {exc.evalue}; nothing was published; "
             f"the run record is kept at {failed_path}"

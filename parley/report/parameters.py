@@ -56,7 +56,15 @@ def _inspected(notebook: str, mtime_ns: int, size: int) -> dict[str, Parameter]:
     import papermill
 
     declared = {}
-    for name, info in papermill.inspect_notebook(str(notebook)).items():
+    try:
+        inspected = papermill.inspect_notebook(str(notebook))
+    except ValueError as exc:  # papermill reads the kernel's language from the notebook's metadata
+        if "kernel name" not in str(exc):
+            raise
+        raise ParameterError(f"{notebook}: the notebook names no kernel (metadata.kernelspec.name is missing); open it in "
+                             "JupyterLab and pick the Python 3 kernel, or add \"kernelspec\": {\"name\": \"python3\", "
+                             "\"language\": \"python\", \"display_name\": \"Python 3\"} to its metadata") from None
+    for name, info in inspected.items():
         declared[name] = Parameter(name, info.get("inferred_type_name") or "None", _literal(info.get("default")), info.get("help") or "")
     recovered = _parameters_from_syntax(nbformat.read(notebook, as_version=4))
     ordered = {name: declared.get(name, parameter) for name, parameter in recovered.items()}

@@ -191,7 +191,10 @@ def render_briefing(
     """
     started = time.perf_counter()
     from parley.report import loaded
+    from parley.report.execute import cell_timeout
     from parley.report.view import preflight
+
+    cell_timeout()  # a bad PARLEY_CELL_TIMEOUT is refused before anything is read or started
 
     try:
         view = _resolve(notebook, dict(parameters or {}), dossier, as_of)

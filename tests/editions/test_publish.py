@@ -266,6 +266,39 @@ def test_faults_keep_the_last_good_page_and_publish_nothing_partial(env, tmp_pat
     assert fixed.exit_code == 0 and not (folder_of(env) / "quick-raise.failed.ipynb").exists()
 
 
+@pytest.mark.slow
+def test_a_cell_past_the_time_limit_fails_only_its_page(env, tmp_path, kernels, monkeypatch):
+    """A page whose cell would sleep five minutes is interrupted at the cell time limit and fails
+    with a message naming the cell and the limit; the page after it, on the same worker (a new
+    kernel when warm), publishes; the run takes nowhere near the five minutes."""
+    monkeypatch.setenv("PARLEY_CELL_TIMEOUT", "3")
+    spec = write_spec(tmp_path, """
+  - name: quick-asleep
+    notebook: FIXTURE
+    parameters: {subject: asleep, fault: sleep, sleep_s: 300}
+  - name: quick-ok
+    notebook: FIXTURE
+    parameters: {subject: ok, fault: ''}
+""", name="asleep.yml")
+    started = time.monotonic()
+    result = run_spec(spec, workers=1, progress=False)
+    assert time.monotonic() - started < 150
+    statuses = {o.briefing.name: o.status for o in result.outcomes}
+    assert statuses == {"quick-asleep": "failed", "quick-ok": "published"} and result.exit_code == 1
+    message = next(o.message for o in result.outcomes if o.briefing.name == "quick-asleep")
+    assert "ran longer than the cell time limit of 3 s (PARLEY_CELL_TIMEOUT" in message and "code cell" in message, message
+    kept = nbformat.read(folder_of(env) / "quick-asleep.failed.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert_nothing_partial(env)
+
+
+def test_a_bad_cell_time_limit_is_refused_before_anything_runs(env, tmp_path, monkeypatch):
+    monkeypatch.setenv("PARLEY_CELL_TIMEOUT", "ten")
+    done = subprocess.run([str(PARLEY), "run", str(quick_spec(tmp_path, ["a"])), "-q"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "PARLEY_CELL_TIMEOUT='ten': not a number of seconds" in done.stderr
+    assert "Traceback" not in done.stderr and not (env / "tiny").exists()
+
+
 def _wait_for(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
