@@ -6,6 +6,7 @@ parsed values) and collects the problems the checks of :mod:`parley.data.rules` 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -180,6 +181,13 @@ class CheckRun:
         layouts = layouts or {}
         self.frames = {name: self._prepare(schema.tables[name], frame, layouts[name] if name in layouts else scan_table(schema, schema.tables[name]))
                        for name, frame in raw.items() if name in schema.tables}
+
+    def fork(self) -> CheckRun:
+        """This run's frames, caches and source texts, with a list of problems of its own (for checks
+        run in a thread: each keeps its problems apart, the caller joins them in order)."""
+        part = copy.copy(self)
+        part.problems = []
+        return part
 
     def _prepare(self, table: Table, frame: pd.DataFrame, scan: Layout | None) -> Frame:
         n = len(frame)
