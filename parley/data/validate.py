@@ -148,7 +148,7 @@ def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame], layouts
         a table without one is scanned again to place each record on its row and line.
     beside
         Use a second CPU: the source files are read in a thread from the start, and the checks of
-        ``BESIDE`` run in a thread beside the key checks once the cells are checked (at a million
+        ``BESIDE`` run in a thread beside the others once the cells are checked (at a million
         statements: faster, and up to ~0.3 GB more at the peak). The problems are the same, in the
         same order. ``parley validate`` uses it; loading a dossier does not (its memory counts more).
 
@@ -165,9 +165,11 @@ def validate_tables(schema: PackageSchema, raw: dict[str, pd.DataFrame], layouts
     return _sorted(run.problems, schema)
 
 
-#: Checks that need only the cells' verdicts (:data:`BESIDE_AFTER`) and that no later check needs:
-#: the source files and the quotes (they touch no frame the key checks read).
-BESIDE = ("_sources", "_spans")
+#: Checks that need only the cells' verdicts (:data:`BESIDE_AFTER`) and change nothing another check
+#: reads (they only add problems, and fill the run's caches with what any check would compute alike):
+#: with ``beside`` they run in a thread while the foreign keys, the dates and the coverage are checked.
+BESIDE = ("_primary_keys", "_sources", "_spans", "_participation", "_joint_members", "_positions_of_joint",
+          "_report_spans", "_said_before_reported", "_report_dates")
 BESIDE_AFTER = "_cells"
 
 
