@@ -69,6 +69,21 @@ def test_bad_input(case, tiny_copy, monkeypatch, capsys):
     for secret in [SECRET, *case.get("absent", [])]:  # never shown: not in a problem, not on the terminal
         assert secret not in out + err and secret not in shown
     assert err.splitlines()[-1].startswith(f"error: tiny: {len(problems)} problem")
+    _same_in_one_thread(tiny_copy)
+
+
+def _same_in_one_thread(folder: Path) -> None:
+    """The checks run beside each other (``parley validate``) give the problems, in the order, that
+    they give one after another (``load_dossier``)."""
+    from parley.errors import DossierInvalid, DossierNotFound
+
+    try:
+        schema = read_schema(folder)
+    except (DossierInvalid, DossierNotFound):
+        return  # a broken descriptor: no table is checked either way
+    read = {name: read_raw_table(schema, table)[0] for name, table in schema.tables.items()}
+    raw = {name: frame for name, frame in read.items() if frame is not None}
+    assert validate_tables(schema, raw, beside=True) == validate_tables(schema, raw, beside=False)
 
 
 # -- units --------------------------------------------------------------------------------------
