@@ -57,11 +57,19 @@ def enabled() -> bool:
     return kernels() == WARM
 
 
+#: CPU priority (``nice``) of every worker started while another is alive, and of its kernel: on
+#: as many CPUs as workers it changes nothing, but while the workers start together (their imports,
+#: their kernels) the first one's page is served first, so the first page of a batch comes out as
+#: soon as a single render would.
+LATER_WORKER_NICE = 5
+_NICE_VARIABLE = "PARLEY_WORKER_NICE"
+
+
 class _Worker:
     """One long-lived worker process and the control lines it wrote back."""
 
-    def __init__(self, parent_pid: int):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    def __init__(self, parent_pid: int, nice: int = 0):
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", _NICE_VARIABLE: str(nice)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "parley.editions.warm", "--serve", str(parent_pid)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,  # stderr: the runner's, until the worker points it at a job's log
@@ -144,15 +152,20 @@ class WarmWorkers:
     def spawn(self) -> None:
         """Start a worker before it has a job, so its kernel starts while the runner prepares them."""
         if len(self.idle) + len(self.busy) < self.size:
-            self.idle.append(_Worker(os.getpid()))
+            self.idle.append(self._new())
 
     def start(self, spec_path: Path) -> _Assignment:
         """Hand the job in ``spec_path`` (its ``job.json``) to an idle worker, or a new one; the
         worker writes the job's ``worker.log`` beside it."""
-        worker = self.idle.pop(0) if self.idle else _Worker(os.getpid())
+        worker = self.idle.pop(0) if self.idle else self._new()
         self.busy.append(worker)
         worker.give(spec_path)
         return _Assignment(worker, self)
+
+    def _new(self) -> _Worker:
+        """A new worker: the first alive at normal priority, any other at :data:`LATER_WORKER_NICE`."""
+        alive = [w for w in self.idle + self.busy if w.process.poll() is None]
+        return _Worker(os.getpid(), nice=LATER_WORKER_NICE if alive else 0)
 
     def release(self, worker: _Worker) -> None:
         if worker in self.busy:
@@ -183,8 +196,19 @@ class WarmWorkers:
 # the worker process
 
 
+def _lower_priority() -> None:
+    """Take the niceness the runner gave this worker (its kernel, started next, inherits it)."""
+    try:
+        steps = int(os.environ.pop(_NICE_VARIABLE, "0") or 0)
+        if steps > 0:
+            os.nice(steps)
+    except (ValueError, OSError):  # no such right here: the worker runs at the runner's priority
+        pass
+
+
 def serve(parent_pid: int) -> int:
     """Render every job whose ``job.json`` path arrives on stdin; write ``done 0|1`` per job."""
+    _lower_priority()  # before the imports: they and the kernel run at the priority the runner gave
     from parley import paths
     from parley.editions.worker import _die_with_parent, _worker_stop
     from parley.report import loaded

@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from parley.editions import warm
 from parley.editions.batch import run_spec
 from parley.editions.catalogue import read_catalogue
 from parley.editions.locks import RunLocked, clean_staging
@@ -337,6 +338,11 @@ def _start_sleeping_batch(env: Path, tmp_path: Path):
 @pytest.mark.slow
 def test_sigterm_mid_batch_stops_workers_and_kernels_and_publishes_nothing(env, tmp_path, kernels):
     runner, good, tree = _start_sleeping_batch(env, tmp_path)
+    import psutil
+
+    niceness = sorted(psutil.Process(int(p.read_text())).nice() for p in (tmp_path / "markers").glob("*.pid"))
+    # warm: the second worker and its kernel yield to the first while both start (the first page comes out sooner)
+    assert niceness == ([0, warm.LATER_WORKER_NICE] if kernels == "warm" else [0, 0]), niceness
     runner.send_signal(signal.SIGTERM)
     out, err = runner.communicate(timeout=120)
     assert runner.returncode == 128 + signal.SIGTERM, err
