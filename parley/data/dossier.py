@@ -17,7 +17,8 @@ import pandas as pd
 from parley import paths
 from parley.errors import DossierInvalid, Problem
 from parley.data.schema import OPTIONAL_TABLES, TABLES, PackageSchema, Table, declared_tables, read_schema
-from parley.data.tables import dataset_version, read_raw_table, read_tables, to_integers  # noqa: F401  (read_raw_table: its public home was here)
+from parley.data import checked
+from parley.data.tables import dataset_digest, dataset_version, read_raw_table, read_tables, to_integers  # noqa: F401  (read_raw_table: its public home was here)
 from parley.data.validate import validate_tables
 
 @dataclass
@@ -165,13 +166,36 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
     folder = paths.dossier_dir(dossier)
     schema = read_schema(folder)
     with ThreadPoolExecutor(max_workers=1) as pool:  # the files hashed (GIL released) while they are read and checked
-        version = pool.submit(dataset_version, schema)
-        tables = _read_checked(folder, schema, validate)
-        return Dossier(id=folder.name, title=schema.title, path=folder, version=version.result(), schema=schema, **tables)
+        stamp = _stamp(schema)
+        digest = pool.submit(dataset_digest, schema)
+        key = pool.submit(lambda: checked.validation_key(digest.result(), schema.seeds_dir)) if validate and checked.enabled() else None
+        tables = _read_checked(folder, schema, validate, key)
+        if key is not None and _stamp(schema) == stamp:  # every check passed on files that did not change meanwhile
+            checked.remember_valid(key.result())
+        return Dossier(id=folder.name, title=schema.title, path=folder, version=digest.result()[:12], schema=schema, **tables)
 
 
-def _read_checked(folder: Path, schema: PackageSchema, validate: bool) -> dict[str, pd.DataFrame]:
-    """Every table read, checked (unless ``validate`` is false) and typed; :class:`DossierInvalid` on any problem."""
+def _stamp(schema: PackageSchema) -> tuple:
+    """Size and modification time of the descriptor, every resource file and every source text."""
+    folder = schema.path.parent
+    files = [schema.path, *(folder / t.path for t in schema.tables.values())]
+    try:
+        files += [p for p in schema.seeds_dir.iterdir() if p.is_file()]
+    except OSError:
+        pass
+    stamps = []
+    for file in sorted(files):
+        try:
+            info = file.stat()
+            stamps.append((str(file), info.st_size, info.st_mtime_ns))
+        except OSError:
+            stamps.append((str(file), None, None))
+    return tuple(stamps)
+
+
+def _read_checked(folder: Path, schema: PackageSchema, validate: bool, key=None) -> dict[str, pd.DataFrame]:
+    """Every table read, checked (unless ``validate`` is false, or the future ``key`` names a
+    validation already passed: :mod:`parley.data.checked`) and typed; :class:`DossierInvalid` on any problem."""
     raw: dict[str, pd.DataFrame] = {}
     layouts = {}
     problems: list[Problem] = []
@@ -180,7 +204,7 @@ def _read_checked(folder: Path, schema: PackageSchema, validate: bool) -> dict[s
         problems.extend(read.problems)
         if read.frame is not None:
             raw[name], layouts[name] = read.frame, read.layout
-    if validate:
+    if validate and not (key is not None and not problems and len(raw) == len(names) and checked.known_valid(key.result())):
         problems.extend(validate_tables(schema, raw, layouts))
     del layouts
     if problems or len(raw) < len(names):

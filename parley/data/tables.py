@@ -34,7 +34,12 @@ class RawTable:
 
 
 def dataset_version(schema: PackageSchema) -> str:
-    """Hash of the descriptor and every resource file, in a fixed order."""
+    """Hash of the descriptor and every resource file, in a fixed order (12 hex digits)."""
+    return dataset_digest(schema)[:12]
+
+
+def dataset_digest(schema: PackageSchema) -> str:
+    """The whole SHA-256 (hex) whose first 12 digits are :func:`dataset_version`."""
     digest = hashlib.sha256()
     folder = schema.path.parent
     for rel in [schema.path.name, *sorted(t.path for t in schema.tables.values())]:
@@ -48,7 +53,7 @@ def dataset_version(schema: PackageSchema) -> str:
         else:
             digest.update(b"<missing>")
         digest.update(b"\0")
-    return digest.hexdigest()[:12]
+    return digest.hexdigest()
 
 
 def read_raw_table(schema: PackageSchema, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
