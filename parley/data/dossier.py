@@ -200,7 +200,7 @@ def _read_checked(folder: Path, schema: PackageSchema, validate: bool, key=None)
     layouts = {}
     problems: list[Problem] = []
     names = declared_tables(schema)
-    for name, read in zip(names, read_tables(schema, names)):
+    for name, read in zip(names, read_tables(schema, names, at_once=1)):  # one at a time: a kernel's peak memory counts more
         problems.extend(read.problems)
         if read.frame is not None:
             raw[name], layouts[name] = read.frame, read.layout

@@ -66,11 +66,11 @@ def read_raw_table(schema: PackageSchema, table: Table) -> tuple[pd.DataFrame | 
     return raw.frame, raw.problems
 
 
-def read_tables(schema: PackageSchema, names: list[str]) -> list[RawTable]:
-    """:func:`read_table` of each named table, in that order; two at a time (pyarrow's parser and
-    numpy's scans of the bytes release the GIL, so on 2 CPUs the large tables overlap: at a million
+def read_tables(schema: PackageSchema, names: list[str], *, at_once: int = _READERS) -> list[RawTable]:
+    """:func:`read_table` of each named table, in that order; ``at_once`` at a time (pyarrow's parser
+    and numpy's scans of the bytes release the GIL, so on 2 CPUs the large tables overlap: at a million
     statements the reading went from about 3.3 s to 2 s of wall time, for ~0.2 GB more at its peak)."""
-    with ThreadPoolExecutor(max_workers=_READERS) as pool:
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
         return list(pool.map(lambda name: read_table(schema, schema.tables[name]), names))
 
 
