@@ -118,7 +118,8 @@ class BatchResult:
 
 def run_spec(spec: str | os.PathLike[str], *, workers: int | None = None, today: dt.date | str | None = None,
              as_of: str | None = None, only: list[str] | None = None, force: bool = False, wait: float = 0.0,
-             progress: bool = True, echo: Callable[[str], None] | None = None) -> BatchResult:
+             progress: bool = True, echo: Callable[[str], None] | None = None,
+             pool: warm.WarmWorkers | None = None) -> BatchResult:
     """Render every briefing of a spec in parallel and publish the ones that are whole.
 
     Parameters
@@ -141,6 +142,10 @@ def run_spec(spec: str | os.PathLike[str], *, workers: int | None = None, today:
         Show a progress bar on stderr.
     echo
         Where one-line notes go (retries, cleaned staging); default stderr.
+    pool
+        Warm workers kept by the caller across editions (``parley run --watch``,
+        :mod:`parley.editions.watch`): used and left running. Default: the run starts its own
+        and ends them (``None`` too with ``PARLEY_KERNELS=cold``).
 
     Returns
     -------
@@ -155,7 +160,7 @@ def run_spec(spec: str | os.PathLike[str], *, workers: int | None = None, today:
     RunLocked
         Another run is writing one of the outputs and ``wait`` ran out. Nothing was written.
     """
-    with _warm_pool(workers) as pool:  # the first worker starts its kernel while the spec is read
+    with _warm_pool(workers, given=pool) as pool:  # the first worker starts its kernel while the spec is read
         briefings = expand_spec(spec, today=today, as_of=as_of, only=only)
         return _run_briefings(briefings, pool, workers=workers, force=force, wait=wait, progress=progress, echo=echo)
 
@@ -168,12 +173,17 @@ def run_briefings(briefings: list[Briefing], *, workers: int | None = None, forc
 
 
 @contextmanager
-def _warm_pool(workers: int | None, spawn: bool = True) -> Iterator[warm.WarmWorkers | None]:
+def _warm_pool(workers: int | None, spawn: bool = True,
+               given: warm.WarmWorkers | None = None) -> Iterator[warm.WarmWorkers | None]:
     """The batch's warm workers (``None`` with ``PARLEY_KERNELS=cold``, checked before anything is
-    locked), the first of them started at once (``spawn``); every one ended on the way out."""
+    locked), the first of them started at once (``spawn``); every one ended on the way out.
+    ``given``: the caller's pool, yielded as it is and left running."""
     from parley.report.execute import cell_timeout
 
     cell_timeout()  # a bad PARLEY_CELL_TIMEOUT is refused before anything starts
+    if given is not None:
+        yield given
+        return
     pool = warm.WarmWorkers(_slots(workers)) if warm.enabled() else None
     try:
         if pool is not None and spawn:

@@ -157,6 +157,7 @@ class WarmWorkers:
     def start(self, spec_path: Path) -> _Assignment:
         """Hand the job in ``spec_path`` (its ``job.json``) to an idle worker, or a new one; the
         worker writes the job's ``worker.log`` beside it."""
+        self.idle = [w for w in self.idle if w.process.poll() is None]  # one that died while idle (between editions) is gone
         worker = self.idle.pop(0) if self.idle else self._new()
         self.busy.append(worker)
         worker.give(spec_path)
@@ -166,6 +167,17 @@ class WarmWorkers:
         """A new worker: the first alive at normal priority, any other at :data:`LATER_WORKER_NICE`."""
         alive = [w for w in self.idle + self.busy if w.process.poll() is None]
         return _Worker(os.getpid(), nice=LATER_WORKER_NICE if alive else 0)
+
+    def top_up(self) -> None:
+        """Forget idle workers that died, then start workers until every slot has one (between
+        two editions of ``parley run --watch``, so the next one finds them all warm)."""
+        self.idle = [w for w in self.idle if w.process.poll() is None]
+        while len(self.idle) + len(self.busy) < self.size:
+            self.idle.append(self._new())
+
+    def pids(self) -> list[int]:
+        """The process ids of the workers alive now (idle or busy)."""
+        return [w.process.pid for w in self.idle + self.busy if w.process.poll() is None]
 
     def release(self, worker: _Worker) -> None:
         if worker in self.busy:
