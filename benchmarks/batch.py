@@ -18,6 +18,10 @@ end, with warm kernels (``PARLEY_KERNELS=warm``) or one fresh kernel per page (`
 seed dossier, changes the stance of one position of one party's statement (an analyst's fix),
 and runs the edition again: the second run renders only the pages whose slice of the dossier
 changed (:mod:`parley.editions.slices`). ``data/`` is never touched.
+
+:func:`measure_watch` (``--watch``) times the same edit as an analyst makes it with
+``parley run --watch`` running: the first edition from the process start, then the time from
+saving the edit to the next edition, on the workers the first one started.
 """
 
 from __future__ import annotations
@@ -186,6 +190,68 @@ def measure_changed(workers: int = 2, kernels: str = "warm") -> dict:
             "ratio": round(seconds[1] / seconds[0], 3), "pages": len(outcomes[1]), "rendered": rendered, "edit": edit}
 
 
+def measure_watch(workers: int = 2, kernels: str = "warm", interval: float = 0.2) -> dict:
+    """``parley run --watch`` as an analyst uses it: a new process on a copy of the seed dossier
+    publishes the whole shipped spec (``full``: from the process start to its ``edition 1:``
+    line), then a one-statement edit is saved and ``edited`` is the time from the save to the
+    ``edition 2:`` line (the wait for the change to be seen and settle included).
+
+    Returns ``full``, ``edited``, ``ratio``, ``pages``, ``rendered`` (how many rendered again) and
+    ``edit``. Raises ``RuntimeError`` when an edition did not publish every page or the command
+    did not end on Ctrl-C.
+    """
+    import re
+    import signal
+
+    from parley import paths
+
+    with tempfile.TemporaryDirectory(prefix="parley-watch-") as work:
+        data = Path(work) / "data"
+        shutil.copytree(paths.dossier_dir(paths.DEFAULT_DOSSIER), data / paths.DEFAULT_DOSSIER)
+        shutil.copytree(ROOT / "seeds", Path(work) / "seeds")
+        env = {**os.environ, "PARLEY_DATA_DIR": str(data), "PARLEY_REPORTS_DIR": str(Path(work) / "reports"),
+               "PARLEY_KERNELS": "warm" if kernels == "warm" else "cold"}
+        lines: list[tuple[float, str]] = []
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "parley", "run", str(ROOT / "briefings.yml"), "--watch", "-j", str(workers),
+                                    "-q", "--interval", str(interval)], cwd=ROOT, env=env, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        reader = threading.Thread(target=lambda: lines.extend((time.perf_counter(), line) for line in process.stdout), daemon=True)
+        reader.start()
+
+        def edition(number: int, deadline: float = 900) -> tuple[float, str]:
+            limit = time.perf_counter() + deadline
+            while time.perf_counter() < limit and process.poll() is None:
+                for at, line in list(lines):
+                    if line.startswith(f"edition {number}:"):
+                        return at, line
+                time.sleep(0.02)
+            process.kill()
+            raise RuntimeError(f"no edition {number} from parley run --watch: {process.stderr.read()[-2000:]}")
+
+        try:
+            at, line = edition(1)
+            full = at - started
+            if " 0 not published" not in line:
+                raise RuntimeError(f"the first edition did not publish every page: {line}")
+            edit = _one_statement_edit(data / paths.DEFAULT_DOSSIER)
+            saved = time.perf_counter()
+            at, line = edition(2)
+            edited = at - saved
+            counts = re.search(r"(\d+) rendered again, (\d+) unchanged, (\d+) not published", line)
+            if counts is None or counts.group(3) != "0":
+                raise RuntimeError(f"the edited edition did not publish every page: {line}")
+        finally:
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=120)
+        if code != 130:
+            raise RuntimeError(f"parley run --watch ended with {code} on Ctrl-C")
+    rendered, unchanged = int(counts.group(1)), int(counts.group(2))
+    return {"workers": workers, "kernels": kernels, "full": round(full, 2), "edited": round(edited, 2),
+            "ratio": round(edited / full, 3), "pages": rendered + unchanged, "rendered": rendered, "edit": edit}
+
+
 def _one_statement_edit(folder: Path) -> str:
     """Change the stance of one position: the first party position without a red line whose
     statement holds no other position (one party, one issue), moved one step towards 0 (or to +1)."""
@@ -239,9 +305,16 @@ def main() -> int:
     parser.add_argument("--kernels", choices=("warm", "cold"), default="warm", help="for the edition's time to its first page")
     parser.add_argument("--edition", action="store_true", help="run one edition in this process (what measure_edition times)")
     parser.add_argument("--changed", action="store_true", help="only time an edition after a one-statement edit against a full one")
+    parser.add_argument("--watch", action="store_true", help="only time parley run --watch: the edition after a one-statement edit against the first")
     args = parser.parse_args()
     if args.edition:
         return _edition(args.n, args.workers)
+    if args.watch:
+        watched = measure_watch(args.workers, args.kernels)
+        print(f"parley run --watch, full edition of {watched['pages']} pages: {watched['full']:.1f} s; from a one-statement edit "
+              f"({watched['edit']}) to the next edition: {watched['edited']:.1f} s, {watched['rendered']} page(s) rendered again; "
+              f"ratio {watched['ratio']:.2f}x (goal <= 0.30x); load average {os.getloadavg()[0]:.2f}")
+        return 0
     if args.changed:
         changed = measure_changed(args.workers, args.kernels)
         print(f"full edition of {changed['pages']} pages: {changed['full']:.1f} s; after a one-statement edit ({changed['edit']}): "
