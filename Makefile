@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup airflow-setup test validate lab briefing briefings refresh-notebooks bench clean
+.PHONY: help setup airflow-setup test validate lab briefing briefings watch refresh-notebooks bench clean
 
 ## Show this help.
 help:
@@ -58,6 +58,10 @@ briefing: $(STAMP)
 ## Render every briefing of briefings.yml in parallel and publish the ones that are whole.
 briefings: $(STAMP)
 	$(BIN)/parley run briefings.yml
+
+## Publish every briefing, then again (only what changed) each time the data, a notebook or the spec changes; Ctrl-C stops.
+watch: $(STAMP)
+	$(BIN)/parley run briefings.yml --watch
 
 ## Re-execute the notebooks and store their outputs (a deliberate, reviewable diff for nbval).
 refresh-notebooks: $(STAMP)
