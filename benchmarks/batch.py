@@ -1,5 +1,5 @@
 """Measure ``parley run``: n briefings one by one (1 worker) against the same n on 2 workers,
-and an edition as a person runs it (a new process) with the time to its first published page.
+and an edition as a person runs it (``parley run``, a new process) with the time to its first published page.
 
     .venv/bin/python benchmarks/batch.py [--n 12] [--workers 2] [--kernels warm|cold]
 
@@ -9,9 +9,8 @@ report folders, so both runs do the same work. ``benchmarks/run.py`` (``make ben
 :func:`measure_batch`. The goal is parallel <= 0.6 x one by one; on a machine whose cores are
 shared the numbers are noisy.
 
-:func:`measure_edition` starts ``python benchmarks/batch.py --edition`` (which runs the first
-``n`` briefings with :func:`parley.editions.batch.run_briefings`) as a new process and watches its
-reports folder: the wall time from the process start to the first published page and to the
+:func:`measure_edition` starts ``parley run`` on the first ``n`` briefings (``--only`` each) as a
+new process and watches its reports folder: the wall time from the process start to the first published page and to the
 end, with warm kernels (``PARLEY_KERNELS=warm``) or one fresh kernel per page (``cold``).
 
 :func:`measure_changed` (``--changed``) runs the whole shipped spec on a temporary copy of the
@@ -105,9 +104,10 @@ def measure_batch(n: int = 12, workers: int = 2, spec: str | os.PathLike[str] | 
 
 
 def measure_edition(n: int = 12, workers: int = 2, kernels: str = "warm") -> dict:
-    """One edition of the first ``n`` briefings of ``briefings.yml`` on ``workers`` workers, in a
-    new process: ``seconds`` (process start to exit) and ``first_page`` (process start to the first
-    page published in its reports folder, polled every 10 ms). ``kernels``: ``warm`` or ``cold``.
+    """One edition of the first ``n`` briefings of ``briefings.yml`` on ``workers`` workers, as a
+    person runs it (``parley run briefings.yml -j WORKERS --only ...``, a new process):
+    ``seconds`` (process start to exit) and ``first_page`` (process start to the first page
+    published in its reports folder, polled every 10 ms). ``kernels``: ``warm`` or ``cold``.
 
     Raises ``RuntimeError`` when the edition did not publish every briefing.
     """
@@ -123,9 +123,12 @@ def measure_edition(n: int = 12, workers: int = 2, kernels: str = "warm") -> dic
                     first.append(time.perf_counter() - started)
                 stop.wait(0.01)
 
+        from parley.editions.spec import expand_spec
+
+        only = [arg for briefing in expand_spec(ROOT / "briefings.yml", as_of=_dossier_as_of())[:n] for arg in ("--only", briefing.name)]
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--edition", "--n", str(n), "--workers", str(workers)],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen([sys.executable, "-m", "parley", "run", str(ROOT / "briefings.yml"), "-q", "-j", str(workers), *only],
+                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         watcher = threading.Thread(target=watch, args=(started,), daemon=True)
         watcher.start()
         out, err = process.communicate()
@@ -277,20 +280,6 @@ def _one_statement_edit(folder: Path) -> str:
     return f"{row['position_id']}: stance {old} -> {row['stance']}"
 
 
-def _edition(n: int, workers: int) -> int:
-    """The edition :func:`measure_edition` times: the first ``n`` briefings, published."""
-    from parley.editions.batch import run_briefings
-    from parley.editions.spec import expand_spec
-
-    briefings = expand_spec(ROOT / "briefings.yml", as_of=_dossier_as_of())[:n]
-    result = run_briefings(briefings, workers=workers, progress=False, echo=lambda _message: None)
-    failed = [o.briefing.name for o in result.outcomes if o.status != "published"]
-    if len(briefings) < n or failed:
-        print(f"{len(briefings)} briefings; not published: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
-
-
 def _dossier_as_of() -> str:
     from parley import paths
     from parley.data.schema import read_schema
@@ -303,12 +292,9 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=12)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kernels", choices=("warm", "cold"), default="warm", help="for the edition's time to its first page")
-    parser.add_argument("--edition", action="store_true", help="run one edition in this process (what measure_edition times)")
     parser.add_argument("--changed", action="store_true", help="only time an edition after a one-statement edit against a full one")
     parser.add_argument("--watch", action="store_true", help="only time parley run --watch: the edition after a one-statement edit against the first")
     args = parser.parse_args()
-    if args.edition:
-        return _edition(args.n, args.workers)
     if args.watch:
         watched = measure_watch(args.workers, args.kernels)
         print(f"parley run --watch, full edition of {watched['pages']} pages: {watched['full']:.1f} s; from a one-statement edit "

@@ -4,21 +4,22 @@ from parley._imports import defer_rfc3987_syntax
 
 defer_rfc3987_syntax()  # before anything imports jsonschema: saves ~1 s per process (see parley/_imports.py)
 
-from parley.data.dossier import Dossier, load_dossier  # noqa: E402
 from parley.errors import ParleyError, Problem  # noqa: E402
 
 __all__ = ["Dossier", "ParleyError", "Problem", "load_dossier", "render_briefing", "validate_dossier"]
 __version__ = "0.1.0"
 
+#: Entry points loaded on first use: ``import parley`` stays light (no pandas), so a batch worker
+#: starts its kernel before it pays for the imports a render needs, and kernels import fast.
+_LAZY = {"Dossier": "parley.data.dossier", "load_dossier": "parley.data.dossier",
+         "render_briefing": "parley.report.render", "validate_dossier": "parley.data.validate"}
+
 
 def __getattr__(name: str):
-    # Heavy entry points load on first use, keeping `import parley` fast in kernels.
-    if name == "render_briefing":
-        from parley.report.render import render_briefing
+    if name in _LAZY:
+        import importlib
 
-        return render_briefing
-    if name == "validate_dossier":
-        from parley.data.validate import validate_dossier
-
-        return validate_dossier
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'parley' has no attribute {name!r}")

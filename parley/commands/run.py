@@ -52,30 +52,49 @@ def command(spec, workers, only, as_of, today, force, wait, list_only, cell_time
       143/130  stopped by SIGTERM / Ctrl-C: workers stopped, nothing half-published
                (--watch ends only so; each edition's summary says what it published)
     """
-    from parley.editions.batch import run_spec
-
     if cell_timeout is not None:  # every worker inherits it (parley.report.execute.cell_timeout)
         import os
 
         from parley.report.execute import CELL_TIMEOUT_VARIABLE
 
         os.environ[CELL_TIMEOUT_VARIABLE] = str(cell_timeout)
-    from parley.editions.spec import expand_spec
-
     if list_only:
+        from parley.editions.spec import expand_spec
+
         for briefing in expand_spec(spec, today=today, as_of=as_of, only=list(only) or None):
             click.echo(f"{briefing.name}\t{briefing.notebook_name}\t{briefing.dossier_id}\tas_of={briefing.as_of}\t"
                        f"since={briefing.since or '-'}\t{briefing.describe_parameters()}")
         return
     if watch:
+        from parley.editions.spec import expand_spec
+
         expand_spec(spec, today=today, as_of=as_of, only=list(only) or None)  # a malformed spec exits 2 before anything starts
         sys.exit(_watch(spec, workers=workers, today=today, as_of=as_of, only=list(only) or None, force=force, wait=wait,
                         interval=interval, quiet=quiet))
-    result = run_spec(spec, workers=workers, today=today, as_of=as_of, only=list(only) or None, force=force, wait=wait,
-                      progress=not quiet)
+    pool = _first_worker(workers)
+    from parley.editions.batch import run_spec
+
+    try:
+        result = run_spec(spec, workers=workers, today=today, as_of=as_of, only=list(only) or None, force=force, wait=wait,
+                          progress=not quiet, pool=pool)
+    finally:
+        if pool is not None:
+            pool.close()
     _report(result)
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+def _first_worker(workers: int | None):
+    """The run's warm workers, the first started now: its kernel starts while this process
+    imports the runner and reads the spec (``None`` with ``PARLEY_KERNELS=cold``)."""
+    from parley.editions import warm
+
+    if not warm.enabled():
+        return None
+    pool = warm.WarmWorkers(warm.slots(workers))
+    pool.spawn()
+    return pool
 
 
 def _report(result) -> None:

@@ -31,6 +31,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -50,6 +51,11 @@ def kernels() -> str:
                              f"allowed: {WARM} (the default: one kernel per worker, reset before each page) "
                              f"or {COLD} (a fresh kernel per page)")
     return value
+
+
+def slots(workers: int | None) -> int:
+    """Briefings rendered at once: ``workers``, default the number of CPU cores."""
+    return max(1, int(workers or os.cpu_count() or 1))
 
 
 def enabled() -> bool:
@@ -77,8 +83,11 @@ class _Worker:
         )
         os.set_blocking(self.process.stdout.fileno(), False)
         self._buffer = b""
+        self._done: list[int] = []  # exit statuses reported and not yet taken
         self.job: str | None = None
         self.jobs = 0  # jobs given
+        self.warm = False  # its kernel is live and snapshotted (its ``warm`` line came)
+        self.reported = 0  # jobs it reported done
 
     def give(self, spec_path: Path) -> None:
         self.job = str(spec_path)
@@ -86,19 +95,35 @@ class _Worker:
         self.process.stdin.write(f"{spec_path}\n".encode())
         self.process.stdin.flush()
 
-    def finished(self) -> int | None:
-        """The exit status of the job it holds (0 rendered, 1 not) once it reported, else ``None``."""
+    def read_control(self) -> None:
+        """Take the control lines it wrote so far: ``warm`` (its kernel is ready), ``done 0|1``."""
         try:
             chunk = self.process.stdout.read()
         except (BlockingIOError, ValueError):
             chunk = None
         if chunk:
             self._buffer += chunk
-        if b"\n" not in self._buffer:
+        while b"\n" in self._buffer:
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            if line.strip() == b"warm":
+                self.warm = True
+            else:
+                self._done.append(0 if line.strip() == b"done 0" else 1)
+
+    def warming(self) -> bool:
+        """Alive, its kernel not ready yet and no page done: starting another worker now would
+        slow the first page of the batch (on 2 CPUs the two start-ups would share them)."""
+        self.read_control()
+        return not self.warm and not self.reported and not self._done and self.process.poll() is None
+
+    def finished(self) -> int | None:
+        """The exit status of the job it holds (0 rendered, 1 not) once it reported, else ``None``."""
+        self.read_control()
+        if not self._done:
             return None
-        line, self._buffer = self._buffer.split(b"\n", 1)
         self.job = None
-        return 0 if line.strip() == b"done 0" else 1
+        self.reported += 1
+        return self._done.pop(0)
 
 
 class _Assignment:
@@ -153,6 +178,13 @@ class WarmWorkers:
         """Start a worker before it has a job, so its kernel starts while the runner prepares them."""
         if len(self.idle) + len(self.busy) < self.size:
             self.idle.append(self._new())
+
+    def can_start(self) -> bool:
+        """Whether :meth:`start` may run a job now: a worker is idle, or a new one may be started
+        because no other is still warming up (the first page of a batch gets the CPUs first, the
+        next worker starts as soon as the first one's kernel is ready)."""
+        self.idle = [w for w in self.idle if w.process.poll() is None]
+        return bool(self.idle) or not any(w.warming() for w in self.busy)
 
     def start(self, spec_path: Path) -> _Assignment:
         """Hand the job in ``spec_path`` (its ``job.json``) to an idle worker, or a new one; the
@@ -235,9 +267,17 @@ def serve(parent_pid: int) -> int:
     os.dup2(quiet, 2)
     loaded.keep()  # the pages of an edition read one dossier: loaded once per version, not twice per page
     with WarmKernel() as warm:
+        warm.on_ready = lambda: control.write("warm\n")  # the runner may start the next worker now
         warm.begin(paths.NOTEBOOKS_DIR)  # where most pages run; each page's reset moves it to its own folder
-        _warm_up()
+        # This process's own imports run while it waits for the kernel to answer and sends it the
+        # snapshot (its imports): the kernel's and the worker's start-ups overlap, not follow each other.
+        import jupyter_client.asynchronous  # noqa: F401  (what the wait itself imports, before the thread starts)
+        import jupyter_client.blocking  # noqa: F401
+
+        importing = threading.Thread(target=_warm_up, name="parley-warm-up", daemon=True)
+        importing.start()
         warm.snapshot_soon()  # runs while the first job is read and checked
+        importing.join()
         for line in sys.stdin:
             if line.strip():
                 control.write(f"done {_serve_one(Path(line.strip()), warm, quiet)}\n")

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from parley import paths
 from parley.editions import warm
-from parley.editions.batch import BatchResult, _slots, run_spec
+from parley.editions.batch import BatchResult, run_spec
 from parley.errors import ParleyError
 
 #: Why :func:`watch_spec` returned.
@@ -145,7 +145,7 @@ def watch_spec(spec: str | os.PathLike[str], *, workers: int | None = None, toda
     stop = stop or threading.Event()
     code = list(code) if code is not None else code_roots()
     spec = Path(spec)
-    pool = warm.WarmWorkers(_slots(workers)) if warm.enabled() else None
+    pool = warm.WarmWorkers(warm.slots(workers)) if warm.enabled() else None
     try:
         if pool is not None:
             pool.spawn()  # its kernel starts while the spec is read
