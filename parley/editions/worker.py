@@ -114,6 +114,8 @@ def stage_briefing(job: WorkerJob, warm=None) -> WorkerResult:
     out = stage / "out"
     started, clock = now(), time.perf_counter()
     result = WorkerResult(started=started)
+    if warm is not None and warm.warming():
+        _prefetch_view(job)
     for attempt in (1, 2):
         result = replace(result, attempts=attempt)
         outcome = _render_once(job, out, attempt, warm)
@@ -218,6 +220,22 @@ def _write_view(job: WorkerJob, out: Path) -> tuple[int, str]:
     diff = diff_editions(before, edition, dossier, as_of)
     subject = {name: str(job.parameters.get(name) or "") or None for name in ("actor", "issue")}
     return n_positions, headline(changes_about(diff, **subject))  # the page's own changes, as its section lists them
+
+
+def _prefetch_view(job: WorkerJob) -> None:
+    """Compute the stance matrix and edition the page will record (:func:`_shown`) while the
+    worker's kernel is still starting (its first page), so the page is published that much sooner.
+    Any problem is left for the render and :func:`_write_view` to report."""
+    import pandas as pd
+
+    from parley.report import loaded
+
+    try:
+        dossier = loaded.dossier(job.dossier_ref or job.dossier or paths.DEFAULT_DOSSIER)
+        if dossier.version == job.version:
+            _shown(dossier, pd.Timestamp(job.view_as_of))
+    except Exception:  # noqa: BLE001 - reported by the render itself
+        pass
 
 
 #: The stance matrix and edition of a view, by dossier folder, version and date: every page of an

@@ -148,6 +148,10 @@ class WarmKernel:
             self.shutdown()
             self._not_started = exc
 
+    def warming(self) -> bool:
+        """Begun and not yet answered or snapshotted: the first page would wait for it."""
+        return self._starting is not None or self._snapshot is not None
+
     def ensure(self, cwd: str | os.PathLike[str]) -> None:
         """A live, snapshotted kernel: the one begun, the current one, or a new one if it died."""
         if self._not_started is not None:
