@@ -486,7 +486,7 @@ def _run_workers(jobs: list[Job], session: _Session, workers: int, cancel: _Canc
     bar = tqdm(total=len(jobs), disable=not progress or not jobs, unit="briefing", file=sys.stderr, dynamic_ncols=True)
     try:
         while (pending or running) and cancel.signum is None:
-            while pending and len(running) < workers and cancel.signum is None:
+            while pending and len(running) < workers and cancel.signum is None and (pool is None or pool.can_start()):
                 running.append(_start(pending.pop(0), session.stage_root, pool))
             for run in list(running):
                 if run.process.poll() is None:

@@ -86,6 +86,8 @@ class _Worker:
         self._done: list[int] = []  # exit statuses reported and not yet taken
         self.job: str | None = None
         self.jobs = 0  # jobs given
+        self.warm = False  # its kernel is live and snapshotted (its ``warm`` line came)
+        self.reported = 0  # jobs it reported done
 
     def give(self, spec_path: Path) -> None:
         self.job = str(spec_path)
@@ -94,7 +96,7 @@ class _Worker:
         self.process.stdin.flush()
 
     def read_control(self) -> None:
-        """Take the control lines it wrote so far (``done 0|1``, one per job)."""
+        """Take the control lines it wrote so far: ``warm`` (its kernel is ready), ``done 0|1``."""
         try:
             chunk = self.process.stdout.read()
         except (BlockingIOError, ValueError):
@@ -103,7 +105,16 @@ class _Worker:
             self._buffer += chunk
         while b"\n" in self._buffer:
             line, self._buffer = self._buffer.split(b"\n", 1)
-            self._done.append(0 if line.strip() == b"done 0" else 1)
+            if line.strip() == b"warm":
+                self.warm = True
+            else:
+                self._done.append(0 if line.strip() == b"done 0" else 1)
+
+    def warming(self) -> bool:
+        """Alive, its kernel not ready yet and no page done: starting another worker now would
+        slow the first page of the batch (on 2 CPUs the two start-ups would share them)."""
+        self.read_control()
+        return not self.warm and not self.reported and not self._done and self.process.poll() is None
 
     def finished(self) -> int | None:
         """The exit status of the job it holds (0 rendered, 1 not) once it reported, else ``None``."""
@@ -111,6 +122,7 @@ class _Worker:
         if not self._done:
             return None
         self.job = None
+        self.reported += 1
         return self._done.pop(0)
 
 
@@ -166,6 +178,13 @@ class WarmWorkers:
         """Start a worker before it has a job, so its kernel starts while the runner prepares them."""
         if len(self.idle) + len(self.busy) < self.size:
             self.idle.append(self._new())
+
+    def can_start(self) -> bool:
+        """Whether :meth:`start` may run a job now: a worker is idle, or a new one may be started
+        because no other is still warming up (the first page of a batch gets the CPUs first, the
+        next worker starts as soon as the first one's kernel is ready)."""
+        self.idle = [w for w in self.idle if w.process.poll() is None]
+        return bool(self.idle) or not any(w.warming() for w in self.busy)
 
     def start(self, spec_path: Path) -> _Assignment:
         """Hand the job in ``spec_path`` (its ``job.json``) to an idle worker, or a new one; the
@@ -248,6 +267,7 @@ def serve(parent_pid: int) -> int:
     os.dup2(quiet, 2)
     loaded.keep()  # the pages of an edition read one dossier: loaded once per version, not twice per page
     with WarmKernel() as warm:
+        warm.on_ready = lambda: control.write("warm\n")  # the runner may start the next worker now
         warm.begin(paths.NOTEBOOKS_DIR)  # where most pages run; each page's reset moves it to its own folder
         # This process's own imports run while it waits for the kernel to answer and sends it the
         # snapshot (its imports): the kernel's and the worker's start-ups overlap, not follow each other.

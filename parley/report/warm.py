@@ -110,6 +110,9 @@ class WarmKernel:
         self._starting = None  # a kernel begun (:meth:`begin`) that has not answered yet
         self._snapshot = None  # the snapshot sent to the kernel, (client, message id), not yet done
         self._not_started: KernelNotReady | None = None  # why the kernel begun early did not start
+        #: Called once, the first time a kernel is live and snapshotted (a batch worker tells its
+        #: runner, which starts the next worker only then: :class:`parley.editions.warm.WarmWorkers`).
+        self.on_ready = None
         self.pages = 0  # pages prepared on the current kernel
         self.starts = 0  # kernels started
 
@@ -162,10 +165,12 @@ class WarmKernel:
         except KernelNotReady:
             self.shutdown()
             raise
-        if self.manager is not None and self.manager.is_alive():
-            return
-        self.shutdown()
-        self._start(Path(cwd))
+        if self.manager is None or not self.manager.is_alive():
+            self.shutdown()
+            self._start(Path(cwd))
+        if self.on_ready is not None:
+            ready, self.on_ready = self.on_ready, None
+            ready()
 
     def prepare(self, cwd: str | os.PathLike[str], environ: dict[str, str] | None = None) -> None:
         """Reset the kernel to its snapshot for the next page, run in folder ``cwd``."""
