@@ -183,13 +183,13 @@ class WarmWorkers:
         """Whether :meth:`start` may run a job now: a worker is idle, or a new one may be started
         because no other is still warming up (the first page of a batch gets the CPUs first, the
         next worker starts as soon as the first one's kernel is ready)."""
-        self.idle = [w for w in self.idle if w.process.poll() is None]
+        self._forget_dead_idle()
         return bool(self.idle) or not any(w.warming() for w in self.busy)
 
     def start(self, spec_path: Path) -> _Assignment:
         """Hand the job in ``spec_path`` (its ``job.json``) to an idle worker, or a new one; the
         worker writes the job's ``worker.log`` beside it."""
-        self.idle = [w for w in self.idle if w.process.poll() is None]  # one that died while idle (between editions) is gone
+        self._forget_dead_idle()
         worker = self.idle.pop(0) if self.idle else self._new()
         self.busy.append(worker)
         worker.give(spec_path)
@@ -203,13 +203,13 @@ class WarmWorkers:
     def top_up(self) -> None:
         """Forget idle workers that died, then start workers until every slot has one (between
         two editions of ``parley run --watch``, so the next one finds them all warm)."""
-        self.idle = [w for w in self.idle if w.process.poll() is None]
+        self._forget_dead_idle()
         while len(self.idle) + len(self.busy) < self.size:
             self.idle.append(self._new())
 
-    def pids(self) -> list[int]:
-        """The process ids of the workers alive now (idle or busy)."""
-        return [w.process.pid for w in self.idle + self.busy if w.process.poll() is None]
+    def _forget_dead_idle(self) -> None:
+        """Drop idle workers whose process died (killed between two editions, say)."""
+        self.idle = [w for w in self.idle if w.process.poll() is None]
 
     def release(self, worker: _Worker) -> None:
         if worker in self.busy:

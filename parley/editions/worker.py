@@ -201,9 +201,8 @@ def _write_view(job: WorkerJob, out: Path) -> tuple[int, str]:
     from parley.analysis.editions import changes_about
     from parley.data.edition import read_edition, write_edition
     from parley.data.positions import write_positions
-    from parley.report import loaded
 
-    dossier = loaded.dossier(job.dossier_ref or job.dossier or paths.DEFAULT_DOSSIER)  # the one the render's checks read
+    dossier = _dossier(job)
     if dossier.version != job.version:
         raise RuntimeError(f"the dataset changed during the run (version {job.version} before, {dossier.version} after)")
     as_of = pd.Timestamp(job.view_as_of)
@@ -222,16 +221,21 @@ def _write_view(job: WorkerJob, out: Path) -> tuple[int, str]:
     return n_positions, headline(changes_about(diff, **subject))  # the page's own changes, as its section lists them
 
 
+def _dossier(job: WorkerJob):
+    """The job's dossier, as the render's own checks loaded it (:mod:`parley.report.loaded`)."""
+    from parley.report import loaded
+
+    return loaded.dossier(job.dossier_ref or job.dossier or paths.DEFAULT_DOSSIER)
+
+
 def _prefetch_view(job: WorkerJob) -> None:
     """Compute the stance matrix and edition the page will record (:func:`_shown`) while the
     worker's kernel is still starting (its first page), so the page is published that much sooner.
     Any problem is left for the render and :func:`_write_view` to report."""
     import pandas as pd
 
-    from parley.report import loaded
-
     try:
-        dossier = loaded.dossier(job.dossier_ref or job.dossier or paths.DEFAULT_DOSSIER)
+        dossier = _dossier(job)
         if dossier.version == job.version:
             _shown(dossier, pd.Timestamp(job.view_as_of))
     except Exception:  # noqa: BLE001 - reported by the render itself
