@@ -13,6 +13,8 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from parley.analysis.editions import CHANGE_COLUMNS, RecordKind, register
 from parley.data.edition import POSITION_RECORD
@@ -30,12 +32,34 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
+def _text(column: pd.Series) -> pa.Array | None:
+    """``column`` as an Arrow string array, a missing value as ``""`` and each value as ``str()``
+    writes it; ``None`` for a column whose values ``str()`` may write otherwise than Arrow (floats,
+    dates, booleans, objects that are not all text)."""
+    if not (pd.api.types.is_string_dtype(column.dtype) or pd.api.types.is_integer_dtype(column.dtype)):
+        return None
+    try:
+        values = pa.array(column.array if column.dtype != object else column.to_numpy(dtype=object), from_pandas=True)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):
+        return None
+    if not (pa.types.is_integer(values.type) or pa.types.is_null(values.type) or pa.types.is_string(values.type)
+            or pa.types.is_large_string(values.type)):
+        return None
+    return pc.fill_null(values.cast(pa.large_string()), "")
+
+
 def _fingerprint(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """12 hex digits over ``columns`` of each row: a revision of long text shows, the text is not kept."""
-    parts = [[("" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v)) for v in _column(frame, c).tolist()]
-             for c in columns]
-    joined = ["\x1f".join(values) for values in zip(*parts)] if parts else [""] * len(frame)
-    return pd.Series([hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] for text in joined], index=frame.index, dtype=object)
+    """12 hex digits over ``columns`` of each row: a revision of long text shows, the text is not kept.
+    The digest is of the values ``str()``-written and joined by U+001F (an edition written by an
+    earlier version compares equal); the join is Arrow's, a column at a time, where it can be."""
+    parts = [_text(_column(frame, c)) for c in columns]
+    if parts and all(part is not None for part in parts):
+        joined = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string())).cast(pa.binary()).to_pylist()
+    else:
+        texts = [[("" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v)) for v in _column(frame, c).tolist()]
+                 for c in columns]
+        joined = [text.encode("utf-8") for text in ("\x1f".join(values) for values in zip(*texts))] if texts else [b""] * len(frame)
+    return pd.Series([hashlib.sha256(data).hexdigest()[:12] for data in joined], index=frame.index, dtype=object)
 
 
 def _by_key(frame: pd.DataFrame) -> dict:
@@ -44,20 +68,41 @@ def _by_key(frame: pd.DataFrame) -> dict:
     return {row[0]: dict(zip(columns, row)) for row in frame.to_numpy(dtype=object).tolist()}
 
 
+def _joined_arrays(keys: pd.Series, values: pd.Series) -> tuple[pa.Array, pa.Array]:
+    """(each key with a non-empty value, its distinct non-empty values sorted and ``|``-joined),
+    Arrow arrays in the same order: codes sorted by numpy, lists joined by Arrow, no Python step per
+    pair or per key (a first edition of a million statements joins a million pairs)."""
+    key_text, value_text = _text(keys), _text(values)
+    if key_text is None or value_text is None:  # not text (never so for ids): value by value
+        pairs = [(str(k), v) for k, v in zip(keys.tolist(), values.tolist()) if isinstance(v, str) and v != ""]
+        key_text = pa.array([k for k, _ in pairs], pa.large_string())
+        value_text = pa.array([v for _, v in pairs], pa.large_string())
+    else:
+        keep = pc.not_equal(value_text, "")  # a missing value reads as "" here
+        key_text, value_text = key_text.filter(keep), value_text.filter(keep)
+    if len(value_text) == 0:
+        return pa.array([], pa.large_string()), pa.array([], pa.large_string())
+    key_codes = pc.dictionary_encode(key_text).combine_chunks() if isinstance(key_text, pa.ChunkedArray) else pc.dictionary_encode(key_text)
+    value_codes = pc.dictionary_encode(value_text).combine_chunks() if isinstance(value_text, pa.ChunkedArray) else pc.dictionary_encode(value_text)
+    names = value_codes.dictionary
+    rank = np.empty(len(names), dtype=np.int64)  # Arrow sorts UTF-8 by its bytes: Python's order of code points
+    rank[pc.sort_indices(names).to_numpy()] = np.arange(len(names))
+    width = len(names)
+    pairs = np.sort(key_codes.indices.to_numpy().astype(np.int64) * width + rank[value_codes.indices.to_numpy()])
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # distinct (np.unique hashes first: slower here)
+    owners, ranks = pairs // width, pairs % width
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    by_rank = names.take(pc.sort_indices(names))
+    lists = pa.LargeListArray.from_arrays(pa.array(np.append(starts, len(pairs)), pa.int64()), by_rank.take(pa.array(ranks)))
+    return key_codes.dictionary.take(pa.array(owners[starts])), pc.binary_join(lists, pa.scalar("|", pa.large_string()))
+
+
 def _joined(keys: pd.Series, values: pd.Series) -> dict:
     """Key → its distinct non-empty values, sorted and ``|``-joined, for every key in ``keys``
-    ("" for a key with none): grouped by pyarrow, no Python step per key."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    pairs = pd.DataFrame({"key": keys.to_numpy(dtype=object), "value": values.to_numpy(dtype=object)})
-    filled = np.array([isinstance(v, str) and v != "" for v in pairs["value"].tolist()], dtype=bool)
-    pairs = pairs.loc[filled].drop_duplicates().sort_values(["key", "value"], kind="stable")
+    ("" for a key with none)."""
     found = dict.fromkeys(keys.tolist(), "")
-    if len(pairs):
-        table = pa.table({"key": pa.array(pairs["key"].tolist(), pa.string()), "value": pa.array(pairs["value"].tolist(), pa.string())})
-        grouped = table.group_by("key", use_threads=False).aggregate([("value", "list")])
-        found.update(zip(grouped["key"].to_pylist(), pc.binary_join(grouped["value_list"], "|").to_pylist()))
+    owners, joined = _joined_arrays(keys, values)
+    found.update(zip(owners.to_pylist(), joined.to_pylist()))
     return found
 
 
@@ -145,10 +190,11 @@ def _actors(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
     from parley.data.model import participation_of
 
     statements = known_statements(dossier, as_of)
-    known = set(statements["speaker_id"].dropna()) | set(statements["on_behalf_of_id"].dropna())
-    known |= set(dossier.positions.loc[arrow_isin(dossier.positions["statement_id"], statements["statement_id"]), "actor_id"])
+    distinct = lambda column: set(column.dropna().unique().tolist())  # noqa: E731  (a set of a million cells, built from the few distinct ones)
+    known = distinct(statements["speaker_id"]) | distinct(statements["on_behalf_of_id"])
+    known |= distinct(dossier.positions.loc[arrow_isin(dossier.positions["statement_id"], statements["statement_id"]), "actor_id"])
     events = known_events(dossier, as_of)
-    known |= set(dossier.event_parties.loc[arrow_isin(dossier.event_parties["event_id"], events["event_id"]), "actor_id"])
+    known |= distinct(dossier.event_parties.loc[arrow_isin(dossier.event_parties["event_id"], events["event_id"]), "actor_id"])
     actors = dossier.actors.loc[arrow_isin(dossier.actors["actor_id"], sorted(known))]
     return actors.assign(participation=participation_of(dossier.actors).reindex(actors["actor_id"]).to_numpy())
 
@@ -182,8 +228,10 @@ def _statements(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
 
     statements = known_statements(dossier, as_of)
     positions = dossier.positions.loc[arrow_isin(dossier.positions["statement_id"], statements["statement_id"]), ["statement_id", "issue_id"]]
-    issues = {k: v for k, v in _joined(positions["statement_id"], positions["issue_id"]).items() if v}  # each statement's, sorted, once each
-    return statements.assign(issues=statements["statement_id"].map(issues), fingerprint=_fingerprint(statements, ["kind"]))
+    owners, joined = _joined_arrays(positions["statement_id"], positions["issue_id"])  # each statement's, sorted, once each
+    at = pd.Index(owners.to_pandas()).get_indexer(statements["statement_id"].to_numpy(dtype=object))
+    issues = pd.Series(joined.to_numpy(zero_copy_only=False), dtype=object).reindex(at).to_numpy()  # -1: a statement with no position
+    return statements.assign(issues=issues, fingerprint=_fingerprint(statements, ["kind"]))
 
 
 def _utterance_text(context) -> dict:
@@ -192,7 +240,7 @@ def _utterance_text(context) -> dict:
         from parley.analysis.evidence import known_statements
 
         known = known_statements(context.dossier, context.as_of)
-        context.cache["texts"] = dict(zip(known["statement_id"], known["text"]))
+        context.cache["texts"] = dict(zip(known["statement_id"].tolist(), known["text"].tolist()))
     return context.cache["texts"]
 
 
@@ -208,8 +256,7 @@ def _concerned(context) -> dict[str, str]:
         party = pd.Series(speaks_for(statements, dossier.actors), index=statements.index)
         context.cache["concerned"] = _joined(
             pd.concat([statements["statement_id"], statements["statement_id"], dossier.positions["statement_id"]], ignore_index=True),
-            pd.concat([statements["speaker_id"].astype(object), party.astype(object), dossier.positions["actor_id"].astype(object)],
-                      ignore_index=True))
+            pd.concat([statements["speaker_id"], party, dossier.positions["actor_id"]], ignore_index=True))
     return context.cache["concerned"]
 
 
