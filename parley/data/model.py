@@ -133,9 +133,25 @@ def corroboration(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     outlets = single.reindex(out.index).astype(object)
     if len(many):
         several = reports.loc[reports["statement_id"].isin(many)].sort_values(["date_reported", "outlet"], kind="stable")
-        outlets.loc[many] = several.groupby("statement_id", sort=False)["outlet"].agg(lambda s: ", ".join(dict.fromkeys(s))).reindex(many)
+        outlets.loc[many] = _first_seen_joined(several["statement_id"], several["outlet"], many, ", ")
     out["outlets"] = outlets
     return out[["n_reports", "outlets", "n_outlets", "n_origins", "date_reported"]]
+
+
+def _first_seen_joined(keys: pd.Series, values: pd.Series, order: pd.Index, sep: str) -> np.ndarray:
+    """For each key of ``order``: its distinct ``values`` in the order first met, joined by ``sep``
+    (Arrow joins the lists: no Python call per key; a million-statement dossier has ~50,000 keys
+    with several reports)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pairs = pd.DataFrame({"key": keys.to_numpy(), "value": values.to_numpy()}).drop_duplicates()  # the first of each pair stays
+    at = order.get_indexer(pairs["key"])
+    pairs, at = pairs.loc[at >= 0], at[at >= 0]
+    rows = np.argsort(at, kind="stable")  # grouped by key, each key's values still in the order met
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(at, minlength=len(order)))])
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), pa.array(pairs["value"].to_numpy(dtype=object)[rows], pa.large_string()))
+    return pc.binary_join(lists, pa.scalar(sep, pa.large_string())).to_numpy(zero_copy_only=False)
 
 
 def utterances(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:

@@ -69,3 +69,12 @@ def test_plain_sorts_by_the_key_in_code_point_order():
     out = plain(frame, ["key", "row"])
     assert out["key"].tolist() == sorted(keys)
     assert out["row"].tolist() == [r for _, r in sorted(zip(keys, range(len(keys))), key=lambda p: p[0])]  # stable: the two "a" keep their order
+
+
+def test_first_seen_joined_keeps_each_keys_values_in_the_order_met_once_each():
+    from parley.data.model import _first_seen_joined
+
+    keys = pd.Series(["s2", "s1", "s2", "s1", "s2", "s3", "s1"], dtype="str")
+    values = pd.Series(["Wire", "Daily", "Gazette", "Daily", "Wire", "Ignored", "Émile"], dtype="str")
+    joined = _first_seen_joined(keys, values, pd.Index(["s1", "s2"]), ", ")
+    assert joined.tolist() == ["Daily, Émile", "Wire, Gazette"]
