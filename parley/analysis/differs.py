@@ -294,8 +294,28 @@ def _diff_statements(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.Dat
     return pd.concat(frames, ignore_index=True).reindex(columns=_changes([]).columns) if frames else _changes([])
 
 
+def _count_new_statements(snapshot: pd.DataFrame, context, actor: str | None, issue: str | None) -> dict[str, int]:
+    """Against no baseline every statement shown is new: how many concern ``actor`` (its speaker,
+    whom it speaks for, an actor its positions are coded for: :func:`_concerned`) and carry a
+    position on ``issue``."""
+    from parley.data.model import speaks_for
+
+    dossier, keep = context.dossier, np.ones(len(snapshot), dtype=bool)
+    if actor:
+        statements, positions = dossier.statements, dossier.positions
+        party = pd.Series(speaks_for(statements, dossier.actors).to_numpy(), index=statements.index)
+        about = statements["statement_id"].loc[(statements["speaker_id"] == actor).fillna(False).to_numpy(dtype=bool)
+                                               | (party == actor).fillna(False).to_numpy(dtype=bool)]
+        coded = positions["statement_id"].loc[(positions["actor_id"] == actor).fillna(False).to_numpy(dtype=bool)]
+        keep &= arrow_isin(snapshot["statement_id"], pd.concat([about, coded], ignore_index=True))
+    if issue:
+        positions = dossier.positions
+        keep &= arrow_isin(snapshot["statement_id"], positions["statement_id"].loc[(positions["issue_id"] == issue).fillna(False).to_numpy(dtype=bool)])
+    return {"new statement": int(keep.sum())}
+
+
 register(RecordKind("statements", STATEMENT_COLUMNS, _statements, _diff_statements,
-                    ("new statement", "statement revised", "statement withdrawn")))
+                    ("new statement", "statement revised", "statement withdrawn"), _count_new_statements))
 
 
 # --------------------------------------------------------------------------------------------

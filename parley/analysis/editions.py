@@ -39,6 +39,11 @@ class RecordKind:
         not keep this kind (a run recorded before the kind was registered) is not diffed on it.
     changes
         The ``change`` values this differ gives, in the order a page lists them.
+    count_new
+        Optional ``count_new(snapshot, context, actor, issue) -> {change: n}``: how many changes
+        about ``actor``/``issue`` the differ lists against no baseline, counted from the snapshot
+        without listing them (a first edition of a large dossier lists every statement as new);
+        without it, :func:`first_edition_counts` runs the differ.
     """
 
     name: str
@@ -46,6 +51,7 @@ class RecordKind:
     snapshot: Callable
     differ: Callable
     changes: tuple[str, ...]
+    count_new: Callable | None = None
 
 
 #: Record kinds in registration order (also the order "What changed" lists them).
@@ -100,6 +106,25 @@ def diff_editions(before: Edition | None, now: Edition, dossier, as_of: pd.Times
     if not frames:
         return pd.DataFrame(columns=CHANGE_COLUMNS, dtype=object)
     return pd.concat(frames, ignore_index=True)
+
+
+def first_edition_counts(dossier, as_of: pd.Timestamp, actor: str | None = None, issue: str | None = None) -> dict[str, int]:
+    """How many changes of each kind :func:`diff_editions` lists against no baseline, about
+    ``actor``/``issue`` as :func:`changes_about` picks them, in the order a diff lists them, zeros
+    left out: what a first edition's "What changed" says, counted without listing every record.
+    Equal to counting ``changes_about(diff_editions(None, edition_of(...), ...), actor, issue)``."""
+    snapshots = {name: kind.snapshot(dossier, as_of) for name, kind in RECORD_KINDS.items()}
+    listed = {name: plain(snapshots[name], kind.columns) for name, kind in RECORD_KINDS.items() if kind.count_new is None}
+    context = DiffContext(dossier, as_of, Edition(dossier.id, f"{as_of:%Y-%m-%d}", dossier.version, listed), None)
+    counts: dict[str, int] = {}
+    for name, kind in RECORD_KINDS.items():
+        if kind.count_new is not None:
+            found = kind.count_new(snapshots[name], context, actor, issue)
+        else:
+            changes = kind.differ(pd.DataFrame(columns=list(kind.columns), dtype=object), listed[name], context)
+            found = {} if changes is None or changes.empty else changes_about(changes, actor, issue)["change"].value_counts().to_dict()
+        counts.update({change: int(found[change]) for change in kind.changes if found.get(change)})
+    return counts
 
 
 def changes_about(changes: pd.DataFrame, actor: str | None = None, issue: str | None = None) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parley import analysis, figures
-from parley.analysis.editions import changes_about
+from parley.analysis.editions import changes_about, first_edition_counts
 from parley.report.display import HTMLBlock, Table, bullets, esc, one_line, plural, plural_phrase
 from parley.figures.theme import stance_label
 from parley.data.model import NEGOTIATING, corroboration_label, negotiating, outlet_name
@@ -386,16 +386,15 @@ CHANGES_LISTED = 8
 def what_changed(b: BriefingView) -> HTMLBlock:
     """What changed since the baseline edition: new sources and outlets, parties and outside voices,
     statements, stance shifts and red lines, events and their status, judgments (new, revised, due)."""
-    if b.compared_with is None:
+    nothing = "Nothing changed: the records behind this page are those of the edition compared with."
+    if b.compared_with is None:  # the first edition: how much the record holds, counted, not listed
         title = "No earlier edition to compare with (none published, and no since date given): everything on the record is new."
-    else:
-        title = f"Since {b.compared_with.describe()}:"
+        counts = first_edition_counts(b.dossier, b.as_of, b.actor, b.issue)
+        return bullets([esc(f"{change}: {n}") for change, n in counts.items()] or [esc(nothing)], title=title)
+    title = f"Since {b.compared_with.describe()}:"
     diff = _subject_diff(b)
     if diff.empty:
-        return bullets([esc("Nothing changed: the records behind this page are those of the edition compared with.")], title=title)
-    if b.compared_with is None:  # the first edition: how much the record holds, not every record
-        counts = diff["change"].value_counts(sort=False)
-        return bullets([esc(f"{change}: {int(n)}") for change, n in counts.items()], title=title)
+        return bullets([esc(nothing)], title=title)
     items, plain = [], [title]
     for change, rows in diff.groupby("change", sort=False):
         listed = "".join(f"<li>{esc(r.what)}" + (f" — {esc(r.detail)}" if isinstance(r.detail, str) and r.detail else "") + "</li>"
