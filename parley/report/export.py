@@ -344,18 +344,47 @@ def export_html(nb, name: str | None = None) -> tuple[str, dict]:
 
 
 _threads = threading.local()
+#: Exporters :func:`warm_up` made and ran once, each for the next thread that exports without one of its own.
+_warmed: list = []
 
 
 def warm_up() -> None:
-    """Make this thread's exporter and compile its template now (a batch worker, while its kernel starts)."""
-    _exporter().template  # noqa: B018 - the property loads and compiles the Jinja template
+    """Make an exporter and export a small page with it now (a batch worker, while its kernel
+    starts): its template and the templates it includes compiled, the regular expressions and the
+    HTML entity table of the sanitiser and the Markdown renderer built, so the first real page pays
+    none of it. The exporter goes to the next thread that exports (the worker warms up on a thread
+    of its own and exports on its main thread)."""
+    exporter = briefing_exporter()
+    exporter.from_notebook_node(_sample_page(), resources={"metadata": {"name": "warm-up"}})
+    _warmed.append(exporter)
+
+
+def _sample_page():
+    """A notebook with what a briefing's page holds: a Markdown heading, an HTML table and text with
+    entities, Markdown output, a Plotly chart, printed text."""
+    import nbformat
+
+    html_table = "<h2>Table &amp; notes</h2><table><tr><th>A</th></tr><tr><td>&lt;b&gt; &eacute; &#8212;</td></tr></table>"
+    chart = {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {"title": {"text": "Chart"}}}
+    cell = nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": html_table, "text/plain": "table"}),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "### Heading\n\n*some* **text** &amp; [a link](https://example.org)"}),
+        nbformat.v4.new_output("display_data", data={PLOTLY_MIMETYPE: chart, "text/plain": "chart"}),
+        nbformat.v4.new_output("stream", name="stdout", text="printed\n"),
+    ])
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Warm-up\n\n## Section &amp; more"), cell])
 
 
 def _exporter():
-    """This thread's :func:`briefing_exporter`, made once: its Jinja environment and compiled
-    template serve every page the thread exports (a batch worker's pages, a test session's), the
-    same page as a new exporter would write (``tests/editions/test_warm.py`` compares them)."""
+    """This thread's :func:`briefing_exporter`, made once (or taken from :func:`warm_up`): its Jinja
+    environment and compiled template serve every page the thread exports (a batch worker's pages,
+    a test session's), the same page as a new exporter would write (``tests/editions/test_warm.py``
+    compares them)."""
     exporter = getattr(_threads, "exporter", None)
     if exporter is None:
-        exporter = _threads.exporter = briefing_exporter()
+        try:
+            warmed = _warmed.pop()
+        except IndexError:
+            warmed = None
+        exporter = _threads.exporter = warmed or briefing_exporter()
     return exporter
