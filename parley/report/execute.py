@@ -76,7 +76,7 @@ def execute(source_path: Path, running_path: Path, failed_path: Path, parameters
     started = time.monotonic()
     try:
         if warm is not None:  # a parley.report.warm.WarmKernel, reset to its snapshot for this page
-            warm.prepare(source_path.parent)
+            warm.prepare(source_path.parent, notebook=source_path)
         return papermill.execute_notebook(
             str(source_path),
             str(running_path),

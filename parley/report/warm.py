@@ -1,17 +1,22 @@
 """A kernel kept warm across pages: start-up and imports paid once per worker, not once per page.
 
 :class:`WarmKernel` starts one Jupyter kernel, imports what every briefing notebook imports
-(pandas, plotly, networkx, parley and what they pull in), then forgets Parley's own modules and
-takes a snapshot of the kernel's state. Before each page, :meth:`WarmKernel.prepare` puts the
+(pandas, plotly, networkx, parley and what they pull in) and takes a snapshot of the kernel's
+state, Parley's own modules not counted in it. Before each page, :meth:`WarmKernel.prepare` puts the
 kernel back to that snapshot, so nothing of the previous page is left:
 
 - the user namespace, IPython's history and output cache, the execution counter (back to 1);
 - every module imported since the snapshot, Parley's own among them (so each page imports a
   fresh ``parley``: no module state, no ``lru_cache`` of the last page), and any module from
-  outside the environment (a page's own helpers);
+  outside the environment (a page's own helpers). Only the kernel's first page, when its code
+  starts by importing ``parley.briefing`` (:func:`imports_preload_first`) in the folder the kernel
+  started in, finds Parley's modules as the snapshot imported them: nothing ran since, so they
+  are what its own import would give, and the batch's first page does not import Parley twice;
 - the working directory (the page's notebook folder, as papermill's ``cwd``), ``os.environ``,
-  ``sys.path``, the warning filters, Plotly's default template and renderer and its template
-  registry, as a fresh kernel has them (taken before Parley's imports select its template).
+  ``sys.path``, Plotly's default template and renderer and its template registry, as a fresh
+  kernel has them (taken before Parley's imports select its template), and the warning filters
+  as a fresh kernel has them once it imported numpy and plotly (which add theirs then; they were
+  taken before, so every page after a kernel's first ran without those five filters).
 
 The snapshot is frozen for the garbage collector (``gc.freeze``): what every page starts from
 lives as long as the kernel, so no collection of a page walks it again. A worker may start the
@@ -48,15 +53,19 @@ _warm = types.ModuleType("_parley_warm")
 # registers and selects its Plotly template when imported)
 _warm.environ = dict(os.environ)
 _warm.path = list(sys.path)
-_warm.filters = list(warnings.filters)
 _warm.templates = {{name: _pio.templates[name] for name in _pio.templates}}
 _warm.template = _pio.templates.default
 _warm.renderer = _pio.renderers.default
 for _name in {preload!r}:
     importlib.import_module(_name)
-for _name in [m for m in sys.modules if m == "parley" or m.startswith("parley.")]:
-    del sys.modules[_name]
-_warm.modules = frozenset(sys.modules)
+# The warning filters after those imports: numpy and plotly add theirs when imported and are not
+# imported again by a page (Parley adds none; a filter added again replaces itself, never doubles).
+_warm.filters = list(warnings.filters)
+# The state right after those imports, for a first page that starts by importing parley.briefing:
+# Parley's modules stay loaded for it (nothing ran yet), every later page imports them afresh.
+_warm.first = (dict(os.environ), list(sys.path), list(warnings.filters), {{name: _pio.templates[name] for name in _pio.templates}},
+               _pio.templates.default, _pio.renderers.default)
+_warm.modules = frozenset(m for m in sys.modules if m != "parley" and not m.startswith("parley."))
 _roots = tuple(os.path.realpath(p) + os.sep for p in {{sys.prefix, sys.base_prefix, sys.exec_prefix}})
 _warm.installed = lambda module, roots=_roots, os=os, sys=sys: os.path.realpath(getattr(module, "__file__", None) or sys.prefix).startswith(roots) or getattr(module, "__file__", None) is None
 sys.modules["_parley_warm"] = _warm
@@ -69,22 +78,27 @@ gc.freeze()  # what every page starts from lives as long as the kernel: no colle
 _RESET = r"""
 import os as _os, sys as _sys, warnings as _warnings
 _warm = _sys.modules["_parley_warm"]
-for _name, _module in list(_sys.modules.items()):  # Parley's, and any other code outside the environment
-    if _name not in _warm.modules and (_name == "parley" or _name.startswith("parley.") or not _warm.installed(_module)):
+_first = {pristine!r} and _warm.first is not None  # the snapshot's first page, and it starts by importing parley.briefing
+_state = _warm.first if _first else (_warm.environ, _warm.path, _warm.filters, _warm.templates, _warm.template, _warm.renderer)
+_warm.first = None  # once only: what a page ran may have changed Parley's modules
+for _name, _module in list(_sys.modules.items()):  # Parley's (but on that first page), and any other code outside the environment
+    _parley = _name == "parley" or _name.startswith("parley.")
+    if _name not in _warm.modules and (not _first or not _parley) and (_parley or not _warm.installed(_module)):
         del _sys.modules[_name]
 _os.environ.clear()
-_os.environ.update(_warm.environ)
+_os.environ.update(_state[0])
 _os.environ.update({environ!r})
-_sys.path[:] = _warm.path
-_warnings.filters[:] = _warm.filters
+_sys.path[:] = _state[1]
+_warnings.filters[:] = _state[2]
 _warnings._filters_mutated()
 import plotly.io as _pio
-for _name in [n for n in _pio.templates if n not in _warm.templates]:
+for _name in [n for n in _pio.templates if n not in _state[3]]:
     del _pio.templates[_name]
-for _name, _template in _warm.templates.items():
+for _name, _template in _state[3].items():
     _pio.templates[_name] = _template
-_pio.templates.default = _warm.template
-_pio.renderers.default = _warm.renderer
+_pio.templates.default = _state[4]
+_pio.renderers.default = _state[5]
+del _first, _state
 _os.chdir({cwd!r})
 get_ipython().reset(new_session=True)
 """
@@ -114,6 +128,7 @@ class WarmKernel:
         #: runner, which starts the next worker only then: :class:`parley.editions.warm.WarmWorkers`).
         self.on_ready = None
         self.pages = 0  # pages prepared on the current kernel
+        self._kernel_cwd: Path | None = None  # the folder the current kernel started in (and took its snapshot in)
         self.starts = 0  # kernels started
 
     def __enter__(self) -> "WarmKernel":
@@ -172,16 +187,30 @@ class WarmKernel:
             ready, self.on_ready = self.on_ready, None
             ready()
 
-    def prepare(self, cwd: str | os.PathLike[str], environ: dict[str, str] | None = None) -> None:
-        """Reset the kernel to its snapshot for the next page, run in folder ``cwd``."""
+    def prepare(self, cwd: str | os.PathLike[str], environ: dict[str, str] | None = None,
+                notebook: str | os.PathLike[str] | None = None) -> None:
+        """Reset the kernel to its snapshot for the next page, run in folder ``cwd``.
+
+        ``notebook``: the page's source notebook. The first page of a kernel, run in the folder the
+        kernel started in and with no ``environ`` of its own, finds Parley's modules as the
+        snapshot imported them (nothing ran since: they are what its own first import would give)
+        when its code, before it imports ``parley.briefing`` (what the snapshot imports), only
+        assigns literals (:func:`imports_preload_first`); any other page imports Parley afresh."""
         self.ensure(cwd)
         self._stop_page_clients()
+        folder = Path(cwd).resolve()
+
+        def reset() -> str:
+            pristine = (self.pages == 0 and not environ and folder == self._kernel_cwd
+                        and notebook is not None and imports_preload_first(notebook))
+            return _RESET.format(cwd=str(folder), environ=dict(environ or {}), pristine=pristine)
+
         try:
-            self._run(_RESET.format(cwd=str(Path(cwd).resolve()), environ=dict(environ or {})))
+            self._run(reset())
         except KernelNotReady:
             self.shutdown()
             self._start(Path(cwd))
-            self._run(_RESET.format(cwd=str(Path(cwd).resolve()), environ=dict(environ or {})))
+            self._run(reset())
         self.pages += 1
 
     def shutdown(self) -> None:
@@ -221,6 +250,7 @@ class WarmKernel:
         from jupyter_client.manager import KernelManager
 
         manager = KernelManager(kernel_name=self.kernel_name)
+        self._kernel_cwd = Path(cwd).resolve()
         # As nbclient starts its own kernels: no history file, in the page's folder.
         # Its own output (ipykernel's warnings) goes to the worker's stderr, which is the current page's log.
         manager.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"], cwd=str(cwd),
@@ -293,6 +323,58 @@ class WarmKernel:
             except Exception:
                 pass
         self._clients.clear()
+
+
+#: The module the snapshot's imports stand for: importing it imports every one of :data:`PRELOAD`.
+PRELOAD_ROOT = "parley.briefing"
+
+
+def imports_preload_first(notebook: str | os.PathLike[str]) -> bool:
+    """Whether the notebook's code, up to its ``import parley.briefing``, does nothing else than
+    assign literals to names (its parameters; papermill's injected ones are literals too): then a
+    kernel that has just imported :data:`PRELOAD` is in the state that import leaves a fresh kernel in.
+    Anything else (code that cannot be parsed, a magic, another import or call first) is ``False``."""
+    import ast
+
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(notebook), as_version=4).cells
+    except Exception:
+        return False
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:
+            return False
+        for node in body:
+            if isinstance(node, ast.Import) and [(a.name, a.asname) for a in node.names] in ([(PRELOAD_ROOT, None)], [(PRELOAD_ROOT, "pb")]):
+                return True
+            if not _assigns_literal(node):
+                return False
+    return False
+
+
+def _assigns_literal(node) -> bool:
+    import ast
+
+    if isinstance(node, ast.Assign):
+        targets, value = node.targets, node.value
+    elif isinstance(node, ast.AnnAssign):  # ``name: str = "..."``: the annotation is evaluated too
+        if not isinstance(node.annotation, ast.Name) or node.annotation.id not in ("str", "int", "float", "bool"):
+            return False
+        targets, value = [node.target], node.value
+    else:
+        return False
+    if value is None or not all(isinstance(target, ast.Name) for target in targets):
+        return False
+    try:
+        ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _relay(pipe) -> None:

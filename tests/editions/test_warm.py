@@ -91,6 +91,75 @@ def test_the_reset_leaves_nothing_of_the_previous_page(tmp_path):
     assert reused == fresh
 
 
+FIRST = r'''
+import parley.briefing as pb
+import sys, warnings
+import plotly.io as pio
+print("plotly", pio.templates.default, sorted(pio.templates))
+print("parley", sorted(m for m in sys.modules if m == "parley" or m.startswith("parley.")))
+print("warnings", len(warnings.filters))
+print("namespace", sorted(n for n in globals() if not n.startswith("_") and n not in ("In", "Out", "exit", "quit", "get_ipython", "open")))
+print("leaked", hasattr(pb, "LEAKED"))
+pb.LEAKED = True
+'''
+
+
+def _first_page_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('folder: str = ""  # the folder of the page (synthetic test notebook)')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(FIRST)]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_a_first_page_that_imports_parley_briefing_first_sees_what_a_fresh_kernel_does(tmp_path):
+    """The kernel's first page keeps the snapshot's Parley modules (not imported twice); that page and
+    the next ones print what a fresh kernel prints."""
+    import papermill
+
+    from parley import paths
+    from parley.report.warm import WarmKernel
+
+    folder = str(paths.NOTEBOOKS_DIR)
+    source = _first_page_notebook(tmp_path / "first.ipynb")
+    run = {"parameters": {"folder": folder}, "kernel_name": "python3", "cwd": folder, "progress_bar": False}
+    papermill.execute_notebook(str(source), str(tmp_path / "fresh.ipynb"), **run)
+    fresh = _outputs(tmp_path / "fresh.ipynb")
+    assert "leaked False" in fresh and "parley.figures" in fresh
+    with WarmKernel() as warm:
+        for page in range(3):
+            warm.prepare(folder, notebook=source)
+            papermill.execute_notebook(str(source), str(tmp_path / f"warm{page}.ipynb"), km=warm.manager, **run)
+            assert _outputs(tmp_path / f"warm{page}.ipynb") == fresh, f"page {page}"
+        assert warm.starts == 1 and warm.pages == 3
+
+
+def test_which_notebooks_start_by_importing_what_the_snapshot_imports(tmp_path):
+    from parley import paths
+    from parley.report.warm import imports_preload_first
+
+    shipped = {path.stem: imports_preload_first(path) for path in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))}
+    assert shipped == {"actor_profile": True, "briefing": True, "dataset_qa": True, "issue_brief": True, "review": False}
+    cases = {
+        'x = 1\nimport parley.briefing as pb': True,
+        'x: str = "a"  # doc\ny = [1, {"a": None}]\nimport parley.briefing': True,
+        'import plotly.io as pio\nimport parley.briefing as pb': False,
+        'x = len("a")\nimport parley.briefing as pb': False,
+        'x: list = []\nimport parley.briefing as pb': False,
+        '%time x = 1\nimport parley.briefing as pb': False,
+        'import parley.briefing as briefing': False,
+        'x = 1': False,
+    }
+    for number, (code, expected) in enumerate(cases.items()):
+        path = tmp_path / f"case{number}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(line) for line in code.split("\n")]), path)
+        assert imports_preload_first(path) is expected, code
+    assert imports_preload_first(tmp_path / "missing.ipynb") is False
+
+
 GENERATED = re.compile(rb'<time datetime="[^"]*" id="parley-generated-at">[^<]*</time>')
 RUN_TIMES = ("started", "finished", "seconds")
 SEQ_FOLDER = re.compile(r"/runs/([^/]+)/\d{5}/")
