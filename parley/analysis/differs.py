@@ -294,13 +294,16 @@ def _diff_statements(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.Dat
     return pd.concat(frames, ignore_index=True).reindex(columns=_changes([]).columns) if frames else _changes([])
 
 
-def _count_new_statements(snapshot: pd.DataFrame, context, actor: str | None, issue: str | None) -> dict[str, int]:
-    """Against no baseline every statement shown is new: how many concern ``actor`` (its speaker,
-    whom it speaks for, an actor its positions are coded for: :func:`_concerned`) and carry a
-    position on ``issue``."""
+def _count_new_statements(context, actor: str | None, issue: str | None) -> dict[str, int]:
+    """Against no baseline every statement shown (known at the view date) is new: how many concern
+    ``actor`` (its speaker, whom it speaks for, an actor its positions are coded for:
+    :func:`_concerned`) and carry a position on ``issue``."""
+    from parley.analysis.evidence import known_statements
     from parley.data.model import speaks_for
 
-    dossier, keep = context.dossier, np.ones(len(snapshot), dtype=bool)
+    dossier = context.dossier
+    snapshot = known_statements(dossier, context.as_of)[["statement_id"]]
+    keep = np.ones(len(snapshot), dtype=bool)
     if actor:
         statements, positions = dossier.statements, dossier.positions
         party = pd.Series(speaks_for(statements, dossier.actors).to_numpy(), index=statements.index)
@@ -374,7 +377,8 @@ def _diff_reports(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.DataFr
     return _changes(rows)
 
 
-register(RecordKind("reports", REPORT_COLUMNS, _reports, _diff_reports, ("new report", "report revised", "report withdrawn")))
+register(RecordKind("reports", REPORT_COLUMNS, _reports, _diff_reports, ("new report", "report revised", "report withdrawn"),
+                    lambda context, actor, issue: {}))  # against no baseline, as _diff_reports: each report comes with its statement
 
 
 # --------------------------------------------------------------------------------------------

@@ -40,10 +40,10 @@ class RecordKind:
     changes
         The ``change`` values this differ gives, in the order a page lists them.
     count_new
-        Optional ``count_new(snapshot, context, actor, issue) -> {change: n}``: how many changes
-        about ``actor``/``issue`` the differ lists against no baseline, counted from the snapshot
-        without listing them (a first edition of a large dossier lists every statement as new);
-        without it, :func:`first_edition_counts` runs the differ.
+        Optional ``count_new(context, actor, issue) -> {change: n}``: how many changes about
+        ``actor``/``issue`` the differ lists against no baseline, counted without taking the
+        snapshot or listing them (a first edition of a large dossier lists every statement as new);
+        without it, :func:`first_edition_counts` takes the snapshot and runs the differ.
     """
 
     name: str
@@ -113,13 +113,12 @@ def first_edition_counts(dossier, as_of: pd.Timestamp, actor: str | None = None,
     ``actor``/``issue`` as :func:`changes_about` picks them, in the order a diff lists them, zeros
     left out: what a first edition's "What changed" says, counted without listing every record.
     Equal to counting ``changes_about(diff_editions(None, edition_of(...), ...), actor, issue)``."""
-    snapshots = {name: kind.snapshot(dossier, as_of) for name, kind in RECORD_KINDS.items()}
-    listed = {name: plain(snapshots[name], kind.columns) for name, kind in RECORD_KINDS.items() if kind.count_new is None}
+    listed = {name: plain(kind.snapshot(dossier, as_of), kind.columns) for name, kind in RECORD_KINDS.items() if kind.count_new is None}
     context = DiffContext(dossier, as_of, Edition(dossier.id, f"{as_of:%Y-%m-%d}", dossier.version, listed), None)
     counts: dict[str, int] = {}
     for name, kind in RECORD_KINDS.items():
         if kind.count_new is not None:
-            found = kind.count_new(snapshots[name], context, actor, issue)
+            found = kind.count_new(context, actor, issue)
         else:
             changes = kind.differ(pd.DataFrame(columns=list(kind.columns), dtype=object), listed[name], context)
             found = {} if changes is None or changes.empty else changes_about(changes, actor, issue)["change"].value_counts().to_dict()
