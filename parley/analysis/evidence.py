@@ -97,6 +97,12 @@ def _names(frame: pd.DataFrame, id_column: str, name_column: str) -> pd.Series:
     return pd.Series(frame[name_column].to_numpy(), index=frame[id_column].to_numpy())
 
 
+def shared_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """:func:`positions_with_evidence`, computed once per dossier and view date (the stance matrix,
+    the key quotes and a page's sections all read it: at a million positions it is ~1 GB to build)."""
+    return dossier.memo("evidence", as_of, lambda: positions_with_evidence(dossier, as_of), deep=False)
+
+
 def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every known position with the utterance that expresses it and that utterance's best report.
 

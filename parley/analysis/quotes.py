@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.analysis.evidence import positions_with_evidence
+from parley.analysis.evidence import shared_evidence
 from parley.data.dossier import Dossier
 
 #: Columns of :func:`key_quotes`.
@@ -27,7 +27,7 @@ def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int =
     DataFrame
         :data:`QUOTE_COLUMNS` (``top_n`` rows).
     """
-    evidence = positions_with_evidence(dossier, as_of)
+    evidence = shared_evidence(dossier, as_of)
     evidence = evidence.loc[evidence["kind"] == "direct_quote"]
     if actors:
         evidence = evidence.loc[evidence["actor_id"].isin(actors)]

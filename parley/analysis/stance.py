@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.analysis.evidence import positions_with_evidence
+from parley.analysis.evidence import shared_evidence
 from parley.data.dossier import Dossier
 
 
@@ -45,7 +45,7 @@ def stance_matrix(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.Dat
         :func:`parley.analysis.evidence.positions_with_evidence` plus ``n_statements`` and
         ``red_line_ever``. Pivot ``stance`` on actor × issue for the wide view.
     """
-    return dossier.memo("stance_matrix", as_of, lambda: latest_positions(positions_with_evidence(dossier, as_of)))
+    return dossier.memo("stance_matrix", as_of, lambda: latest_positions(shared_evidence(dossier, as_of)))
 
 
 def stance_table(matrix: pd.DataFrame) -> pd.DataFrame:

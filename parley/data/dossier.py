@@ -115,16 +115,17 @@ class Dossier:
             self._utterances[key] = utterances(self, key)
         return self._utterances[key]
 
-    def memo(self, name: str, as_of: pd.Timestamp | None, compute):
+    def memo(self, name: str, as_of: pd.Timestamp | None, compute, deep: bool = True):
         """``compute()``, kept per ``name`` and view date for as long as the tables stay the same
         frames (a frame replaced on the dossier computes again: the key holds the frames themselves,
-        so an id cannot be reused). For small results several views ask for: a copy is returned."""
+        so an id cannot be reused). A copy is returned; ``deep=False`` for a large frame: a shallow
+        copy, which copy-on-write (pandas 3) keeps from changing the one kept."""
         frames = tuple(self.table(t) for t in TABLES)
         key = (name, None if as_of is None else pd.Timestamp(as_of))
         kept = self._memo.get(key)
         if kept is None or any(a is not b for a, b in zip(kept[0], frames)):
             kept = self._memo[key] = (frames, compute())
-        return kept[1].copy()
+        return kept[1].copy(deep=deep)
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""

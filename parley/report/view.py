@@ -17,6 +17,7 @@ import plotly.io as pio
 from parley import analysis, paths
 from parley.analysis.bargaining import side_of
 from parley.analysis.editions import diff_editions, edition_of
+from parley.analysis.evidence import shared_evidence
 from parley.data.dossier import Dossier, load_dossier
 from parley.data.edition import Edition, read_edition
 from parley.data.model import negotiating
@@ -45,7 +46,7 @@ class BriefingView:
 
     @cached_property
     def evidence(self) -> pd.DataFrame:
-        return analysis.positions_with_evidence(self.dossier, self.as_of)
+        return shared_evidence(self.dossier, self.as_of)
 
     @cached_property
     def matrix(self) -> pd.DataFrame:
