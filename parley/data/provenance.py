@@ -2,7 +2,7 @@
 source text at its offsets. Registered in order by :mod:`parley.data.rules` (``_sources``, ``_spans``).
 
 Sources are read once each (a loop over files is the honest shape); their bytes stay as bytes. The
-quotes are compared with their sources as UTF-8 bytes with numpy (:func:`parley.data.strings.equal_ranges`):
+quotes are compared with their sources as UTF-8 bytes with numpy (:func:`parley.data.strings.equal_word_ranges`):
 offsets are code points, turned into byte offsets per source, so a quote equals its source text at
 its offsets exactly when the bytes are equal (UTF-8 encodes each text one way only).
 """
@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from parley import paths
 from parley.data.scan import CheckRun, arrow_isin, arrow_strings
-from parley.data.strings import code_point_starts, equal_ranges, string_bytes
+from parley.data.strings import byte_offsets, equal_word_ranges, padded_words, string_bytes
 
 if TYPE_CHECKING:
     from parley.data.rules import Span
@@ -206,6 +206,7 @@ def _differs(inside: np.ndarray, codes: np.ndarray, seeds: list[bytes], starts: 
         return differs
     text = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
     text_bytes, text_bounds = string_bytes(text)
+    text_words = padded_words(text_bytes)  # once: every batch reads its rows' texts from here
     sizes = np.array([len(seed) for seed in seeds], dtype=np.int64)
     batch_of = (np.cumsum(sizes) - sizes) // _SOURCE_BATCH  # sources in code order, about _SOURCE_BATCH bytes a batch
     row_batch = batch_of[codes[inside]]
@@ -220,19 +221,18 @@ def _differs(inside: np.ndarray, codes: np.ndarray, seeds: list[bytes], starts: 
         base = np.zeros(len(seeds), dtype=np.int64)
         base[members] = np.cumsum(sizes[members]) - sizes[members]
         row_codes = codes[rows]
-        if blob.size == 0 or int(blob.max()) < 0x80:  # ASCII: a code point is a byte
-            first, last = base[row_codes] + starts[rows], base[row_codes] + ends[rows]
-        else:
-            points = code_point_starts(blob)
-            point_base = np.zeros(len(seeds), dtype=np.int64)
-            point_base[members] = np.searchsorted(points, base[members])
-            first, last = points[point_base[row_codes] + starts[rows]], points[point_base[row_codes] + ends[rows]]
+        # Code points of the batch's texts, counted from the blob's start: a source's first code point
+        # is its first byte less the continuation bytes before it.
+        continuation = np.flatnonzero((blob & 0xC0) == 0x80)
+        point_base = base - np.searchsorted(continuation, base)
+        points = np.concatenate([point_base[row_codes] + starts[rows], point_base[row_codes] + ends[rows]])
+        first, last = np.split(byte_offsets(blob, points, continuation), 2)
         text_start = text_bounds[rows]
         text_length = text_bounds[rows + 1] - text_start
         same_length = (last - first) == text_length
         differs[rows] = True
         candidates = rows[same_length]
-        equal = equal_ranges(blob, first[same_length], text_bytes, text_start[same_length], text_length[same_length])
+        equal = equal_word_ranges(padded_words(blob), first[same_length], text_words, text_start[same_length], text_length[same_length])
         differs[candidates[equal]] = False
     return differs
 

@@ -3,7 +3,8 @@
 The checks of :mod:`parley.data.rules` hash a million distinct ids to tell that none repeats, and
 compare a million quotes with their sources; pyarrow's hash tables took ~0.5 s per million distinct
 strings, Python slices ~1.5 s per million quotes. Here both are a few numpy passes over the bytes
-that pyarrow already holds (no Python string per value).
+that pyarrow already holds (no Python string per value). Short values and compared ranges are read
+8 bytes at a time (:func:`word_at`): an array of one index per byte cost more than the comparing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection of 64-bit words
-_BYTES_AT_ONCE = 1 << 20  # bytes hashed per pass: its index arrays (8 bytes per byte, three of them) stay small
+_BYTES_AT_ONCE = 1 << 20  # bytes of long values hashed per pass: its index arrays (8 bytes per byte, three of them) stay small
 
 
 def string_bytes(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -36,26 +37,21 @@ def fingerprints(column: pa.ChunkedArray) -> np.ndarray:
 
 def _chunk_fingerprints(chunk: pa.Array) -> np.ndarray:
     values, bounds = string_bytes(chunk)
-    lengths = np.diff(bounds)
+    starts, lengths = bounds[:-1], np.diff(bounds)
     out = np.empty(len(lengths), dtype=np.uint64)
+    short = lengths <= _SHORT
+    if short.any():
+        out[short] = _hash_short(padded_words(values[bounds[0]:bounds[-1]]), starts[short] - bounds[0], lengths[short])
+    long = np.flatnonzero(~short)
+    ends = np.cumsum(lengths[long])
     first = 0
-    while first < len(lengths):  # rows in groups of about _BYTES_AT_ONCE bytes
-        last = int(np.searchsorted(bounds, bounds[first] + _BYTES_AT_ONCE, side="right")) - 1
-        last = min(max(last, first + 1), len(lengths))
-        out[first:last] = _hash_rows(values, bounds[first:last + 1])
+    while first < len(long):  # long values in groups of about _BYTES_AT_ONCE bytes
+        before = int(ends[first - 1]) if first else 0
+        last = min(max(int(np.searchsorted(ends, before + _BYTES_AT_ONCE, side="right")), first + 1), len(long))
+        rows = long[first:last]
+        out[rows] = _hash_long(values, starts[rows], lengths[rows])
         first = last
     return out
-
-
-def _hash_rows(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """The fingerprint of each value between consecutive ``bounds``: a function of the value alone
-    (never of its neighbours or of its column), so fingerprints compare across columns and tables."""
-    starts, lengths = bounds[:-1], np.diff(bounds)
-    hashes = np.empty(len(lengths), dtype=np.uint64)
-    short = lengths <= _SHORT
-    hashes[short] = _hash_short(values, starts[short], lengths[short])
-    hashes[~short] = _hash_long(values, starts[~short], lengths[~short])
-    return hashes
 
 
 def _ragged(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -66,19 +62,17 @@ def _ragged(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tupl
     return values[np.repeat(starts, lengths) + within], begins, within
 
 
-def _hash_short(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Short values (ids): each padded with zeros into 64-bit words, its words mixed in one by one with its length."""
+def _hash_short(words: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Short values (ids): each as 64-bit words (zeros past its end), its words mixed in one by one with
+    its length. ``words`` holds the values' bytes (:func:`padded_words`), ``starts`` are byte positions in it."""
     hashes = lengths.astype(np.uint64) * _MULTIPLIER
     if not len(lengths):
         return hashes
-    words = max((int(lengths.max()) + 7) // 8, 1)
-    padded = np.zeros((len(lengths), words * 8), dtype=np.uint8)
-    data, begins, within = _ragged(values, starts, lengths)
-    padded.reshape(-1)[np.repeat(np.arange(len(lengths), dtype=np.int64) * (words * 8), lengths) + within] = data
-    columns = padded.view(np.uint64)
     with np.errstate(over="ignore"):
-        for k in range(words):  # only the words a value fills: the same value gives the same number in any column
-            hashes = np.where(lengths > 8 * k, mix(hashes + columns[:, k]), hashes)
+        for k in range(max((int(lengths.max()) + 7) // 8, 1)):  # only the words a value fills: the same value gives the same number in any column
+            left = lengths - 8 * k
+            word = word_at(words, starts + 8 * k) & _LOW_BYTES[np.clip(left, 0, 8)]
+            hashes = np.where(left > 0, mix(hashes + word), hashes)
     return hashes
 
 
@@ -113,28 +107,62 @@ def mix(words: np.ndarray) -> np.ndarray:
 
 def equal_ranges(left: np.ndarray, left_starts: np.ndarray, right: np.ndarray, right_starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Per row: ``left[left_starts[i]:][:lengths[i]] == right[right_starts[i]:][:lengths[i]]`` (uint8 arrays)."""
+    return equal_word_ranges(padded_words(left), left_starts, padded_words(right), right_starts, lengths)
+
+
+def equal_word_ranges(left: np.ndarray, left_starts: np.ndarray, right: np.ndarray, right_starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """:func:`equal_ranges` of bytes given as :func:`padded_words` (each side made once for many calls):
+    8 bytes of every row compared at a time, longest rows last, so each pass reads a tail of the rows."""
     lengths = np.asarray(lengths, dtype=np.int64)
-    equal = np.ones(len(lengths), dtype=bool)
-    ends = np.cumsum(lengths)
-    first = 0
-    while first < len(lengths):  # rows in groups of about _GROUP bytes
-        before = int(ends[first - 1]) if first else 0
-        last = min(max(int(np.searchsorted(ends, before + _GROUP, side="right")), first + 1), len(lengths))
-        sizes = lengths[first:last]
-        total = int(ends[last - 1]) - before
-        if total:
-            offsets = ends[first:last] - sizes - before  # where each row starts among the group's bytes
-            within = np.arange(total, dtype=np.int64) - np.repeat(offsets, sizes)
-            differ = left[np.repeat(left_starts[first:last], sizes) + within] != right[np.repeat(right_starts[first:last], sizes) + within]
-            filled = sizes > 0
-            mismatched = np.add.reduceat(differ.view(np.uint8), offsets[filled], dtype=np.int64) > 0
-            rows = np.flatnonzero(filled) + first
-            equal[rows[mismatched]] = False
-        first = last
+    if not len(lengths):
+        return np.ones(0, dtype=bool)
+    count = (lengths + 7) // 8  # words per row
+    order = np.argsort(count, kind="stable")
+    count, lengths = count[order], lengths[order]
+    left_starts, right_starts = np.asarray(left_starts, dtype=np.int64)[order], np.asarray(right_starts, dtype=np.int64)[order]
+    differ = np.zeros(len(lengths), dtype=bool)
+    for k in range(int(count[-1])):
+        first = int(np.searchsorted(count, k, side="right"))  # the rows from here on have a word k
+        at = 8 * k
+        mask = _LOW_BYTES[np.minimum(lengths[first:] - at, 8)]
+        differ[first:] |= ((word_at(left, left_starts[first:] + at) ^ word_at(right, right_starts[first:] + at)) & mask) != 0
+    equal = np.empty(len(lengths), dtype=bool)
+    equal[order] = ~differ
     return equal
 
 
-_GROUP = 1 << 18  # bytes compared per pass in equal_ranges (its index arrays: 8 bytes per byte compared, times four)
+def padded_words(values: np.ndarray) -> np.ndarray:
+    """Bytes (uint8) as little-endian 64-bit words, followed by at least 8 zero bytes (a copy)."""
+    words = np.zeros(len(values) // 8 + 2, dtype=np.uint64)
+    words.view(np.uint8)[:len(values)] = values
+    return words
+
+
+def word_at(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The 8 bytes from each byte position of :func:`padded_words` as a little-endian word (a position
+    past the end reads the last bytes: callers mask what lies beyond a value)."""
+    positions = np.asarray(positions, dtype=np.int64)
+    index = np.minimum(positions >> 3, len(words) - 2)
+    shift = ((positions & 7) * 8).astype(np.uint64)
+    # Shifted by 63 - s, then by 1: for s = 0 a shift by 64 - s would be a shift by the word's width.
+    return (words[index] >> shift) | ((words[index + 1] << (np.uint64(63) - shift)) << np.uint64(1))
+
+
+_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # [n]: a word's low n bytes
+
+
+def byte_offsets(data: np.ndarray, points: np.ndarray, continuation: np.ndarray | None = None) -> np.ndarray:
+    """Byte offset in UTF-8 ``data`` (uint8) of each code point index in ``points`` (from 0 to the number of
+    code points, which gives ``len(data)``). Only continuation bytes are placed (few in most texts): code
+    point k begins at byte k plus the continuation bytes of the code points before it. ``continuation``:
+    where they are, ``np.flatnonzero((data & 0xC0) == 0x80)``, when the caller has it."""
+    points = np.asarray(points, dtype=np.int64)
+    if continuation is None:
+        continuation = np.flatnonzero((data & 0xC0) == 0x80)
+    if not len(continuation):
+        return points.copy()
+    begun = continuation - np.arange(len(continuation))  # per continuation byte: the code points begun before it
+    return points + np.searchsorted(begun, points, side="right")
 
 
 def code_point_starts(data: np.ndarray) -> np.ndarray:

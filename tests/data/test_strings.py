@@ -43,3 +43,45 @@ def test_equal_ranges_compares_bytes_exactly():
     right = np.frombuffer(b"xxworldhelo", dtype=np.uint8)
     got = equal_ranges(left, np.array([6, 0, 0, 0, 1]), right, np.array([2, 7, 0, 7, 8]), np.array([5, 3, 0, 4, 1]))
     assert got.tolist() == [True, True, True, False, True]
+
+
+def test_equal_ranges_agrees_with_python_slices_at_every_length_and_alignment():
+    rng = np.random.default_rng(11)
+    left = rng.integers(0, 3, size=3000).astype(np.uint8)
+    right = left.copy()
+    right[::89] ^= 1  # a few bytes differ: some ranges equal, some not, in any word of a range
+    n = 20000
+    lengths = rng.integers(0, 70, size=n)
+    left_starts = rng.integers(0, len(left) - 70, size=n)
+    right_starts = np.where(rng.random(n) < 0.7, left_starts, rng.integers(0, len(right) - 70, size=n))
+    lengths[-5:] = 0
+    left_starts[-3:] = len(left) - lengths[-3:]  # ranges that end on the last byte
+    got = equal_ranges(left, left_starts, right, right_starts, lengths)
+    want = [left[a:a + k].tobytes() == right[b:b + k].tobytes() for a, b, k in zip(left_starts, right_starts, lengths)]
+    assert got.tolist() == want
+    assert 0.2 < np.mean(want) < 0.9
+
+
+def test_short_value_fingerprints_are_the_padded_words_mixed_in_one_by_one():
+    from parley.data.strings import _MULTIPLIER, mix
+
+    def reference(value: bytes) -> int:  # the definition, one value at a time
+        padded = value + b"\0" * (-len(value) % 8)
+        with np.errstate(over="ignore"):
+            h = np.uint64(len(value)) * _MULTIPLIER
+            for k in range(0, len(value), 8):
+                h = mix(np.array([h + np.frombuffer(padded[k:k + 8], dtype="<u8")[0]], dtype=np.uint64))[0]
+        return int(h)
+
+    values = ["", "a", "é", "s0000001", "s00000012", "abcdefgh" * 4, "€" * 10, "x\0y", "src000001"]
+    got = fingerprints(pa.chunked_array([pa.array(values)]))
+    assert got.tolist() == [reference(v.encode()) for v in values]
+
+
+def test_byte_offsets_place_code_points_of_any_width():
+    from parley.data.strings import byte_offsets
+
+    for text in ["", "plain ascii", "é", "aéb", "€uro 😀 ok — ü", "😀😀", "ab€"]:
+        data = np.frombuffer(text.encode(), dtype=np.uint8)
+        points = np.arange(len(text) + 1)
+        assert byte_offsets(data, points).tolist() == [len(text[:k].encode()) for k in points]
