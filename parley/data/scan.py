@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from parley.data.layout import Layout, record_layout
 from parley.data.schema import PackageSchema, Table
-from parley.data.strings import fingerprints
+from parley.data.strings import KEY_BYTES, fingerprints, key_words, sort_keys, string_bytes
 from parley.data.tables import BOM
 from parley.errors import Problem
 
@@ -256,6 +256,22 @@ class CheckRun:
             f.cache[key] = None if arrow is None else _whole(arrow)
         return f.cache[key]
 
+    def contains(self, distinct: Distinct, target: Frame, target_name: str) -> np.ndarray:
+        """Per row of a column given as its distinct values: the value is in ``target``'s column
+        ``target_name`` (exact; one hash lookup per distinct value, the smaller side hashed)."""
+        if not len(distinct.codes):
+            return np.zeros(0, dtype=bool)
+        values = pa.array(distinct.values.astype(str).array)
+        reference = target.frame[target_name].astype(str)
+        if len(reference) <= 4 * len(values):
+            return distinct.spread(arrow_isin(distinct.values, reference))
+        arrow = arrow_strings(reference)
+        reference_values = arrow if arrow is not None else pa.array(reference.array, type=values.type)
+        at = pc.index_in(reference_values, value_set=values.cast(reference_values.type))  # the few values hashed, the many rows probed
+        present = np.zeros(len(values), dtype=bool)
+        present[pc.drop_null(at).to_numpy(zero_copy_only=False)] = True
+        return distinct.spread(present)
+
     def locate(self, f: Frame, name: str, target: Frame, target_name: str) -> np.ndarray | None:
         """Per row of ``f``: the first row of ``target`` whose ``target_name`` equals its ``name`` (-1: none).
 
@@ -264,9 +280,15 @@ class CheckRun:
         key = ("locate", name, target.table.name, target_name)
         if key in f.cache:
             return f.cache[key]
-        prints, target_prints = self.string_prints(f, name), self.string_prints(target, target_name)
         left, right = self._whole(f, name), self._whole(target, target_name)
-        if prints is None or target_prints is None or left is None or right is None:
+        if left is None or right is None:
+            return None
+        words = max(key_words(left) or 0, key_words(right) or 0) if len(left) and len(right) else 0
+        if 0 < words <= KEY_BYTES // 8:
+            f.cache[key] = found = self._locate_by_keys(f, name, target, target_name, words)
+            return found
+        prints, target_prints = self.string_prints(f, name), self.string_prints(target, target_name)
+        if prints is None or target_prints is None:
             return None
         found = np.full(len(prints), -1, dtype=np.int64)
         if len(target_prints):
@@ -280,6 +302,36 @@ class CheckRun:
                 values = pa.array(f.frame[name].astype(str).iloc[doubtful].array)
                 found[doubtful] = pc.index_in(values, value_set=right).fill_null(-1).to_numpy(zero_copy_only=False)
         f.cache[key] = found
+        return found
+
+    def _keyed(self, f: Frame, name: str, words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Column ``name``'s :func:`~parley.data.strings.sort_keys`, its byte lengths, and the stable order
+        that sorts the keys (``None``: they are in order already, as ids usually are), once per run."""
+        key = ("keys", name, words)
+        if key not in f.cache:
+            whole = self._whole(f, name)
+            keys = sort_keys(whole, words)
+            lengths = np.diff(string_bytes(whole)[1])
+            order = None if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()) else np.argsort(keys, kind="stable")
+            f.cache[key] = (keys, lengths, order)
+        return f.cache[key]
+
+    def _locate_by_keys(self, f: Frame, name: str, target: Frame, target_name: str, words: int) -> np.ndarray:
+        """:meth:`locate` for values of at most ``8 * words`` bytes: a binary search of the target's sorted
+        keys; equal keys and lengths are equal bytes, and a key shared by values that differ (in trailing
+        NUL bytes only) is looked up by value."""
+        keys, lengths, _ = self._keyed(f, name, words)
+        target_keys, target_lengths, order = self._keyed(target, target_name, words)
+        ordered = target_keys if order is None else target_keys[order]
+        at = np.minimum(np.searchsorted(ordered, keys, side="left"), len(ordered) - 1)  # the first of equal keys: the first row
+        rows = at if order is None else order[at]
+        hit = ordered[at] == keys
+        same = hit & (target_lengths[rows] == lengths)
+        found = np.where(same, rows, -1).astype(np.int64)
+        doubtful = np.flatnonzero(hit & ~same)
+        if len(doubtful):
+            values = pa.array(f.frame[name].astype(str).iloc[doubtful].array)
+            found[doubtful] = pc.index_in(values, value_set=self._whole(target, target_name)).fill_null(-1).to_numpy(zero_copy_only=False)
         return found
 
     # -- reporting ----------------------------------------------------------------------------

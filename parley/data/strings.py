@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection of 64-bit words
 _BYTES_AT_ONCE = 1 << 20  # bytes of long values hashed per pass: its index arrays (8 bytes per byte, three of them) stay small
@@ -140,15 +141,42 @@ def padded_words(values: np.ndarray) -> np.ndarray:
 
 def word_at(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """The 8 bytes from each byte position of :func:`padded_words` as a little-endian word (a position
-    past the end reads the last bytes: callers mask what lies beyond a value)."""
-    positions = np.asarray(positions, dtype=np.int64)
-    index = np.minimum(positions >> 3, len(words) - 2)
-    shift = ((positions & 7) * 8).astype(np.uint64)
-    # Shifted by 63 - s, then by 1: for s = 0 a shift by 64 - s would be a shift by the word's width.
-    return (words[index] >> shift) | ((words[index + 1] << (np.uint64(63) - shift)) << np.uint64(1))
+    past the end reads the last bytes: callers mask what lies beyond a value). Read through a view of
+    the bytes with a word at every byte (unaligned): ~10x faster than shifting aligned words."""
+    data = words.view(np.uint8)
+    every = np.ndarray(shape=(len(data) - 7,), dtype=np.uint64, buffer=data, strides=(1,))
+    return every[np.minimum(positions, len(data) - 8)]
 
 
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # [n]: a word's low n bytes
+
+
+#: Values up to this many bytes get :func:`sort_keys` (longer ones: fingerprints).
+KEY_BYTES = 32
+
+
+def key_words(array: pa.Array) -> int | None:
+    """The 64-bit words a :func:`sort_keys` key of this string array needs (1 at least); ``None`` when a
+    value is longer than :data:`KEY_BYTES`."""
+    longest = int(pc.max(pc.binary_length(array)).as_py() or 0) if len(array) else 0
+    return None if longest > KEY_BYTES else max((longest + 7) // 8, 1)
+
+
+def sort_keys(array: pa.Array, words: int) -> np.ndarray:
+    """Per value of a string array without nulls, each at most ``8 * words`` bytes: its bytes padded with
+    zeros, as a key that sorts as the bytes do and is equal for equal values (two values share a key only
+    when they differ in trailing NUL bytes: compare lengths too). A big-endian uint64 for one word, else
+    numpy bytes (``S16``, ``S24``, ``S32``)."""
+    values, bounds = string_bytes(array)
+    lengths = np.diff(bounds)
+    data = padded_words(values[bounds[0]:bounds[-1]])
+    starts = bounds[:-1] - bounds[0]
+    if words == 1:
+        return (word_at(data, starts) & _LOW_BYTES[np.minimum(lengths, 8)]).byteswap()
+    out = np.empty((len(lengths), words), dtype=np.uint64)
+    for k in range(words):  # little-endian words laid side by side: the value's bytes in order
+        out[:, k] = word_at(data, starts + 8 * k) & _LOW_BYTES[np.clip(lengths - 8 * k, 0, 8)]
+    return out.view(f"S{8 * words}").reshape(-1)
 
 
 def byte_offsets(data: np.ndarray, points: np.ndarray, continuation: np.ndarray | None = None) -> np.ndarray:

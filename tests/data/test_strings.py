@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from parley.data.scan import _first_match
 from parley.data.strings import equal_ranges, fingerprints
@@ -85,3 +86,48 @@ def test_byte_offsets_place_code_points_of_any_width():
         data = np.frombuffer(text.encode(), dtype=np.uint8)
         points = np.arange(len(text) + 1)
         assert byte_offsets(data, points).tolist() == [len(text[:k].encode()) for k in points]
+
+
+def _run_on(tiny_dir, statement_ids: list[str], report_statement_ids: list[str]):
+    """A CheckRun over the tiny dossier's schema whose statements and reports hold these ids."""
+    from parley.data.schema import read_schema
+    from parley.data.scan import CheckRun
+
+    schema = read_schema(tiny_dir)
+    frames = {
+        "statements": pd.DataFrame({"statement_id": pd.Series(statement_ids, dtype=str)}),
+        "reports": pd.DataFrame({"statement_id": pd.Series(report_statement_ids, dtype=str)}),
+    }
+    return CheckRun(schema, frames, {"statements": None, "reports": None})
+
+
+def _first_rows(target: list[str], queries: list[str]) -> list[int]:
+    first: dict[str, int] = {}
+    for row, value in enumerate(target):
+        first.setdefault(value, row)
+    return [first.get(value, -1) for value in queries]
+
+
+@pytest.mark.parametrize("longest", [3, 8, 12, 30, 45])  # one-word keys, S16/S32 keys, fingerprints past 32 bytes
+@pytest.mark.parametrize("ordered", [True, False])
+def test_locate_finds_the_first_row_of_each_value_exactly(tiny_dir, longest, ordered):
+    rng = np.random.default_rng(longest)
+    target = _values(rng, 3000, longest) + ["ab", "ab\0", "ab\0\0", "", "ab"]  # values apart only in trailing NULs
+    if ordered:
+        target = sorted(target)
+    queries = _values(rng, 3000, longest) + ["ab\0", "ab", "ab\0\0\0", "", "zz"] + target[::7]
+    run = _run_on(tiny_dir, target, queries)
+    found = run.locate(run.frames["reports"], "statement_id", run.frames["statements"], "statement_id")
+    assert found.tolist() == _first_rows(target, queries)
+
+
+def test_contains_is_exact_whichever_side_is_hashed(tiny_dir):
+    rng = np.random.default_rng(5)
+    speakers = _values(rng, 40, 5)
+    rows = [speakers[i] for i in rng.integers(0, len(speakers), size=9000)]
+    for reference in (speakers[:25], speakers[10:] * 300):  # fewer reference rows than values; many more
+        run = _run_on(tiny_dir, reference, rows)
+        distinct = run.distinct(run.frames["reports"], "statement_id")
+        assert distinct is not None
+        got = run.contains(distinct, run.frames["statements"], "statement_id")
+        assert got.tolist() == [value in set(reference) for value in rows]
