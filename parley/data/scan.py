@@ -304,6 +304,18 @@ class CheckRun:
         f.cache[key] = found
         return found
 
+    def increasing(self, f: Frame, name: str) -> bool:
+        """Column ``name`` holds values in strictly increasing byte order (so no value repeats): told from
+        its :meth:`_keyed` keys (values of up to 32 bytes; ``False`` for longer ones or missing values)."""
+        whole = self._whole(f, name)
+        words = key_words(whole) if whole is not None else None
+        if words is None:
+            return False
+        keys, lengths, order = self._keyed(f, name, words)
+        if order is not None:
+            return False
+        return not bool((keys[1:] == keys[:-1]).any())  # keys in order, none twice: no two values alike
+
     def _keyed(self, f: Frame, name: str, words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Column ``name``'s :func:`~parley.data.strings.sort_keys`, its byte lengths, and the stable order
         that sorts the keys (``None``: they are in order already, as ids usually are), once per run."""

@@ -20,7 +20,7 @@ from parley.errors import Problem
 BOM = b"\xef\xbb\xbf"
 _HASH_PIECE = 1 << 20  # bytes hashed at a time by dataset_version
 _READERS = 2  # tables read at once by read_tables
-_ARROW_BLOCK = 1 << 24  # bytes per block pyarrow parses (in parallel): fewer, larger string chunks
+_ARROW_BLOCK = 1 << 20  # bytes per block pyarrow parses (in parallel): at a million statements 1 MB blocks took ~15% less CPU than 16 MB (cache-sized)
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,32 @@ def test_contains_is_exact_whichever_side_is_hashed(tiny_dir):
         assert distinct is not None
         got = run.contains(distinct, run.frames["statements"], "statement_id")
         assert got.tolist() == [value in set(reference) for value in rows]
+
+
+@pytest.mark.parametrize("values, increasing", [
+    (["a", "b", "c"], True),
+    (["a", "ab", "b"], True),
+    (["ab", "ab\0"], False),  # apart only in a trailing NUL: one key, so not told increasing (checked by value)
+    (["a", "c", "b"], False),
+    (["a", "a"], False),
+    (["x" * 40, "y" * 40], False),  # longer than the keys: fingerprints decide
+    ([], True),
+])
+def test_increasing_ids_are_told_without_hashing(tiny_dir, values, increasing):
+    run = _run_on(tiny_dir, values, [])
+    assert run.increasing(run.frames["statements"], "statement_id") is increasing
+
+
+@pytest.mark.parametrize("row", [3, 4])  # next to its first use (ids still in order), or further on (out of order)
+def test_a_repeated_id_is_reported_whether_ids_are_in_order_or_not(tiny_copy, row):
+    import csv
+
+    from badcorpus import _set
+    from parley.data.validate import validate_dossier
+
+    with open(tiny_copy / "reports.csv", encoding="utf-8", newline="") as file:
+        ids = [record["report_id"] for record in csv.DictReader(file)]
+    assert ids == sorted(ids) and len(ids) >= 3  # the tiny dossier's ids are in order
+    _set(tiny_copy, "reports.csv", row, "report_id", ids[0])
+    problems = [p for p in validate_dossier(tiny_copy) if p.code == "primary-key"]
+    assert [(p.file, p.row, p.field, p.value) for p in problems] == [("reports.csv", row, "report_id", ids[0])]
