@@ -125,11 +125,17 @@ def _header(run: CheckRun) -> None:
 def _cells(run: CheckRun) -> None:
     """Required, type, enum, pattern, range, length and unique constraints of every field."""
     for f in run.frames.values():
-        if not f.usable:
-            continue
-        for spec in f.table.fields:
-            if spec.name in f.frame.columns:
-                _check_field(run, f, spec)
+        cells_of(run, f)
+
+
+def cells_of(run: CheckRun, f: Frame) -> None:
+    """:func:`_cells` of one table: it reads and fills only that table's frame (its verdicts, parsed
+    values and caches), so tables may be checked at once, each with a :meth:`CheckRun.fork` of its own."""
+    if not f.usable:
+        return
+    for spec in f.table.fields:
+        if spec.name in f.frame.columns:
+            _check_field(run, f, spec)
 
 
 def _check_field(run: CheckRun, f: Frame, spec: Field) -> None:
