@@ -79,8 +79,14 @@ class Distinct:
     codes: np.ndarray  # per row: position in values (int32)
 
     def spread(self, per_value: np.ndarray | pd.Series) -> np.ndarray:
-        """A per-value array as a per-row one."""
-        return np.asarray(per_value)[self.codes]
+        """A per-value array as a per-row one (a mask true for no value, or for every one, without reading the codes)."""
+        per_value = np.asarray(per_value)
+        if per_value.dtype == bool and len(per_value) and len(self.codes):
+            if not per_value.any():
+                return np.zeros(len(self.codes), dtype=bool)
+            if per_value.all():
+                return np.ones(len(self.codes), dtype=bool)
+        return per_value[self.codes]
 
     def spread_series(self, per_value: pd.Series, index: pd.Index) -> pd.Series:
         """A per-value Series (any dtype) as a per-row Series on ``index``."""

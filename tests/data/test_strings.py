@@ -160,3 +160,12 @@ def test_a_repeated_id_is_reported_whether_ids_are_in_order_or_not(tiny_copy, ro
     _set(tiny_copy, "reports.csv", row, "report_id", ids[0])
     problems = [p for p in validate_dossier(tiny_copy) if p.code == "primary-key"]
     assert [(p.file, p.row, p.field, p.value) for p in problems] == [("reports.csv", row, "report_id", ids[0])]
+
+
+def test_distinct_spread_gives_each_row_its_value_verdict():
+    from parley.data.scan import Distinct
+
+    codes = np.array([2, 0, 0, 1, 2], dtype=np.int32)
+    distinct = Distinct(pd.Series(["a", "b", "c"], dtype=str), codes)
+    for per_value in ([True, False, True], [False, False, False], [True, True, True], [1, 5, 9]):
+        assert distinct.spread(np.array(per_value)).tolist() == [per_value[c] for c in codes]
