@@ -82,17 +82,17 @@ def _joined_arrays(keys: pd.Series, values: pd.Series) -> tuple[pa.Array, pa.Arr
         key_text, value_text = key_text.filter(keep), value_text.filter(keep)
     if len(value_text) == 0:
         return pa.array([], pa.large_string()), pa.array([], pa.large_string())
-    key_codes = pc.dictionary_encode(key_text).combine_chunks() if isinstance(key_text, pa.ChunkedArray) else pc.dictionary_encode(key_text)
-    value_codes = pc.dictionary_encode(value_text).combine_chunks() if isinstance(value_text, pa.ChunkedArray) else pc.dictionary_encode(value_text)
+    key_codes, value_codes = (pa.chunked_array([pc.dictionary_encode(text)]).combine_chunks() for text in (key_text, value_text))
     names = value_codes.dictionary
-    rank = np.empty(len(names), dtype=np.int64)  # Arrow sorts UTF-8 by its bytes: Python's order of code points
-    rank[pc.sort_indices(names).to_numpy()] = np.arange(len(names))
+    alphabetical = pc.sort_indices(names)  # Arrow sorts UTF-8 by its bytes: Python's order of code points
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[alphabetical.to_numpy()] = np.arange(len(names))
     width = len(names)
     pairs = np.sort(key_codes.indices.to_numpy().astype(np.int64) * width + rank[value_codes.indices.to_numpy()])
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # distinct (np.unique hashes first: slower here)
     owners, ranks = pairs // width, pairs % width
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-    by_rank = names.take(pc.sort_indices(names))
+    by_rank = names.take(alphabetical)
     lists = pa.LargeListArray.from_arrays(pa.array(np.append(starts, len(pairs)), pa.int64()), by_rank.take(pa.array(ranks)))
     return key_codes.dictionary.take(pa.array(owners[starts])), pc.binary_join(lists, pa.scalar("|", pa.large_string()))
 
@@ -244,19 +244,22 @@ def _utterance_text(context) -> dict:
     return context.cache["texts"]
 
 
-def _concerned(context) -> dict[str, str]:
-    """Statement id → the actors it concerns, ``|``-joined: its speaker, whom it speaks for (an
-    official's party, a joint speaker's members) and every actor its positions are coded for, so
-    an actor profile lists each change about that actor (looked up once per diff)."""
-    if "concerned" not in context.cache:
-        from parley.data.model import speaks_for
+def _concerning(dossier) -> tuple[pd.Series, pd.Series]:
+    """(statement id, actor id) pairs: the actors a statement concerns, its speaker, whom it speaks
+    for (an official's party, a joint speaker's members) and every actor its positions are coded for."""
+    from parley.data.model import speaks_for
 
-        dossier = context.dossier
-        statements = dossier.statements
-        party = pd.Series(speaks_for(statements, dossier.actors), index=statements.index)
-        context.cache["concerned"] = _joined(
-            pd.concat([statements["statement_id"], statements["statement_id"], dossier.positions["statement_id"]], ignore_index=True),
+    statements = dossier.statements
+    party = pd.Series(speaks_for(statements, dossier.actors).to_numpy(), index=statements.index)
+    return (pd.concat([statements["statement_id"], statements["statement_id"], dossier.positions["statement_id"]], ignore_index=True),
             pd.concat([statements["speaker_id"], party, dossier.positions["actor_id"]], ignore_index=True))
+
+
+def _concerned(context) -> dict[str, str]:
+    """Statement id → the actors it concerns (:func:`_concerning`), ``|``-joined, so an actor
+    profile lists each change about that actor (looked up once per diff)."""
+    if "concerned" not in context.cache:
+        context.cache["concerned"] = _joined(*_concerning(context.dossier))
     return context.cache["concerned"]
 
 
@@ -296,24 +299,18 @@ def _diff_statements(before: pd.DataFrame, now: pd.DataFrame, context) -> pd.Dat
 
 def _count_new_statements(context, actor: str | None, issue: str | None) -> dict[str, int]:
     """Against no baseline every statement shown (known at the view date) is new: how many concern
-    ``actor`` (its speaker, whom it speaks for, an actor its positions are coded for:
-    :func:`_concerned`) and carry a position on ``issue``."""
+    ``actor`` (:func:`_concerning`, as :func:`_concerned` lists them) and carry a position on ``issue``."""
     from parley.analysis.evidence import known_statements
-    from parley.data.model import speaks_for
 
     dossier = context.dossier
-    snapshot = known_statements(dossier, context.as_of)[["statement_id"]]
-    keep = np.ones(len(snapshot), dtype=bool)
+    shown = known_statements(dossier, context.as_of)["statement_id"]
+    keep = np.ones(len(shown), dtype=bool)
     if actor:
-        statements, positions = dossier.statements, dossier.positions
-        party = pd.Series(speaks_for(statements, dossier.actors).to_numpy(), index=statements.index)
-        about = statements["statement_id"].loc[(statements["speaker_id"] == actor).fillna(False).to_numpy(dtype=bool)
-                                               | (party == actor).fillna(False).to_numpy(dtype=bool)]
-        coded = positions["statement_id"].loc[(positions["actor_id"] == actor).fillna(False).to_numpy(dtype=bool)]
-        keep &= arrow_isin(snapshot["statement_id"], pd.concat([about, coded], ignore_index=True))
+        keys, actors = _concerning(dossier)
+        keep &= arrow_isin(shown, keys.loc[(actors == actor).fillna(False).to_numpy(dtype=bool)])
     if issue:
         positions = dossier.positions
-        keep &= arrow_isin(snapshot["statement_id"], positions["statement_id"].loc[(positions["issue_id"] == issue).fillna(False).to_numpy(dtype=bool)])
+        keep &= arrow_isin(shown, positions["statement_id"].loc[(positions["issue_id"] == issue).fillna(False).to_numpy(dtype=bool)])
     return {"new statement": int(keep.sum())}
 
 
