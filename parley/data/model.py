@@ -89,53 +89,82 @@ def outlet_name(sources: pd.DataFrame) -> pd.Series:
     return pd.Series(outlet.where(outlet.ne(""), sources["source_id"].astype(str)).to_numpy(), index=sources["source_id"].to_numpy())
 
 
+def _known_rows(reports: pd.DataFrame, as_of: pd.Timestamp | None) -> np.ndarray:
+    """Positions of the reports known at ``as_of`` (dated on or before it; every report when ``None``)."""
+    if as_of is None:
+        return np.arange(len(reports))
+    return np.flatnonzero((reports["date_reported"] <= as_of).fillna(False).to_numpy(dtype=bool))
+
+
 def _reports(dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
     reports = dossier.reports
     if as_of is not None:
-        reports = reports.loc[(reports["date_reported"] <= as_of).fillna(False).to_numpy(dtype=bool)]
+        reports = reports.take(_known_rows(reports, as_of))
     return reports
+
+
+def _ranked_rows(dossier, rows: np.ndarray) -> np.ndarray:
+    """``rows`` (positions of reports) in ranked order: by statement, each one's best report first
+    (see :func:`utterances`). Only the sort keys are sorted, never the reports' texts."""
+    reports, sources = dossier.reports, dossier.sources
+    rank_of = {name: i for i, name in enumerate(COMPLETENESS_ORDER)}
+    grade_of = {name: i for i, name in enumerate(RELIABILITY_ORDER)}
+    keys = reports[["statement_id", "date_reported", "source_id", "char_start", "report_id", "completeness"]].take(rows)
+    keys = keys.assign(
+        _rank=keys["completeness"].map(rank_of).fillna(len(rank_of)).astype("int64"),
+        _grade=keys["source_id"].map(_index(sources, "source_id", "reliability")).map(grade_of).fillna(len(grade_of)).astype("int64"),
+        _row=rows,
+    )
+    keys = keys.sort_values(["statement_id", "_rank", "_grade", "date_reported", "source_id", "char_start", "report_id"], kind="stable")
+    return keys["_row"].to_numpy()
 
 
 def ranked_reports(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every report (known at ``as_of``) with its outlet and origin; each statement's best report first."""
-    reports = _reports(dossier, as_of)
-    sources = dossier.sources
-    reliability = _index(sources, "source_id", "reliability")
-    rank_of = {name: i for i, name in enumerate(COMPLETENESS_ORDER)}
-    grade_of = {name: i for i, name in enumerate(RELIABILITY_ORDER)}
-    frame = reports.assign(
-        outlet=reports["source_id"].map(outlet_name(sources)),
-        origin=reports["source_id"].map(origin_key(sources)),
-        _rank=reports["completeness"].map(rank_of).fillna(len(rank_of)).astype("int64"),
-        _grade=reports["source_id"].map(reliability).map(grade_of).fillna(len(grade_of)).astype("int64"),
-    )
-    frame = frame.sort_values(["statement_id", "_rank", "_grade", "date_reported", "source_id", "char_start", "report_id"], kind="stable")
-    return frame.drop(columns=["_rank", "_grade"])
+    ranked = dossier.reports.take(_ranked_rows(dossier, _known_rows(dossier.reports, as_of)))
+    return ranked.assign(outlet=ranked["source_id"].map(outlet_name(dossier.sources)),
+                         origin=ranked["source_id"].map(origin_key(dossier.sources)))
+
+
+def _distinct_per(owner: np.ndarray, value: np.ndarray, n: int) -> np.ndarray:
+    """Per owner code ``0..n-1``: how many distinct value codes (``-1``, missing, not counted) it has."""
+    pairs = pd.DataFrame({"owner": owner, "value": value}).drop_duplicates()
+    pairs = pairs.loc[pairs["value"].to_numpy() >= 0]
+    return np.bincount(pairs["owner"].to_numpy(), minlength=n).astype("int64")
 
 
 def corroboration(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """Per statement: ``n_reports``, ``outlets`` (names, first reporter first), ``n_outlets``,
     ``n_origins`` (independent origins reporting it) and ``date_reported`` (earliest report),
-    counting the reports known at ``as_of``."""
-    reports = _reports(dossier, as_of)
-    reports = reports.assign(
-        outlet=reports["source_id"].map(outlet_name(dossier.sources)),
-        origin=reports["source_id"].map(origin_key(dossier.sources)),
-    )
-    if reports.empty:
-        return pd.DataFrame(columns=["n_reports", "outlets", "n_outlets", "n_origins", "date_reported"], index=pd.Index([], name="statement_id"))
-    groups = reports.groupby("statement_id", sort=False)
-    out = groups.agg(n_reports=("report_id", "size"), n_origins=("origin", "nunique"), n_outlets=("outlet", "nunique"),
-                     date_reported=("date_reported", "min"))
+    counting the reports known at ``as_of``. Indexed by statement id, in the order first reported."""
+    reports = dossier.reports
+    rows = _known_rows(reports, as_of)
+    columns = ["n_reports", "outlets", "n_outlets", "n_origins", "date_reported"]
+    if not len(rows):
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="statement_id"))
+    statement = reports["statement_id"].take(rows)
+    source = reports["source_id"].take(rows)
+    owner, ids = pd.factorize(statement, use_na_sentinel=False)  # each statement's code, in the order first reported
+    outlet = source.map(outlet_name(dossier.sources))
+    n = len(ids)
+    n_reports = np.bincount(owner, minlength=n).astype("int64")
+    out = pd.DataFrame({
+        "n_reports": pd.array(n_reports, dtype="Int64"),
+        "n_origins": _distinct_per(owner, pd.factorize(source.map(origin_key(dossier.sources)))[0], n),
+        "n_outlets": _distinct_per(owner, pd.factorize(outlet)[0], n),
+        "date_reported": reports["date_reported"].take(rows).groupby(owner).min().reindex(range(n)).to_numpy(),
+    }, index=pd.Index(ids, name="statement_id"))
     # Outlet lists only where there is more than one report: a join per statement is the slow part at 1M rows.
-    many = out.index[out["n_reports"].to_numpy() > 1]
-    single = reports.drop_duplicates("statement_id").set_index("statement_id")["outlet"]
-    outlets = single.reindex(out.index).astype(object)
+    first = np.zeros(n, dtype=np.int64)
+    first[owner[::-1]] = np.arange(len(owner))[::-1]  # each statement's first report
+    outlets = pd.Series(outlet.to_numpy(dtype=object)[first], index=out.index, dtype=object)
+    many = out.index[n_reports > 1]
     if len(many):
-        several = reports.loc[reports["statement_id"].isin(many)].sort_values(["date_reported", "outlet"], kind="stable")
+        several = pd.DataFrame({"statement_id": statement.to_numpy(), "outlet": outlet.to_numpy(), "date_reported": reports["date_reported"].take(rows).to_numpy()})
+        several = several.loc[n_reports[owner] > 1].sort_values(["date_reported", "outlet"], kind="stable")
         outlets.loc[many] = _first_seen_joined(several["statement_id"], several["outlet"], many, ", ")
     out["outlets"] = outlets
-    return out[["n_reports", "outlets", "n_outlets", "n_origins", "date_reported"]]
+    return out[columns]
 
 
 def _first_seen_joined(keys: pd.Series, values: pd.Series, order: pd.Index, sep: str) -> np.ndarray:
@@ -154,6 +183,10 @@ def _first_seen_joined(keys: pd.Series, values: pd.Series, order: pd.Index, sep:
     return pc.binary_join(lists, pa.scalar(sep, pa.large_string())).to_numpy(zero_copy_only=False)
 
 
+#: Columns of an utterance that come from its best report.
+_BEST_COLUMNS = ["report_id", "source_id", "text", "char_start", "char_end", "attribution_cue", "completeness"]
+
+
 def utterances(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """One row per statement: the utterance, its best report's words and place, its corroboration.
 
@@ -165,19 +198,34 @@ def utterances(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     ``date_reported`` is the date of the *earliest* report (when the utterance became known).
     A statement without a report (invalid data) has empty report columns and ``n_reports`` 0.
 
+    Each column is built once, by position (no frame of every report is sorted or joined whole:
+    at a million reports that held ~0.5 GB at once).
+
     Returns
     -------
     DataFrame
         Columns :data:`UTTERANCE_COLUMNS`, in the order of ``statements.csv``.
     """
-    statements = dossier.statements
-    best = ranked_reports(dossier, as_of).drop_duplicates("statement_id").set_index("statement_id")
-    best = best[["report_id", "source_id", "text", "char_start", "char_end", "attribution_cue", "completeness"]]
+    statements, reports = dossier.statements, dossier.reports
+    ranked = _ranked_rows(dossier, _known_rows(reports, as_of))
+    ranked_ids = reports["statement_id"].take(ranked).to_numpy(dtype=object)
+    heads = np.ones(len(ranked), dtype=bool)
+    heads[1:] = ranked_ids[1:] != ranked_ids[:-1]  # sorted by statement: its first row is its best report
+    at = pd.Index(ranked_ids[heads]).get_indexer(statements["statement_id"].to_numpy(dtype=object))
+    best = np.full(len(at), -1, dtype=np.int64)  # -1: a statement with no report known
+    best[at >= 0] = ranked[heads][at[at >= 0]]
     support = corroboration(dossier, as_of)
-    out = statements.join(best, on="statement_id").join(support, on="statement_id")
-    out["speaks_for"] = speaks_for(statements, dossier.actors).to_numpy()
-    if as_of is not None:
-        out = out.loc[out["n_reports"].notna().to_numpy()]
+    support_at = support.index.get_indexer(statements["statement_id"].to_numpy(dtype=object))
+    keep = np.flatnonzero(support_at >= 0) if as_of is not None else np.arange(len(statements))
+    out = statements.take(keep) if as_of is not None else statements.copy(deep=False)
+    for column in _BEST_COLUMNS:
+        out[column] = reports[column].array.take(best[keep], allow_fill=True)
+    found = support.reset_index(drop=True).reindex(support_at[keep])  # -1: no report (invalid data): missing
+    for column in support.columns:
+        out[column] = found[column].set_axis(out.index)
+    party = pd.DataFrame(index=statements.index)
+    party["speaks_for"] = speaks_for(statements, dossier.actors).to_numpy()  # the column's type inferred from every statement's
+    out["speaks_for"] = party["speaks_for"].take(keep)
     out["n_reports"] = out["n_reports"].fillna(0).astype("int64")
     for column in ("n_outlets", "n_origins"):
         out[column] = out[column].fillna(0).astype("int64")
