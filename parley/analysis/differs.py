@@ -189,7 +189,7 @@ def _actors(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
     from parley.analysis.seats import known_events
     from parley.data.model import participation_of
 
-    statements = known_statements(dossier, as_of)
+    statements = known_statements(dossier, as_of, ["statement_id", "speaker_id", "on_behalf_of_id"])
     distinct = lambda column: set(column.dropna().unique().tolist())  # noqa: E731  (a set of a million cells, built from the few distinct ones)
     known = distinct(statements["speaker_id"]) | distinct(statements["on_behalf_of_id"])
     known |= distinct(dossier.positions.loc[arrow_isin(dossier.positions["statement_id"], statements["statement_id"]), "actor_id"])
@@ -239,7 +239,7 @@ def _utterance_text(context) -> dict:
     if "texts" not in context.cache:
         from parley.analysis.evidence import known_statements
 
-        known = known_statements(context.dossier, context.as_of)
+        known = known_statements(context.dossier, context.as_of, ["statement_id", "text"])
         context.cache["texts"] = dict(zip(known["statement_id"].tolist(), known["text"].tolist()))
     return context.cache["texts"]
 
@@ -303,7 +303,7 @@ def _count_new_statements(context, actor: str | None, issue: str | None) -> dict
     from parley.analysis.evidence import known_statements
 
     dossier = context.dossier
-    shown = known_statements(dossier, context.as_of)["statement_id"]
+    shown = known_statements(dossier, context.as_of, ["statement_id"])["statement_id"]
     keep = np.ones(len(shown), dtype=bool)
     if actor:
         keys, actors = _concerning(dossier)
@@ -330,7 +330,7 @@ def _reports(dossier, as_of: pd.Timestamp) -> pd.DataFrame:
     from parley.data.model import ranked_reports
 
     reports = ranked_reports(dossier, as_of)
-    reports = reports.loc[arrow_isin(reports["statement_id"], known_statements(dossier, as_of)["statement_id"])]
+    reports = reports.loc[arrow_isin(reports["statement_id"], known_statements(dossier, as_of, ["statement_id"])["statement_id"])]
     return reports.assign(fingerprint=_fingerprint(reports, ["text", "char_start", "char_end", "attribution_cue"]))
 
 

@@ -9,6 +9,7 @@ statements whose review status is ``accepted`` count in briefings.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from parley.data.dossier import Dossier
@@ -83,18 +84,29 @@ def statement_dates(statements: pd.DataFrame) -> pd.Series:
     return statements["date_said"].fillna(statements["date_reported"])
 
 
-def known_statements(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
+def known_statements(dossier: Dossier, as_of: pd.Timestamp | None, columns: list[str] | None = None) -> pd.DataFrame:
     """Accepted utterances with a report on or before ``as_of`` (all accepted ones when ``None``):
-    the rows of :attr:`parley.data.dossier.Dossier.utterances` as known then, plus ``date``."""
+    the rows of :attr:`parley.data.dossier.Dossier.utterances` as known then, plus ``date``.
+    ``columns``: only these (``date`` among them or not), so only they are copied."""
     statements = dossier.utterances_at(as_of)
-    mask = statements["review_status"] == "accepted"
-    out = statements.loc[mask.fillna(False).to_numpy(dtype=bool)].copy()
-    out["date"] = statement_dates(out)
-    return out
+    mask = (statements["review_status"] == "accepted").fillna(False).to_numpy(dtype=bool)
+    if columns is None:
+        out = statements.loc[mask].copy()
+        out["date"] = statement_dates(out)
+        return out
+    out = statements[[c for c in columns if c != "date"]].loc[mask].copy()
+    if "date" in columns:
+        out["date"] = statement_dates(statements[["date_said", "date_reported"]].loc[mask])
+    return out[columns]
 
 
 def _names(frame: pd.DataFrame, id_column: str, name_column: str) -> pd.Series:
     return pd.Series(frame[name_column].to_numpy(), index=frame[id_column].to_numpy())
+
+
+def _taken(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``column``'s values at positions ``rows``, of the same type (an object column stays one), on a fresh index."""
+    return pd.Series(column.array.take(rows), dtype=column.dtype)
 
 
 def shared_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -114,8 +126,19 @@ def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None)
         ``outlets``, ``n_outlets``, ``n_origins`` count every report known at ``as_of``), sorted
         by date, then place in the source, then position id (a stable order).
     """
-    statements = known_statements(dossier, as_of)
-    joined = dossier.positions.merge(statements[_UTTERANCE], on="statement_id", how="inner")
+    statements = known_statements(dossier, as_of, _UTTERANCE)
+    positions = dossier.positions
+    at = pd.Index(statements["statement_id"]).get_indexer(positions["statement_id"])  # statement ids are unique
+    rows = np.flatnonzero(at >= 0)  # the inner join, in the positions' order
+    keys = pd.DataFrame({"date": statements["date"].to_numpy()[at[rows]], "source_id": statements["source_id"].array.take(at[rows]),
+                         "char_start": statements["char_start"].array.take(at[rows]), "position_id": positions["position_id"].array.take(rows),
+                         "_row": np.arange(len(rows))})
+    order = keys.sort_values(["date", "source_id", "char_start", "position_id"], kind="stable")["_row"].to_numpy()
+    del keys
+    rows, at = rows[order], at[rows][order]  # each column below is taken once, already sorted
+    joined = pd.DataFrame({c: _taken(positions[c], rows) for c in positions.columns})
+    for column in _UTTERANCE[1:]:
+        joined[column] = _taken(statements[column], at)
     actor_names = _names(dossier.actors, "actor_id", "name")
     joined["actor"] = joined["actor_id"].map(actor_names)
     joined["participation"] = joined["actor_id"].map(_names(dossier.actors, "actor_id", "participation"))
@@ -127,5 +150,4 @@ def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None)
     )
     joined["source"] = joined["source_id"].map(source_names)
     joined["outlet"] = joined["source_id"].map(outlet_name(sources))
-    joined = joined.sort_values(["date", "source_id", "char_start", "position_id"], kind="stable")
-    return joined[EVIDENCE_COLUMNS].reset_index(drop=True)
+    return joined[EVIDENCE_COLUMNS]

@@ -50,7 +50,7 @@ def judgments_due(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
     """
     judgments = known_judgments(dossier, as_of)
     judgments = judgments.loc[judgments["written"].notna() & judgments["issue_id"].notna()]
-    statements = known_statements(dossier, as_of)
+    statements = known_statements(dossier, as_of, ["statement_id", "date_reported"])
     on_issue = dossier.positions[["statement_id", "issue_id"]].drop_duplicates().merge(
         statements[["statement_id", "date_reported"]], on="statement_id")
     pairs = judgments[["judgment_id", "issue_id", "written"]].merge(on_issue, on="issue_id")

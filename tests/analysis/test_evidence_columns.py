@@ -1,0 +1,65 @@
+"""The evidence frame and the stance matrix built by position (only sort keys sorted, each column taken
+once) equal the frame-wide formulas they replaced (merge, sort every column, group the whole frame),
+on the seed dossier and on a synthetic one whose positions tie on day, red line, stance and origins."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from parley.analysis.evidence import EVIDENCE_COLUMNS, _UTTERANCE, _names, known_statements, positions_with_evidence
+from parley.analysis.stance import latest_positions
+from parley.data.dossier import load_dossier
+from parley.data.model import outlet_name
+from parley.data.synth import synthesize
+
+
+def _reference_evidence(dossier, as_of):
+    joined = dossier.positions.merge(known_statements(dossier, as_of)[_UTTERANCE], on="statement_id", how="inner")
+    names = _names(dossier.actors, "actor_id", "name")
+    joined["actor"] = joined["actor_id"].map(names)
+    joined["participation"] = joined["actor_id"].map(_names(dossier.actors, "actor_id", "participation"))
+    joined["speaker"] = joined["speaker_id"].map(names).fillna("unattributed")
+    joined["issue"] = joined["issue_id"].map(_names(dossier.issues, "issue_id", "label"))
+    sources = dossier.sources
+    titles = pd.Series((sources["outlet"].fillna("unknown outlet") + ": " + sources["title"]).to_numpy(), index=sources["source_id"].to_numpy())
+    joined["source"] = joined["source_id"].map(titles)
+    joined["outlet"] = joined["source_id"].map(outlet_name(sources))
+    joined = joined.sort_values(["date", "source_id", "char_start", "position_id"], kind="stable")
+    return joined[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def _reference_latest(evidence):
+    ranked = evidence.assign(_abs=evidence["stance"].abs(), _day=evidence["date"].dt.normalize())
+    ranked = ranked.sort_values(["actor_id", "issue_id", "_day", "red_line", "_abs", "n_origins", "char_start", "position_id"], kind="stable")
+    groups = ranked.groupby(["actor_id", "issue_id"], sort=False)
+    latest = groups.tail(1).copy()
+    latest = latest.join(groups.size().rename("n_statements"), on=["actor_id", "issue_id"]).join(groups["red_line"].any().rename("red_line_ever"), on=["actor_id", "issue_id"])
+    return latest.drop(columns=["_abs", "_day"]).sort_values(["issue_id", "actor_id"]).reset_index(drop=True)
+
+
+def _same(new, old):
+    pd.testing.assert_frame_equal(new, old, check_exact=True)
+    assert [str(t) for t in new.dtypes] == [str(t) for t in old.dtypes]
+    assert new.index.equals(old.index) and str(new.index.dtype) == str(old.index.dtype)
+
+
+@pytest.fixture(scope="module")
+def tied(tmp_path_factory):
+    """A synthetic dossier (invented texts) with few dates, stances and origins, so the tie-breaks decide."""
+    dossier = load_dossier(synthesize(tmp_path_factory.mktemp("synth") / "ev", statements=3000, actors=12, issues=4, seed=7).path)
+    n = len(dossier.positions)
+    dossier.positions = dossier.positions.assign(stance=pd.array(np.arange(n) % 5 - 2, dtype="Int64"), red_line=np.arange(n) % 4 == 0)
+    return dossier
+
+
+@pytest.mark.parametrize("which", ["seed", "tied"])
+def test_evidence_and_matrix_equal_the_frame_wide_formulas(which, tied):
+    dossier = load_dossier("riyadh_2025") if which == "seed" else tied
+    dates = dossier.reports["date_reported"].dropna().sort_values().unique()
+    for as_of in (None, pd.Timestamp(dates[len(dates) // 2]), pd.Timestamp("2000-01-01")):
+        evidence = positions_with_evidence(dossier, as_of)
+        _same(evidence, _reference_evidence(dossier, as_of))
+        _same(latest_positions(evidence), _reference_latest(evidence))
+    assert len(latest_positions(positions_with_evidence(dossier))) < len(positions_with_evidence(dossier))  # ties were broken
