@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from parley.data.model import negotiating
@@ -27,14 +28,18 @@ def stance_trajectories(evidence: pd.DataFrame, actors: pd.DataFrame | None = No
     parties_only
         Keep only the parties to the negotiation (:func:`parley.data.model.negotiating`).
     """
+    shown = evidence["date"].notna().to_numpy(dtype=bool, copy=True)
     if parties_only and actors is not None and len(evidence):
-        evidence = evidence.loc[negotiating(evidence, actors)]
-    dated = evidence.loc[evidence["date"].notna()]
-    if dated.empty:
+        shown &= negotiating(evidence, actors)
+    if not shown.any():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TRAJECTORY_COLUMNS})
-    ranked = dated.assign(_abs=dated["stance"].abs(), date=dated["date"].dt.normalize())
-    ranked = ranked.sort_values(["actor_id", "issue_id", "date", "red_line", "_abs", "char_start", "position_id"], kind="stable")
-    groups = ranked.groupby(["actor_id", "issue_id", "date"], sort=False)
-    points = groups.tail(1).join(groups.size().rename("n_that_day"), on=["actor_id", "issue_id", "date"])
+    rows = np.flatnonzero(shown)
+    dated = evidence[["actor_id", "issue_id", "date", "red_line", "stance", "char_start", "position_id"]].iloc[rows]
+    keys = dated.assign(_abs=dated["stance"].abs(), date=dated["date"].dt.normalize(), _row=rows)
+    keys = keys.sort_values(["actor_id", "issue_id", "date", "red_line", "_abs", "char_start", "position_id"], kind="stable")
+    groups = keys.groupby(["actor_id", "issue_id", "date"], sort=False)  # only the keys sorted: the evidence taken for each day's winner
+    last = groups.tail(1)
+    points = evidence.iloc[last["_row"].to_numpy()].assign(date=last["date"].to_numpy())
+    points = points.join(groups.size().rename("n_that_day"), on=["actor_id", "issue_id", "date"])
     points = points.sort_values(["issue", "actor", "date"], kind="stable")
     return points[TRAJECTORY_COLUMNS].reset_index(drop=True)

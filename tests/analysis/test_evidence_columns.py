@@ -10,8 +10,9 @@ import pytest
 
 from parley.analysis.evidence import EVIDENCE_COLUMNS, _UTTERANCE, _names, known_statements, positions_with_evidence
 from parley.analysis.stance import latest_positions
+from parley.analysis.trajectory import TRAJECTORY_COLUMNS, stance_trajectories
 from parley.data.dossier import load_dossier
-from parley.data.model import outlet_name
+from parley.data.model import negotiating, outlet_name
 from parley.data.synth import synthesize
 
 
@@ -39,6 +40,19 @@ def _reference_latest(evidence):
     return latest.drop(columns=["_abs", "_day"]).sort_values(["issue_id", "actor_id"]).reset_index(drop=True)
 
 
+def _reference_trajectories(evidence, actors=None, parties_only=False):
+    if parties_only and actors is not None and len(evidence):
+        evidence = evidence.loc[negotiating(evidence, actors)]
+    dated = evidence.loc[evidence["date"].notna()]
+    if dated.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TRAJECTORY_COLUMNS})
+    ranked = dated.assign(_abs=dated["stance"].abs(), date=dated["date"].dt.normalize())
+    ranked = ranked.sort_values(["actor_id", "issue_id", "date", "red_line", "_abs", "char_start", "position_id"], kind="stable")
+    groups = ranked.groupby(["actor_id", "issue_id", "date"], sort=False)
+    points = groups.tail(1).join(groups.size().rename("n_that_day"), on=["actor_id", "issue_id", "date"])
+    return points.sort_values(["issue", "actor", "date"], kind="stable")[TRAJECTORY_COLUMNS].reset_index(drop=True)
+
+
 def _same(new, old):
     pd.testing.assert_frame_equal(new, old, check_exact=True)
     assert [str(t) for t in new.dtypes] == [str(t) for t in old.dtypes]
@@ -62,4 +76,6 @@ def test_evidence_and_matrix_equal_the_frame_wide_formulas(which, tied):
         evidence = positions_with_evidence(dossier, as_of)
         _same(evidence, _reference_evidence(dossier, as_of))
         _same(latest_positions(evidence), _reference_latest(evidence))
+        _same(stance_trajectories(evidence), _reference_trajectories(evidence))
+        _same(stance_trajectories(evidence, dossier.actors, parties_only=True), _reference_trajectories(evidence, dossier.actors, True))
     assert len(latest_positions(positions_with_evidence(dossier))) < len(positions_with_evidence(dossier))  # ties were broken
