@@ -24,8 +24,10 @@ def command(dossier: str, as_json: bool) -> None:
       0  valid: prints one line with the version and the rows of each table
       2  problems: prints each on stderr (file, row, field, message, value), then a count
     """
+    from parley.data.tables import reuse_freed_memory
     from parley.data.validate import check_dossier  # pandas loads only when the command runs
 
+    reuse_freed_memory()
     result = check_dossier(dossier)
     if as_json:
         payload = {

@@ -33,6 +33,23 @@ class RawTable:
     layout: Layout | None
 
 
+def reuse_freed_memory() -> None:
+    """Let pyarrow allocate from jemalloc (bundled with pyarrow) instead of its default mimalloc, when
+    this build has it; for a command that reads and checks a large dossier once (``parley validate``).
+
+    The checks allocate and free many column-sized buffers; mimalloc hands freed pages back to the
+    system at once, so the next buffer faults in fresh zeroed pages. At a million statements that
+    was ~3 s of system CPU against ~1.1 s with jemalloc, which keeps freed pages a while (wall 4.4 ->
+    3.2 s, median of 4 alternated). Buffers already allocated keep their pool; nothing read changes.
+    """
+    import pyarrow as pa
+
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # a pyarrow built without jemalloc: its default pool, as before
+        pass
+
+
 def dataset_version(schema: PackageSchema) -> str:
     """Hash of the descriptor and every resource file, in a fixed order (12 hex digits)."""
     return dataset_digest(schema)[:12]
