@@ -155,8 +155,7 @@ def corroboration(dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
         "date_reported": reports["date_reported"].take(rows).groupby(owner).min().reindex(range(n)).to_numpy(),
     }, index=pd.Index(ids, name="statement_id"))
     # Outlet lists only where there is more than one report: a join per statement is the slow part at 1M rows.
-    first = np.zeros(n, dtype=np.int64)
-    first[owner[::-1]] = np.arange(len(owner))[::-1]  # each statement's first report
+    first = np.unique(owner, return_index=True)[1]  # each statement's first report (codes 0..n-1, each seen)
     outlets = pd.Series(outlet.to_numpy(dtype=object)[first], index=out.index, dtype=object)
     many = out.index[n_reports > 1]
     if len(many):
