@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from parley.analysis.evidence import shared_evidence
@@ -28,23 +29,26 @@ def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int =
         :data:`QUOTE_COLUMNS` (``top_n`` rows).
     """
     evidence = shared_evidence(dossier, as_of)
-    evidence = evidence.loc[evidence["kind"] == "direct_quote"]
+    shown = (evidence["kind"] == "direct_quote").fillna(False).to_numpy(dtype=bool)
     if actors:
-        evidence = evidence.loc[evidence["actor_id"].isin(actors)]
+        shown &= evidence["actor_id"].isin(actors).to_numpy(dtype=bool)
     if issues:
-        evidence = evidence.loc[evidence["issue_id"].isin(issues)]
+        shown &= evidence["issue_id"].isin(issues).to_numpy(dtype=bool)
     if participation:
-        evidence = evidence.loc[evidence["participation"].isin(participation)]
-    if evidence.empty:
+        shown &= evidence["participation"].isin(participation).to_numpy(dtype=bool)
+    rows = np.flatnonzero(shown)
+    if not len(rows):
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    evidence = evidence.assign(weight=evidence["red_line"].astype("int64") * 10 + evidence["stance"].abs().astype("int64"))
     order = ["weight", "n_origins", "date", "char_start", "statement_id"]
     ascending = [False, False, False, True, True]
-    # Rank with built-in aggregations first; the slower per-group join of issues runs only for the quotes kept.
-    ranks = evidence.groupby("statement_id", sort=False).agg(weight=("weight", "max"), n_origins=("n_origins", "first"), date=("date", "first"),
-                                                             char_start=("char_start", "first"))
+    # Rank on the rank keys alone (built-in aggregations); every column, and the slower per-group
+    # join of issues, is taken only for the quotes kept.
+    keys = evidence[["statement_id", "red_line", "stance", "n_origins", "date", "char_start"]].iloc[rows]
+    ranks = keys.assign(weight=_weight(keys)).groupby("statement_id", sort=False).agg(
+        weight=("weight", "max"), n_origins=("n_origins", "first"), date=("date", "first"), char_start=("char_start", "first"))
     kept = ranks.reset_index().sort_values(order, ascending=ascending, kind="stable").head(top_n)["statement_id"]
-    evidence = evidence.loc[evidence["statement_id"].isin(kept)]
+    evidence = evidence.iloc[rows[keys["statement_id"].isin(kept).to_numpy(dtype=bool)]]
+    evidence = evidence.assign(weight=_weight(evidence))
     grouped = evidence.groupby("statement_id", sort=False).agg(
         speaker=("speaker", "first"), actor=("actor", "first"), participation=("participation", "first"), date=("date", "first"), text=("text", "first"),
         issues=("issue", lambda s: ", ".join(dict.fromkeys(s))), stance=("stance", "first"),
@@ -54,3 +58,8 @@ def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int =
     )
     grouped = grouped.reset_index().sort_values(order, ascending=ascending, kind="stable")
     return grouped.head(top_n)[QUOTE_COLUMNS].reset_index(drop=True)
+
+
+def _weight(evidence: pd.DataFrame) -> pd.Series:
+    """A quote's weight: 10 for a red line, plus the strength of its stance (0..2)."""
+    return evidence["red_line"].astype("int64") * 10 + evidence["stance"].abs().astype("int64")

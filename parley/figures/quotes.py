@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -11,7 +12,7 @@ from parley.figures._common import date_text, empty_figure, heading, hover_text,
 COLUMNS = ["actor", "issue", "stance", "red_line", "text", "speaker", "date", "kind"]
 
 
-def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, max_per_stance: int = 8,
+def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, max_per_stance: int = 8, rows: np.ndarray | None = None,
                        title: str = "Quote board: who said what, and which way it leans") -> go.Figure:
     """One mark per quoted position: actor on the y axis, stance on the x axis, quote on hover.
 
@@ -25,17 +26,23 @@ def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, max_per_
     max_per_stance
         Marks of one actor at one stance beyond the fourth sit on one spot; keep the latest
         ``max_per_stance`` of them and say in the subtitle how many older ones are not drawn.
+    rows
+        Positions in ``evidence`` of the rows to draw (default: every row), so a caller's selection
+        (the parties, one issue) is not copied whole: only the marks drawn are taken from it.
     """
     require_columns(evidence, COLUMNS, "create_quote_board")
-    if evidence.empty:
+    rows = np.arange(len(evidence)) if rows is None else np.asarray(rows, dtype=np.int64)
+    if not len(rows):
         return empty_figure(title, "No quoted positions as of this date.")
-    busiest = evidence.groupby("actor").size().reset_index(name="n").sort_values(["n", "actor"], ascending=[False, True], kind="stable")
+    # The choice of marks reads two columns; the rest are taken for the marks drawn (a few hundred).
+    keys = evidence[["actor", "stance"]].iloc[rows].assign(_row=rows)
+    busiest = keys.groupby("actor").size().reset_index(name="n").sort_values(["n", "actor"], ascending=[False, True], kind="stable")
     keep = busiest.head(max_actors)["actor"].tolist()
-    data = evidence.loc[evidence["actor"].isin(keep)]
-    from_latest = data.groupby(["actor", "stance"]).cumcount(ascending=False)  # evidence is in date order
+    keys = keys.loc[keys["actor"].isin(keep)]
+    from_latest = keys.groupby(["actor", "stance"]).cumcount(ascending=False)  # evidence is in date order
     not_drawn = int((from_latest >= max_per_stance).sum())
-    data = data.loc[from_latest < max_per_stance]
-    data = data.assign(_jitter=data.groupby(["actor", "stance"]).cumcount())
+    keys = keys.loc[from_latest < max_per_stance]
+    data = evidence.iloc[keys["_row"].to_numpy()].assign(_jitter=keys.groupby(["actor", "stance"]).cumcount().to_numpy())
     fig = go.Figure()
     for kind, symbol, name in (("direct_quote", "circle", "direct quote"), ("reported_speech", "circle-open", "reported speech"), ("assessment", "square-open", "assessment")):
         part = data.loc[data["kind"] == kind]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -326,7 +327,9 @@ def key_quotes(b: BriefingView) -> HTMLBlock:
                                  participation=participation)
     if quotes.empty:
         return HTMLBlock('<p class="parley-empty">No direct quotes on the record.</p>', "No direct quotes on the record.")
-    offsets = b.dossier.reports.set_index("report_id")[["source_id", "char_start", "char_end"]]
+    reports = b.dossier.reports
+    shown = reports["report_id"].isin(quotes["report_id"]).to_numpy(dtype=bool)  # the quotes' reports, not an index of every report
+    offsets = reports.loc[shown, ["report_id", "source_id", "char_start", "char_end"]].set_index("report_id")
     outlets = outlet_name(b.dossier.sources)
     cards, plain = [], []
     for q in quotes.itertuples():
@@ -357,8 +360,13 @@ def outside_views(b: BriefingView) -> Table:
 
 def quote_board(b: BriefingView) -> go.Figure:
     """Every quoted position by party and stance (by the actor, in an actor profile)."""
-    evidence = b.evidence if b.actor else b.evidence.loc[negotiating(b.evidence, b.dossier.actors)]
-    return figures.create_quote_board(_for_subject(b, evidence), max_actors=max(b.top_n, 12))
+    evidence = b.evidence
+    shown = np.ones(len(evidence), dtype=bool) if b.actor else negotiating(evidence, b.dossier.actors)
+    if b.actor:
+        shown &= (evidence["actor_id"] == b.actor).fillna(False).to_numpy(dtype=bool)
+    if b.issue:
+        shown &= (evidence["issue_id"] == b.issue).fillna(False).to_numpy(dtype=bool)
+    return figures.create_quote_board(evidence, rows=np.flatnonzero(shown), max_actors=max(b.top_n, 12))  # the rows shown, not a copy of them
 
 
 def _for_subject(b: BriefingView, frame: pd.DataFrame) -> pd.DataFrame:
