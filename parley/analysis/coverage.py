@@ -36,7 +36,13 @@ def source_coverage(dossier: Dossier) -> pd.DataFrame:
     reports = dossier.reports
     statements = reports.groupby("source_id")["statement_id"].nunique().rename("statements")
     ok = verified.groupby("source_id")["verified"].sum().rename("verified")
-    positions = dossier.positions.merge(reports[["statement_id", "source_id"]].drop_duplicates(), on="statement_id").groupby("source_id").size().rename("positions")
+    # Positions per source: each (statement, source) pair counts the positions of its statement (no
+    # join of every position with every report of its statement).
+    pairs = reports[["statement_id", "source_id"]].drop_duplicates()
+    per_statement = dossier.positions["statement_id"].value_counts()
+    weight = pairs["statement_id"].map(per_statement).fillna(0).astype("int64")
+    positions = weight.groupby(pairs["source_id"]).sum()
+    positions = positions.loc[positions.to_numpy() > 0].rename("positions")
     events = dossier.events.groupby("source_id").size().rename("events")
     out = dossier.sources[["source_id", "outlet", "origin", "title", "published"]].set_index("source_id")
     out = out.join([statements, positions, events, ok]).fillna({"statements": 0, "positions": 0, "events": 0, "verified": 0})
@@ -45,8 +51,15 @@ def source_coverage(dossier: Dossier) -> pd.DataFrame:
     return out.reset_index()
 
 
+#: Reports whose words are compared at a time: only their texts are Python strings at once.
+_VERIFY_BLOCK = 65_536
+
+
 def verify_statements(dossier: Dossier) -> pd.DataFrame:
     """Check every report's text against its source at its offsets.
+
+    The reports are read a block of sources at a time, and the source texts are not kept: at a
+    million reports a Python string per report and every source text held at once were ~0.3 GB.
 
     Returns
     -------
@@ -55,10 +68,26 @@ def verify_statements(dossier: Dossier) -> pd.DataFrame:
     """
     reports = dossier.reports
     verified = np.zeros(len(reports), dtype=bool)
-    starts, ends, texts = reports["char_start"].tolist(), reports["char_end"].tolist(), reports["text"].tolist()
+    texts, starts, ends = reports["text"], reports["char_start"], reports["char_end"]
+
+    def check(block: list) -> None:
+        rows = np.concatenate([r for _, r in block])
+        text, start, end = texts.iloc[rows].tolist(), starts.iloc[rows].tolist(), ends.iloc[rows].tolist()
+        at = 0
+        for source_id, positions in block:
+            source = dossier.source_text(source_id, keep=False)
+            verified[positions] = [source[start[i]:end[i]] == text[i] for i in range(at, at + len(positions))]
+            at += len(positions)
+
+    block, size = [], 0
     for source_id, rows in reports.groupby("source_id", sort=False).indices.items():  # positions, one array per source
-        source = dossier.source_text(source_id)
-        verified[rows] = [source[starts[i]:ends[i]] == texts[i] for i in rows]
+        block.append((source_id, rows))
+        size += len(rows)
+        if size >= _VERIFY_BLOCK:
+            check(block)
+            block, size = [], 0
+    if block:
+        check(block)
     return pd.DataFrame({"report_id": reports["report_id"], "statement_id": reports["statement_id"], "source_id": reports["source_id"],
                          "verified": pd.Series(verified, index=reports.index)})
 

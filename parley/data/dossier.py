@@ -18,7 +18,7 @@ from parley import paths
 from parley.errors import DossierInvalid, Problem
 from parley.data.schema import OPTIONAL_TABLES, TABLES, PackageSchema, Table, declared_tables, read_schema
 from parley.data import checked
-from parley.data.tables import dataset_digest, dataset_version, read_raw_table, read_tables, to_integers  # noqa: F401  (read_raw_table: its public home was here)
+from parley.data.tables import dataset_digest, dataset_version, read_raw_table, read_tables, reuse_freed_memory, to_integers  # noqa: F401  (read_raw_table: its public home was here)
 from parley.data.validate import validate_tables
 
 @dataclass
@@ -86,12 +86,16 @@ class Dossier:
             raise KeyError(f"no source {source_id!r} in dossier {self.id}")
         return path
 
-    def source_text(self, source_id: str) -> str:
-        """The full text of a source (read once, then cached)."""
-        if source_id not in self._texts:
-            # Bytes decoded as they are: read_text would turn CRLF into LF and shift every offset.
-            self._texts[source_id] = self.source_path(source_id).read_bytes().decode("utf-8")
-        return self._texts[source_id]
+    def source_text(self, source_id: str, keep: bool = True) -> str:
+        """The full text of a source (read once, then cached; ``keep=False``: not cached when it
+        was not, for a pass over every source that reads each once)."""
+        if source_id in self._texts:
+            return self._texts[source_id]
+        # Bytes decoded as they are: read_text would turn CRLF into LF and shift every offset.
+        text = self.source_path(source_id).read_bytes().decode("utf-8")
+        if keep:
+            self._texts[source_id] = text
+        return text
 
     @property
     def utterances(self) -> pd.DataFrame:
@@ -164,6 +168,7 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
     ------
     DossierNotFound, DossierInvalid
     """
+    reuse_freed_memory()
     folder = paths.dossier_dir(dossier)
     schema = read_schema(folder)
     with ThreadPoolExecutor(max_workers=1) as pool:  # the files hashed (GIL released) while they are read and checked
