@@ -6,6 +6,7 @@ below all of them, so its charts are unchanged (test_figures.py and nbval check 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -46,6 +47,17 @@ def test_quote_board_below_the_cap_draws_every_mark(big):
     fig = create_quote_board(evidence, max_actors=50, max_per_stance=40)
     assert sum(len(trace.x) for trace in fig.data) == len(evidence)
     assert "not drawn" not in fig.layout.title.subtitle.text
+
+
+def test_quote_board_of_rows_equals_the_board_of_their_copy(big):
+    """``rows=`` (how the briefing passes the parties' rows) draws what a copy of those rows draws."""
+    evidence = analysis.positions_with_evidence(big)
+    rows = np.flatnonzero(evidence["stance"].to_numpy() != 0)[::3]
+    by_rows = create_quote_board(evidence, rows=rows, max_actors=6, max_per_stance=4)
+    copied = create_quote_board(evidence.iloc[rows], max_actors=6, max_per_stance=4)
+    assert by_rows.to_json() == copied.to_json()
+    assert by_rows.to_json() != create_quote_board(evidence, max_actors=6, max_per_stance=4).to_json()
+    assert "No quoted positions" in create_quote_board(evidence, rows=rows[:0]).to_json()
 
 
 def test_bargaining_marks_name_one_actor_and_count_several(big):
