@@ -7,6 +7,7 @@ notebook opened after a month of coding shows the month, not the day the dossier
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from parley.analysis.evidence import data_dates, judgment_written as _written, known_statements, latest_date
@@ -51,8 +52,20 @@ def judgments_due(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
     judgments = known_judgments(dossier, as_of)
     judgments = judgments.loc[judgments["written"].notna() & judgments["issue_id"].notna()]
     statements = known_statements(dossier, as_of, ["statement_id", "date_reported"])
-    on_issue = dossier.positions[["statement_id", "issue_id"]].drop_duplicates().merge(
-        statements[["statement_id", "date_reported"]], on="statement_id")
+    # Only the (statement, issue) pairs that can be due are built: on an issue judged, reported
+    # after its first judgment was written (at a million positions, a frame of every pair joined
+    # with every statement's date held ~0.2 GB at once).
+    positions = dossier.positions
+    at = pd.Index(statements["statement_id"]).get_indexer(positions["statement_id"])  # statement ids are unique; -1: not shown
+    reported = statements["date_reported"].to_numpy()[at]
+    first = judgments.groupby("issue_id")["written"].min()  # each judged issue's first judgment
+    on = first.index.get_indexer(positions["issue_id"])
+    since = np.where(on >= 0, first.to_numpy(dtype="datetime64[ns]")[on] if len(first) else np.datetime64("NaT", "ns"), np.datetime64("NaT", "ns"))
+    rows = np.flatnonzero((at >= 0) & (reported > since))  # NaT (no judgment on the issue, no date) compares False
+    on_issue = pd.DataFrame({"statement_id": positions["statement_id"].take(rows).to_numpy(), "issue_id": positions["issue_id"].take(rows).to_numpy()})
+    on_issue = on_issue.astype({"statement_id": positions["statement_id"].dtype, "issue_id": positions["issue_id"].dtype})
+    on_issue["date_reported"] = reported[rows]
+    on_issue = on_issue.drop_duplicates(["statement_id", "issue_id"])
     pairs = judgments[["judgment_id", "issue_id", "written"]].merge(on_issue, on="issue_id")
     later = pairs.loc[pairs["date_reported"] > pairs["written"]]
     if later.empty:
