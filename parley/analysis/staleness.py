@@ -56,15 +56,15 @@ def judgments_due(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
     # after its first judgment was written (at a million positions, a frame of every pair joined
     # with every statement's date held ~0.2 GB at once).
     positions = dossier.positions
+    missing = np.datetime64("NaT", "ns")  # the last element of each lookup below: what index -1 (not found) reads
     at = pd.Index(statements["statement_id"]).get_indexer(positions["statement_id"])  # statement ids are unique; -1: not shown
-    reported = statements["date_reported"].to_numpy()[at]
+    reported = np.append(statements["date_reported"].to_numpy(dtype="datetime64[ns]"), missing)[at]
     first = judgments.groupby("issue_id")["written"].min()  # each judged issue's first judgment
-    on = first.index.get_indexer(positions["issue_id"])
-    since = np.where(on >= 0, first.to_numpy(dtype="datetime64[ns]")[on] if len(first) else np.datetime64("NaT", "ns"), np.datetime64("NaT", "ns"))
-    rows = np.flatnonzero((at >= 0) & (reported > since))  # NaT (no judgment on the issue, no date) compares False
+    since = np.append(first.to_numpy(dtype="datetime64[ns]"), missing)[first.index.get_indexer(positions["issue_id"])]
+    rows = np.flatnonzero(reported > since)  # NaT (not shown, no date, no judgment on the issue) compares False
     on_issue = pd.DataFrame({"statement_id": positions["statement_id"].take(rows).to_numpy(), "issue_id": positions["issue_id"].take(rows).to_numpy()})
     on_issue = on_issue.astype({"statement_id": positions["statement_id"].dtype, "issue_id": positions["issue_id"].dtype})
-    on_issue["date_reported"] = reported[rows]
+    on_issue["date_reported"] = statements["date_reported"].to_numpy()[at[rows]]  # of the statements' own type
     on_issue = on_issue.drop_duplicates(["statement_id", "issue_id"])
     pairs = judgments[["judgment_id", "issue_id", "written"]].merge(on_issue, on="issue_id")
     later = pairs.loc[pairs["date_reported"] > pairs["written"]]

@@ -4,6 +4,7 @@ on the seed dossier and on a synthetic one whose positions tie on day, red line,
 
 from __future__ import annotations
 
+import copy
 import numpy as np
 import pandas as pd
 import pytest
@@ -79,3 +80,40 @@ def test_evidence_and_matrix_equal_the_frame_wide_formulas(which, tied):
         _same(stance_trajectories(evidence), _reference_trajectories(evidence))
         _same(stance_trajectories(evidence, dossier.actors, parties_only=True), _reference_trajectories(evidence, dossier.actors, True))
     assert len(latest_positions(positions_with_evidence(dossier))) < len(positions_with_evidence(dossier))  # ties were broken
+
+
+def _reference_due(dossier, as_of):
+    from parley.analysis.staleness import DUE_COLUMNS, known_judgments
+
+    judgments = known_judgments(dossier, as_of)
+    judgments = judgments.loc[judgments["written"].notna() & judgments["issue_id"].notna()]
+    statements = known_statements(dossier, as_of, ["statement_id", "date_reported"])
+    on_issue = dossier.positions[["statement_id", "issue_id"]].drop_duplicates().merge(statements, on="statement_id")
+    pairs = judgments[["judgment_id", "issue_id", "written"]].merge(on_issue, on="issue_id")
+    later = pairs.loc[pairs["date_reported"] > pairs["written"]]
+    if later.empty:
+        return pd.DataFrame(columns=DUE_COLUMNS)
+    grouped = later.sort_values(["date_reported", "statement_id"]).groupby(["judgment_id", "issue_id", "written"], sort=True)
+    out = grouped.agg(n_later=("statement_id", "nunique"), latest=("date_reported", "max"),
+                      statement_ids=("statement_id", lambda s: "|".join(dict.fromkeys(s)))).reset_index()
+    return out[DUE_COLUMNS]
+
+
+def test_judgments_due_equal_the_joined_formula(tied):
+    """Judgments dated early (one undated, two on one issue): the pairs built by position are those of the full join."""
+    from parley.analysis.staleness import judgments_due
+
+    dates = tied.reports["date_reported"].dropna().sort_values().unique()
+    judgments = tied.judgments.copy()
+    written = [pd.Timestamp(dates[(i * 7) % len(dates)]) for i in range(len(judgments))]
+    written[0] = pd.NaT
+    judgments["as_of"] = pd.Series(written, dtype=judgments["as_of"].dtype)
+    judgments.loc[2, "issue_id"] = judgments.loc[1, "issue_id"]
+    dossier = copy.copy(tied)
+    dossier.judgments = judgments
+    due = []
+    for as_of in (None, pd.Timestamp(dates[len(dates) // 3]), pd.Timestamp("2000-01-01")):
+        found = judgments_due(dossier, as_of)
+        _same(found, _reference_due(dossier, as_of))
+        due.append(len(found))
+    assert due[0] >= 2 and due[-1] == 0
