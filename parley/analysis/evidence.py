@@ -88,16 +88,21 @@ def known_statements(dossier: Dossier, as_of: pd.Timestamp | None, columns: list
     """Accepted utterances with a report on or before ``as_of`` (all accepted ones when ``None``):
     the rows of :attr:`parley.data.dossier.Dossier.utterances` as known then, plus ``date``.
     ``columns``: only these (``date`` among them or not), so only they are copied."""
-    statements = dossier.utterances_at(as_of)
-    mask = (statements["review_status"] == "accepted").fillna(False).to_numpy(dtype=bool)
+    statements, rows = _accepted(dossier, as_of)
     if columns is None:
-        out = statements.loc[mask].copy()
+        out = statements.take(rows)
         out["date"] = statement_dates(out)
         return out
-    out = statements[[c for c in columns if c != "date"]].loc[mask].copy()
+    out = statements[[c for c in columns if c != "date"]].take(rows)
     if "date" in columns:
-        out["date"] = statement_dates(statements[["date_said", "date_reported"]].loc[mask])
+        out["date"] = statement_dates(statements[["date_said", "date_reported"]].take(rows))
     return out[columns]
+
+
+def _accepted(dossier: Dossier, as_of: pd.Timestamp | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The utterances known at ``as_of`` and the positions of the accepted ones among them."""
+    statements = dossier.utterances_at(as_of)
+    return statements, np.flatnonzero((statements["review_status"] == "accepted").fillna(False).to_numpy(dtype=bool))
 
 
 def _names(frame: pd.DataFrame, id_column: str, name_column: str) -> pd.Series:
@@ -126,19 +131,21 @@ def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None)
         ``outlets``, ``n_outlets``, ``n_origins`` count every report known at ``as_of``), sorted
         by date, then place in the source, then position id (a stable order).
     """
-    statements = known_statements(dossier, as_of, _UTTERANCE)
+    statements, accepted = _accepted(dossier, as_of)  # the known statements, read in place (not copied first)
     positions = dossier.positions
-    at = pd.Index(statements["statement_id"]).get_indexer(positions["statement_id"])  # statement ids are unique
+    at = pd.Index(statements["statement_id"].array.take(accepted)).get_indexer(positions["statement_id"])  # statement ids are unique
     rows = np.flatnonzero(at >= 0)  # the inner join, in the positions' order
-    keys = pd.DataFrame({"date": statements["date"].to_numpy()[at[rows]], "source_id": statements["source_id"].array.take(at[rows]),
-                         "char_start": statements["char_start"].array.take(at[rows]), "position_id": positions["position_id"].array.take(rows),
+    at = accepted[at[rows]]  # each joined position's row among the utterances
+    date = statement_dates(pd.DataFrame({c: _taken(statements[c], at) for c in ("date_said", "date_reported")}))
+    keys = pd.DataFrame({"date": date.to_numpy(), "source_id": statements["source_id"].array.take(at),
+                         "char_start": statements["char_start"].array.take(at), "position_id": positions["position_id"].array.take(rows),
                          "_row": np.arange(len(rows))})
     order = keys.sort_values(["date", "source_id", "char_start", "position_id"], kind="stable")["_row"].to_numpy()
     del keys
-    rows, at = rows[order], at[rows][order]  # each column below is taken once, already sorted
+    rows, at = rows[order], at[order]  # each column below is taken once, already sorted
     joined = pd.DataFrame({c: _taken(positions[c], rows) for c in positions.columns})
     for column in _UTTERANCE[1:]:
-        joined[column] = _taken(statements[column], at)
+        joined[column] = _taken(date, order) if column == "date" else _taken(statements[column], at)
     actor_names = _names(dossier.actors, "actor_id", "name")
     joined["actor"] = joined["actor_id"].map(actor_names)
     joined["participation"] = joined["actor_id"].map(_names(dossier.actors, "actor_id", "participation"))
