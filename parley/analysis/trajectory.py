@@ -38,8 +38,12 @@ def stance_trajectories(evidence: pd.DataFrame, actors: pd.DataFrame | None = No
     keys = dated.assign(_abs=dated["stance"].abs(), date=dated["date"].dt.normalize(), _row=rows)
     keys = keys.sort_values(["actor_id", "issue_id", "date", "red_line", "_abs", "char_start", "position_id"], kind="stable")
     groups = keys.groupby(["actor_id", "issue_id", "date"], sort=False)  # only the keys sorted: the evidence taken for each day's winner
-    last = groups.tail(1)
-    points = evidence.iloc[last["_row"].to_numpy()].assign(date=last["date"].to_numpy())
-    points = points.join(groups.size().rename("n_that_day"), on=["actor_id", "issue_id", "date"])
-    points = points.sort_values(["issue", "actor", "date"], kind="stable")
-    return points[TRAJECTORY_COLUMNS].reset_index(drop=True)
+    last = groups.tail(1)  # each day's winner, in the order of the groups (the keys are sorted by them)
+    winners = last["_row"].to_numpy()
+    points = evidence[["issue", "actor"]].iloc[winners].assign(date=last["date"].to_numpy(), _at=np.arange(len(winners)))
+    order = points.sort_values(["issue", "actor", "date"], kind="stable")["_at"].to_numpy()
+    # Only the columns shown, taken once for the winners, in their final order.
+    out = evidence[[c for c in TRAJECTORY_COLUMNS if c not in ("date", "n_that_day")]].iloc[winners[order]].reset_index(drop=True)
+    out.insert(TRAJECTORY_COLUMNS.index("date"), "date", last["date"].to_numpy()[order])
+    out["n_that_day"] = groups.size().to_numpy()[order]
+    return out[TRAJECTORY_COLUMNS]
