@@ -18,7 +18,7 @@ from parley import paths
 from parley.errors import DossierInvalid, Problem
 from parley.data.schema import OPTIONAL_TABLES, TABLES, PackageSchema, Table, declared_tables, read_schema
 from parley.data import checked
-from parley.data.tables import dataset_digest, dataset_version, read_raw_table, read_tables, reuse_freed_memory, to_integers  # noqa: F401  (read_raw_table: its public home was here)
+from parley.data.tables import dataset_digest, dataset_version, read_raw_table, read_tables, return_freed_memory, reuse_freed_memory, to_integers  # noqa: F401  (read_raw_table: its public home was here)
 from parley.data.validate import validate_tables
 
 @dataclass
@@ -117,6 +117,7 @@ class Dossier:
             from parley.data.model import utterances
 
             self._utterances[key] = utterances(self, key)
+            return_freed_memory()
         return self._utterances[key]
 
     def memo(self, name: str, as_of: pd.Timestamp | None, compute, deep: bool = True):
@@ -129,6 +130,7 @@ class Dossier:
         kept = self._memo.get(key)
         if kept is None or any(a is not b for a, b in zip(kept[0], frames)):
             kept = self._memo[key] = (frames, compute())
+            return_freed_memory()
         return kept[1].copy(deep=deep)
 
     def counts(self) -> dict[str, int]:
@@ -178,7 +180,9 @@ def load_dossier(dossier: str | os.PathLike[str] = paths.DEFAULT_DOSSIER, *, val
         tables = _read_checked(folder, schema, validate, key)
         if key is not None and _stamp(schema) == stamp:  # every check passed on files that did not change meanwhile
             checked.remember_valid(key.result())
-        return Dossier(id=folder.name, title=schema.title, path=folder, version=digest.result()[:12], schema=schema, **tables)
+        loaded = Dossier(id=folder.name, title=schema.title, path=folder, version=digest.result()[:12], schema=schema, **tables)
+    return_freed_memory()  # what reading and checking freed
+    return loaded
 
 
 def _stamp(schema: PackageSchema) -> tuple:

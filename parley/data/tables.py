@@ -53,6 +53,27 @@ def reuse_freed_memory() -> None:
         pass
 
 
+def return_freed_memory() -> None:
+    """Hand the memory freed by a large build back to the system: pyarrow's pool releases its
+    unused pages, glibc's malloc trims its heap (numpy and Python objects), where this system has
+    them. Called once a dossier is loaded and after each large frame is built (the utterances, the
+    evidence): at a million statements ~0.15 GB of freed buffers stayed resident after the bluf and
+    raised every later cell's peak (the briefing's kernel peak 1.71 -> 1.64 GB with it). The values
+    live in memory are untouched; a call costs milliseconds.
+    """
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: its allocator keeps what it keeps
+        pass
+
+
 def dataset_version(schema: PackageSchema) -> str:
     """Hash of the descriptor and every resource file, in a fixed order (12 hex digits)."""
     return dataset_digest(schema)[:12]
