@@ -31,11 +31,11 @@ def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int =
     evidence = shared_evidence(dossier, as_of)
     shown = (evidence["kind"] == "direct_quote").fillna(False).to_numpy(dtype=bool)
     if actors:
-        shown &= evidence["actor_id"].isin(actors).to_numpy(dtype=bool)
+        shown = shown & evidence["actor_id"].isin(actors).to_numpy(dtype=bool)
     if issues:
-        shown &= evidence["issue_id"].isin(issues).to_numpy(dtype=bool)
+        shown = shown & evidence["issue_id"].isin(issues).to_numpy(dtype=bool)
     if participation:
-        shown &= evidence["participation"].isin(participation).to_numpy(dtype=bool)
+        shown = shown & evidence["participation"].isin(participation).to_numpy(dtype=bool)
     rows = np.flatnonzero(shown)
     if not len(rows):
         return pd.DataFrame(columns=QUOTE_COLUMNS)

@@ -363,9 +363,9 @@ def quote_board(b: BriefingView) -> go.Figure:
     evidence = b.evidence
     shown = np.ones(len(evidence), dtype=bool) if b.actor else negotiating(evidence, b.dossier.actors)
     if b.actor:
-        shown &= (evidence["actor_id"] == b.actor).fillna(False).to_numpy(dtype=bool)
+        shown = shown & (evidence["actor_id"] == b.actor).fillna(False).to_numpy(dtype=bool)
     if b.issue:
-        shown &= (evidence["issue_id"] == b.issue).fillna(False).to_numpy(dtype=bool)
+        shown = shown & (evidence["issue_id"] == b.issue).fillna(False).to_numpy(dtype=bool)
     return figures.create_quote_board(evidence, rows=np.flatnonzero(shown), max_actors=max(b.top_n, 12))  # the rows shown, not a copy of them
 
 
