@@ -62,14 +62,12 @@ def return_freed_memory() -> None:
     live in memory are untouched; a call costs milliseconds.
     """
     import ctypes
-    import ctypes.util
 
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
+    try:  # the process's own symbols: libc's are among them (ctypes.util.find_library would run ldconfig)
+        ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: its allocator keeps what it keeps
         pass
 
