@@ -361,9 +361,7 @@ def outside_views(b: BriefingView) -> Table:
 def quote_board(b: BriefingView) -> go.Figure:
     """Every quoted position by party and stance (by the actor, in an actor profile)."""
     evidence = b.evidence
-    shown = np.ones(len(evidence), dtype=bool) if b.actor else negotiating(evidence, b.dossier.actors)
-    if b.actor:
-        shown = shown & (evidence["actor_id"] == b.actor).fillna(False).to_numpy(dtype=bool)
+    shown = (evidence["actor_id"] == b.actor).fillna(False).to_numpy(dtype=bool) if b.actor else negotiating(evidence, b.dossier.actors)
     if b.issue:
         shown = shown & (evidence["issue_id"] == b.issue).fillna(False).to_numpy(dtype=bool)
     return figures.create_quote_board(evidence, rows=np.flatnonzero(shown), max_actors=max(b.top_n, 12))  # the rows shown, not a copy of them
