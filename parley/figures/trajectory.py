@@ -58,7 +58,9 @@ def create_trajectory_chart(points: pd.DataFrame, *, as_of: pd.Timestamp | None 
     issue_order = points.groupby("issue_id")["date"].size().sort_values(ascending=False, kind="stable").index.tolist()
     labels = dict(zip(points["issue_id"], points["issue"]))
     colorway = list(theme.SERIES_COLORS)
-    actor_order = sorted(set(points["actor_id"]), key=lambda a: str(points.loc[points["actor_id"] == a, "actor"].iloc[0]))
+    # By name, then id: two actors of one name (two bodies called alike) keep one order in every process
+    # (a set's order of strings follows their per-process hash).
+    actor_order = sorted(set(points["actor_id"]), key=lambda a: (str(points.loc[points["actor_id"] == a, "actor"].iloc[0]), str(a)))
     colors = {a: colorway[i % len(colorway)] for i, a in enumerate(actor_order)}
     names = [label(points.loc[points["actor_id"] == a, "actor"].iloc[0]) for a in actor_order]
     n_kept, period = min(max_issues, len(issue_order)), ""

@@ -4,6 +4,7 @@ deterministic. Figures are tested through ``fig.data`` and ``fig.layout``, never
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -415,3 +416,25 @@ def test_timeline_draws_a_lane_for_every_event_status_of_the_schema():
     without = timeline.create_timeline(events.loc[events["status"] != "postponed"])
     assert "postponed" not in key(without)
     assert key(without).startswith("Filled: held · open: planned · cross: cancelled.")
+
+
+def test_trajectory_colours_of_two_actors_of_one_name_do_not_depend_on_hash_seed():
+    """Two actors called alike (a synthetic dossier has two bodies of one name) are ordered by id after
+    name: their colours and legend order are the same in every process."""
+    code = (
+        "import pandas as pd; from parley.figures import FIGURES;"
+        "ids = [f'org{i:02d}' for i in range(8)];"
+        "points = pd.DataFrame({'actor_id': ids, 'actor': ['Alike Studies'] * 8, 'issue_id': 'i1', 'issue': 'Issue one',"
+        " 'date': pd.Timestamp('2025-02-18'), 'stance': pd.array([i % 5 - 2 for i in range(8)], dtype='Int64'), 'red_line': False,"
+        " 'speaker': 'unattributed', 'text': 'SYNTHETIC words', 'source': 'Synthetic Wire: report', 'n_that_day': 1});"
+        "fig = FIGURES['trajectory'](points, as_of=pd.Timestamp('2025-02-20'));"
+        "print([(t.legendgroup, t.line.color) for t in fig.data if t.legendgroup])"
+    )
+    outputs = set()
+    for hash_seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=Path(__file__).parents[2], check=True)
+        outputs.add(done.stdout.strip())
+    assert len(outputs) == 1
+    drawn = ast.literal_eval(outputs.pop())
+    assert [group for group, _ in drawn] == sorted(group for group, _ in drawn)  # by id, after the (equal) name
