@@ -15,6 +15,7 @@ import pandas as pd
 from parley.data.dossier import Dossier
 from parley.errors import ParameterError
 from parley.data.model import outlet_name
+from parley.data.tables import plain  # noqa: F401  (the analyses hand on plain columns)
 
 #: Columns of :func:`positions_with_evidence`, in order.
 EVIDENCE_COLUMNS = [
@@ -22,6 +23,9 @@ EVIDENCE_COLUMNS = [
     "statement_id", "kind", "text", "speaker_id", "speaker", "source_id", "source", "outlet", "date",
     "date_reported", "char_start", "report_id", "completeness", "outlets", "n_outlets", "n_origins",
 ]
+
+#: Columns of :func:`positions_with_evidence` held as categoricals (few distinct values each).
+CODED = ("actor_id", "actor", "participation", "issue_id", "issue", "kind", "speaker_id", "speaker", "source_id", "source", "outlet", "completeness")
 
 #: Columns of an utterance a position takes with it.
 _UTTERANCE = ["statement_id", "kind", "text", "speaker_id", "source_id", "date", "date_reported", "char_start", "report_id",
@@ -114,6 +118,26 @@ def _taken(column: pd.Series, rows: np.ndarray) -> pd.Series:
     return pd.Series(column.array.take(rows), dtype=column.dtype)
 
 
+def _coded(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``column``'s values at positions ``rows`` as a categorical of the values met (sorted, so
+    sorting and grouping order as the plain strings would): one small integer per row instead of
+    a string (at a million positions the evidence's id, name and kind columns held ~250 MB)."""
+    codes, names = pd.factorize(column.array.take(rows), sort=True)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=column.dtype)))
+
+
+def _named(ids: pd.Series, names: pd.Series, missing: str | None = None) -> pd.Series:
+    """The ``names`` (a series keyed by id) of a categorical column of ids, a categorical again:
+    only its categories are looked up. An id with no name is missing, or ``missing`` when given."""
+    ids = ids.array
+    looked = np.append(names.reindex(ids.categories).to_numpy(dtype=object), np.nan)  # code -1 (no id) reads the last slot
+    if missing is not None:
+        looked = np.where(pd.isna(looked), missing, looked)
+    codes, distinct = pd.factorize(looked, sort=True)  # a missing name: -1
+    named = pd.Categorical.from_codes(codes[ids.codes], categories=pd.Index(distinct, dtype="str"))
+    return pd.Series(named.remove_unused_categories() if missing is not None else named)  # ``missing`` may name no row
+
+
 def shared_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """:func:`positions_with_evidence`, computed once per dossier and view date (the stance matrix,
     the key quotes and a page's sections all read it: at a million positions it is ~1 GB to build)."""
@@ -129,7 +153,10 @@ def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None)
         One row per position, columns :data:`EVIDENCE_COLUMNS` (``participation`` is the holder's;
         ``text``, ``source_id``, ``outlet`` and ``char_start`` come from the best report;
         ``outlets``, ``n_outlets``, ``n_origins`` count every report known at ``as_of``), sorted
-        by date, then place in the source, then position id (a stable order).
+        by date, then place in the source, then position id (a stable order). The columns of
+        :data:`CODED` are categoricals of the values met, sorted (so they sort and group as the
+        strings would); :func:`parley.data.tables.plain` gives them back as strings, and the
+        analyses hand on only plain columns.
     """
     statements, accepted = _accepted(dossier, as_of)  # the known statements, read in place (not copied first)
     positions = dossier.positions
@@ -143,18 +170,20 @@ def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None)
     order = keys.sort_values(["date", "source_id", "char_start", "position_id"], kind="stable")["_row"].to_numpy()
     del keys
     rows, at = rows[order], at[order]  # each column below is taken once, already sorted
-    joined = pd.DataFrame({c: _taken(positions[c], rows) for c in positions.columns})
+    joined = pd.DataFrame({c: _coded(positions[c], rows) if c in CODED else _taken(positions[c], rows) for c in positions.columns})
     for column in _UTTERANCE[1:]:
-        joined[column] = _taken(date, order) if column == "date" else _taken(statements[column], at)
-    actor_names = _names(dossier.actors, "actor_id", "name")
-    joined["actor"] = joined["actor_id"].map(actor_names)
-    joined["participation"] = joined["actor_id"].map(_names(dossier.actors, "actor_id", "participation"))
-    joined["speaker"] = joined["speaker_id"].map(actor_names).fillna("unattributed")
-    joined["issue"] = joined["issue_id"].map(_names(dossier.issues, "issue_id", "label"))
-    sources = dossier.sources
+        if column == "date":
+            joined[column] = _taken(date, order)
+        else:
+            joined[column] = (_coded if column in CODED else _taken)(statements[column], at)
+    actors, sources = dossier.actors, dossier.sources
+    joined["actor"] = _named(joined["actor_id"], _names(actors, "actor_id", "name"))
+    joined["participation"] = _named(joined["actor_id"], _names(actors, "actor_id", "participation"))
+    joined["speaker"] = _named(joined["speaker_id"], _names(actors, "actor_id", "name"), "unattributed")
+    joined["issue"] = _named(joined["issue_id"], _names(dossier.issues, "issue_id", "label"))
     source_names = pd.Series(
         (sources["outlet"].fillna("unknown outlet") + ": " + sources["title"]).to_numpy(), index=sources["source_id"].to_numpy()
     )
-    joined["source"] = joined["source_id"].map(source_names)
-    joined["outlet"] = joined["source_id"].map(outlet_name(sources))
+    joined["source"] = _named(joined["source_id"], source_names)
+    joined["outlet"] = _named(joined["source_id"], outlet_name(sources))
     return joined[EVIDENCE_COLUMNS]

@@ -72,6 +72,14 @@ def return_freed_memory() -> None:
         pass
 
 
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its categorical columns back as plain values of their categories' type: what an
+    analysis hands on from the evidence (a few rows, or a matrix; see
+    :data:`parley.analysis.evidence.CODED`), so nothing downstream meets a categorical."""
+    coded = {c: frame[c].astype(frame[c].cat.categories.dtype) for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.assign(**coded) if coded else frame
+
+
 def dataset_version(schema: PackageSchema) -> str:
     """Hash of the descriptor and every resource file, in a fixed order (12 hex digits)."""
     return dataset_digest(schema)[:12]
