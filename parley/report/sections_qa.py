@@ -29,7 +29,6 @@ def sources_appendix(b: BriefingView) -> Table:
     """
     sources = analysis.source_coverage(b.dossier).merge(
         b.dossier.sources[["source_id", "kind", "reliability", "author", "url", "language", "translated_from", "sha256"]], on="source_id")
-    reports = b.dossier.reports.groupby("source_id").size().reindex(sources["source_id"], fill_value=0).to_numpy()
     rows = sources.assign(
         outlet_date=[_lines(o, _date_text(p), _filled(a, "author unknown")) for o, p, a in zip(sources["outlet"], sources["published"], sources["author"])],
         title_language=[_lines(t, _language(lang, tr)) for t, lang, tr in zip(sources["title"], sources["language"], sources["translated_from"])],
@@ -37,7 +36,7 @@ def sources_appendix(b: BriefingView) -> Table:
                     for o, k, r in zip(sources["origin"], sources["kind"], sources["reliability"])],
         link=[_filled(u, "no URL") for u in sources["url"]],
         checked=[_lines(plural(int(s), "statement"), f"{int(v)} of {plural(int(n), 'report')} verified", f"SHA-256 {h[:12]}")
-                 for s, v, n, h in zip(sources["statements"], sources["verified"], reports, sources["sha256"])])
+                 for s, v, n, h in zip(sources["statements"], sources["verified"], sources["reports"], sources["sha256"])])
     return Table(rows, {"outlet_date": "Outlet, published, author", "title_language": "Title, language", "provenance": "Origin, kind, reliability (A–F)",
                         "link": "URL", "checked": "Reported, verified, text hash"},
                  caption="Sources", empty="No sources.", hover={"outlet_date": "source_id", "title_language": "source_id"})

@@ -122,3 +122,43 @@ def test_judgments_due_equal_the_joined_formula(tied):
         _same(found, _reference_due(dossier, as_of))
         due.append(len(found))
     assert due[0] >= 2 and due[-1] == 0
+
+
+def _reference_source_coverage(dossier):
+    from parley.analysis.coverage import verify_statements
+
+    verified = verify_statements(dossier)
+    reports = dossier.reports
+    statements = reports.groupby("source_id")["statement_id"].nunique().rename("statements")
+    counts = reports.groupby("source_id").size().rename("reports")
+    ok = verified.groupby("source_id")["verified"].sum().rename("verified")
+    pairs = reports[["statement_id", "source_id"]].drop_duplicates()
+    weight = pairs["statement_id"].map(dossier.positions["statement_id"].value_counts()).fillna(0).astype("int64")
+    positions = weight.groupby(pairs["source_id"]).sum()
+    positions = positions.loc[positions.to_numpy() > 0].rename("positions")
+    events = dossier.events.groupby("source_id").size().rename("events")
+    out = dossier.sources[["source_id", "outlet", "origin", "title", "published"]].set_index("source_id")
+    out = out.join([statements, counts, positions, events, ok]).fillna({"statements": 0, "reports": 0, "positions": 0, "events": 0, "verified": 0})
+    for column in ("statements", "reports", "positions", "events", "verified"):
+        out[column] = out[column].astype("int64")
+    return out.reset_index()
+
+
+@pytest.mark.parametrize("which", ["seed", "tied"])
+def test_source_coverage_counted_on_codes_equals_the_groupings(which, tied):
+    from parley.analysis.coverage import source_coverage
+
+    dossier = load_dossier("riyadh_2025") if which == "seed" else copy.copy(tied)
+    if which == "tied":  # a source no report cites, a report whose words do not verify, a statement with no position,
+        # a statement one source reports twice
+        reports = dossier.reports.copy()
+        reports.loc[reports.index[0], "text"] = "SYNTHETIC words that are not in the source"
+        reports = pd.concat([reports, reports.iloc[[2]].assign(report_id="rep_twice")], ignore_index=True)
+        dossier.reports = reports
+        dossier.positions = dossier.positions.loc[dossier.positions["statement_id"] != reports["statement_id"].iloc[1]]
+        dossier.sources = pd.concat([dossier.sources, dossier.sources.iloc[[0]].assign(source_id="src_uncited")], ignore_index=True)
+    got = source_coverage(dossier)
+    _same(got, _reference_source_coverage(dossier))
+    if which == "tied":
+        assert got.set_index("source_id").loc["src_uncited", ["statements", "reports", "positions", "verified"]].tolist() == [0, 0, 0, 0]
+        assert got["verified"].sum() == len(dossier.reports) - 1
