@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from parley.data.dossier import Dossier
+from parley.data.scan import arrow_index_in
 
 
 def coverage(dossier: Dossier, top_n: int = 15) -> pd.DataFrame:
@@ -45,7 +46,7 @@ def source_coverage(dossier: Dossier) -> pd.DataFrame:
     pair_source, pair_statement = pairs // max(len(statement_ids), 1), pairs % max(len(statement_ids), 1)
     # Positions per source: each (statement, source) pair counts the positions of its statement (no
     # join of every position with every report of its statement).
-    at = pd.Index(statement_ids).get_indexer(dossier.positions["statement_id"])
+    at = arrow_index_in(dossier.positions["statement_id"], statement_ids)
     per_statement = np.bincount(at[at >= 0], minlength=len(statement_ids))
     counted = source >= 0
     per_source = pd.DataFrame({

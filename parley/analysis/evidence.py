@@ -15,6 +15,7 @@ import pandas as pd
 from parley.data.dossier import Dossier
 from parley.errors import ParameterError
 from parley.data.model import outlet_name
+from parley.data.scan import arrow_index_in
 from parley.data.tables import plain  # noqa: F401  (the analyses hand on plain columns)
 
 #: Columns of :func:`positions_with_evidence`, in order.
@@ -160,7 +161,7 @@ def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None)
     """
     statements, accepted = _accepted(dossier, as_of)  # the known statements, read in place (not copied first)
     positions = dossier.positions
-    at = pd.Index(statements["statement_id"].array.take(accepted)).get_indexer(positions["statement_id"])  # statement ids are unique
+    at = arrow_index_in(positions["statement_id"], statements["statement_id"].array.take(accepted))  # statement ids are unique
     rows = np.flatnonzero(at >= 0)  # the inner join, in the positions' order
     at = accepted[at[rows]]  # each joined position's row among the utterances
     date = statement_dates(pd.DataFrame({c: _taken(statements[c], at) for c in ("date_said", "date_reported")}))

@@ -12,6 +12,7 @@ import pandas as pd
 
 from parley.analysis.evidence import data_dates, judgment_written as _written, known_statements, latest_date
 from parley.data.dossier import Dossier
+from parley.data.scan import arrow_index_in
 
 #: Columns of :func:`judgments_due`.
 DUE_COLUMNS = ["judgment_id", "issue_id", "written", "n_later", "latest", "statement_ids"]
@@ -47,8 +48,13 @@ def judgments_due(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
     DataFrame
         Columns :data:`DUE_COLUMNS`: the judgment, its issue, when it was written, how many
         statements on its issue were reported after that (by ``as_of``), the latest of their
-        report dates and their ids (``|``-joined). Undated judgments are never due.
+        report dates and their ids (``|``-joined). Undated judgments are never due. Computed once
+        per dossier and view date (the key judgments and What changed both ask).
     """
+    return dossier.memo("judgments_due", as_of, lambda: _judgments_due(dossier, as_of))
+
+
+def _judgments_due(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
     judgments = known_judgments(dossier, as_of)
     judgments = judgments.loc[judgments["written"].notna() & judgments["issue_id"].notna()]
     statements = known_statements(dossier, as_of, ["statement_id", "date_reported"])
@@ -57,7 +63,7 @@ def judgments_due(dossier: Dossier, as_of: pd.Timestamp | None) -> pd.DataFrame:
     # with every statement's date held ~0.2 GB at once).
     positions = dossier.positions
     missing = np.datetime64("NaT", "ns")  # the last element of each lookup below: what index -1 (not found) reads
-    at = pd.Index(statements["statement_id"]).get_indexer(positions["statement_id"])  # statement ids are unique; -1: not shown
+    at = arrow_index_in(positions["statement_id"], statements["statement_id"])  # statement ids are unique; -1: not shown
     reported = np.append(statements["date_reported"].to_numpy(dtype="datetime64[ns]"), missing)[at]
     first = judgments.groupby("issue_id")["written"].min()  # each judged issue's first judgment
     since = np.append(first.to_numpy(dtype="datetime64[ns]"), missing)[first.index.get_indexer(positions["issue_id"])]

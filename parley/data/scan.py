@@ -118,6 +118,15 @@ def arrow_isin(values: pd.Series, reference: pd.Series | list) -> np.ndarray:
     return pc.is_in(left, value_set=right).to_numpy(zero_copy_only=False).astype(bool)
 
 
+def arrow_index_in(values: pd.Series, among) -> np.ndarray:
+    """For each of ``values``, its position in ``among`` (distinct values), ``-1`` where it is absent
+    or missing: ``pd.Index(among).get_indexer(values)`` by pyarrow's hash lookup (pandas' on a
+    million pyarrow-backed strings held ~0.15 GB of Python strings while it ran)."""
+    left = pa.array(pd.Series(values).astype(str).array)
+    right = pa.array(pd.Series(among).astype(str).array, type=left.type)
+    return pc.index_in(left, value_set=right, skip_nulls=True).fill_null(-1).to_numpy().astype(np.int64)
+
+
 def _mostly_distinct(arrow: pa.ChunkedArray) -> bool:
     """More than half of a sample of the rows hold distinct values (a large column only)."""
     if len(arrow) <= 2 * _SAMPLE:
