@@ -116,6 +116,9 @@ def execute(source_path: Path, running_path: Path, failed_path: Path, parameters
             _write_stub_record(source_path, failed_path, parameters, exc)
         kept = f"the run record is kept at {failed_path}" if failed_path.exists() else "no run record was written"
         raise RenderError(f"{source_path.name}: execution failed ({type(exc).__name__}: {exc}); nothing was published; {kept}") from exc
+    finally:
+        if warm is not None:
+            warm.page_ran()
 
 
 def _write_stub_record(source_path: Path, failed_path: Path, parameters: dict, exc: Exception) -> None:

@@ -124,9 +124,11 @@ class WarmKernel:
         self._starting = None  # a kernel begun (:meth:`begin`) that has not answered yet
         self._snapshot = None  # the snapshot sent to the kernel, (client, message id), not yet done
         self._not_started: KernelNotReady | None = None  # why the kernel begun early did not start
-        #: Called once, the first time a kernel is live and snapshotted (a batch worker tells its
-        #: runner, which starts the next worker only then: :class:`parley.editions.warm.WarmWorkers`).
+        #: Called once, the first time a kernel is live and snapshotted, and once when the first
+        #: page's cells have run on it (a batch worker tells its runner, which starts the next worker
+        #: by them: :class:`parley.editions.warm.WarmWorkers`).
         self.on_ready = None
+        self.on_page_ran = None
         self.pages = 0  # pages prepared on the current kernel
         self._kernel_cwd: Path | None = None  # the folder the current kernel started in (and took its snapshot in)
         self.starts = 0  # kernels started
@@ -212,6 +214,12 @@ class WarmKernel:
             self._start(Path(cwd))
             self._run(reset())
         self.pages += 1
+
+    def page_ran(self) -> None:
+        """A page's cells have run (or stopped at an error): call :attr:`on_page_ran`, once."""
+        if self.on_page_ran is not None:
+            ran, self.on_page_ran = self.on_page_ran, None
+            ran()
 
     def shutdown(self) -> None:
         """Stop the kernel (and one still starting) and every client of it."""
