@@ -16,7 +16,6 @@ from parley.data.dossier import Dossier
 from parley.errors import ParameterError
 from parley.data.model import outlet_name
 from parley.data.scan import arrow_index_in
-from parley.data.tables import plain  # noqa: F401  (the analyses hand on plain columns)
 
 #: Columns of :func:`positions_with_evidence`, in order.
 EVIDENCE_COLUMNS = [
@@ -156,7 +155,7 @@ def positions_with_evidence(dossier: Dossier, as_of: pd.Timestamp | None = None)
         ``outlets``, ``n_outlets``, ``n_origins`` count every report known at ``as_of``), sorted
         by date, then place in the source, then position id (a stable order). The columns of
         :data:`CODED` are categoricals of the values met, sorted (so they sort and group as the
-        strings would); :func:`parley.data.tables.plain` gives them back as strings, and the
+        strings would); :func:`parley.data.tables.decoded` gives them back as strings, and the
         analyses hand on only plain columns.
     """
     statements, accepted = _accepted(dossier, as_of)  # the known statements, read in place (not copied first)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parley.analysis.evidence import plain, shared_evidence
+from parley.analysis.evidence import shared_evidence
+from parley.data.tables import decoded
 from parley.data.dossier import Dossier
 
 #: Columns of :func:`key_quotes`.
@@ -47,7 +48,7 @@ def key_quotes(dossier: Dossier, as_of: pd.Timestamp | None = None, top_n: int =
     ranks = keys.assign(weight=_weight(keys)).groupby("statement_id", sort=False).agg(
         weight=("weight", "max"), n_origins=("n_origins", "first"), date=("date", "first"), char_start=("char_start", "first"))
     kept = ranks.reset_index().sort_values(order, ascending=ascending, kind="stable").head(top_n)["statement_id"]
-    evidence = plain(evidence.iloc[rows[keys["statement_id"].isin(kept).to_numpy(dtype=bool)]])
+    evidence = decoded(evidence.iloc[rows[keys["statement_id"].isin(kept).to_numpy(dtype=bool)]])
     evidence = evidence.assign(weight=_weight(evidence))
     grouped = evidence.groupby("statement_id", sort=False).agg(
         speaker=("speaker", "first"), actor=("actor", "first"), participation=("participation", "first"), date=("date", "first"), text=("text", "first"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parley.analysis.evidence import plain, shared_evidence
+from parley.analysis.evidence import shared_evidence
+from parley.data.tables import decoded
 from parley.data.dossier import Dossier
 
 
@@ -18,13 +19,13 @@ def latest_positions(evidence: pd.DataFrame) -> pd.DataFrame:
     ``red_line_ever`` whether any of them was a red line.
     """
     if evidence.empty:
-        return plain(evidence).assign(n_statements=pd.Series(dtype="int64"), red_line_ever=pd.Series(dtype=bool))
+        return decoded(evidence).assign(n_statements=pd.Series(dtype="int64"), red_line_ever=pd.Series(dtype=bool))
     keys = evidence[["actor_id", "issue_id", "red_line", "n_origins", "char_start", "position_id"]].assign(
         _abs=evidence["stance"].abs(), _day=evidence["date"].dt.normalize(), _row=np.arange(len(evidence)))
     keys = keys.sort_values(["actor_id", "issue_id", "_day", "red_line", "_abs", "n_origins", "char_start", "position_id"], kind="stable")
     groups = keys.groupby(["actor_id", "issue_id"], sort=False)  # only the sort keys are sorted: the evidence is taken for the winners
     # The winners, the counts and the flags come in the groups' order (the keys are sorted by them).
-    latest = plain(evidence.iloc[groups.tail(1)["_row"].to_numpy()])
+    latest = decoded(evidence.iloc[groups.tail(1)["_row"].to_numpy()])
     latest["n_statements"] = groups.size().to_numpy()
     latest["red_line_ever"] = groups["red_line"].any().to_numpy()
     return latest.sort_values(["issue_id", "actor_id"]).reset_index(drop=True)

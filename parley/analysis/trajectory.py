@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parley.analysis.evidence import plain
+from parley.data.tables import decoded
 from parley.data.model import negotiating
 
 #: Columns of :func:`stance_trajectories`.
@@ -44,7 +44,7 @@ def stance_trajectories(evidence: pd.DataFrame, actors: pd.DataFrame | None = No
     points = evidence[["issue", "actor"]].iloc[winners].assign(date=last["date"].to_numpy(), _at=np.arange(len(winners)))
     order = points.sort_values(["issue", "actor", "date"], kind="stable")["_at"].to_numpy()
     # Only the columns shown, taken once for the winners, in their final order.
-    out = plain(evidence[[c for c in TRAJECTORY_COLUMNS if c not in ("date", "n_that_day")]].iloc[winners[order]].reset_index(drop=True))
+    out = decoded(evidence[[c for c in TRAJECTORY_COLUMNS if c not in ("date", "n_that_day")]].iloc[winners[order]].reset_index(drop=True))
     out.insert(TRAJECTORY_COLUMNS.index("date"), "date", last["date"].to_numpy()[order])
     out["n_that_day"] = groups.size().to_numpy()[order]
     return out[TRAJECTORY_COLUMNS]

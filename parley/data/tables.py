@@ -72,7 +72,7 @@ def return_freed_memory() -> None:
         pass
 
 
-def plain(frame: pd.DataFrame) -> pd.DataFrame:
+def decoded(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its categorical columns back as plain values of their categories' type: what an
     analysis hands on from the evidence (a few rows, or a matrix; see
     :data:`parley.analysis.evidence.CODED`), so nothing downstream meets a categorical."""

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from parley.data.tables import plain
+from parley.data.tables import decoded
 from parley.figures import theme
 from parley.figures._common import date_text, empty_figure, heading, hover_text, label, require_columns
 
@@ -43,7 +43,7 @@ def create_quote_board(evidence: pd.DataFrame, *, max_actors: int = 15, max_per_
     from_latest = keys.groupby(["actor", "stance"]).cumcount(ascending=False)  # evidence is in date order
     not_drawn = int((from_latest >= max_per_stance).sum())
     keys = keys.loc[from_latest < max_per_stance]
-    data = plain(evidence.iloc[keys["_row"].to_numpy()]).assign(_jitter=keys.groupby(["actor", "stance"]).cumcount().to_numpy())
+    data = decoded(evidence.iloc[keys["_row"].to_numpy()]).assign(_jitter=keys.groupby(["actor", "stance"]).cumcount().to_numpy())
     fig = go.Figure()
     for kind, symbol, name in (("direct_quote", "circle", "direct quote"), ("reported_speech", "circle-open", "reported speech"), ("assessment", "square-open", "assessment")):
         part = data.loc[data["kind"] == kind]

@@ -22,7 +22,7 @@ from parley.analysis.editions import changes_about, first_edition_counts
 from parley.report.display import HTMLBlock, Table, bullets, esc, one_line, plural, plural_phrase
 from parley.figures.theme import stance_label
 from parley.data.model import NEGOTIATING, corroboration_label, negotiating, outlet_name
-from parley.data.tables import plain
+from parley.data.tables import decoded
 from parley.report.sections_qa import (coverage_chart, gaps, new_statements_table, review_status,  # noqa: F401  (re-exported: cells call them)
                                        sources_appendix, table_counts, verification)
 
@@ -470,8 +470,8 @@ def _actor_evidence(b: BriefingView) -> pd.DataFrame:
     """Every known position of the actor, or, for a person who speaks for a party, those their words express."""
     own = b.evidence.loc[b.evidence["actor_id"] == b.actor]
     if len(own):
-        return plain(own)
-    return plain(b.evidence.loc[b.evidence["speaker_id"] == b.actor]).assign(actor_id=b.actor, actor=b.name_of(b.actor))
+        return decoded(own)
+    return decoded(b.evidence.loc[b.evidence["speaker_id"] == b.actor]).assign(actor_id=b.actor, actor=b.name_of(b.actor))
 
 
 def _actor_positions(b: BriefingView) -> pd.DataFrame:

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parley.analysis.evidence import CODED, EVIDENCE_COLUMNS, _UTTERANCE, _names, known_statements, plain, positions_with_evidence
+from parley.analysis.evidence import CODED, EVIDENCE_COLUMNS, _UTTERANCE, _names, known_statements, positions_with_evidence
+from parley.data.tables import decoded
 from parley.analysis.stance import latest_positions
 from parley.analysis.trajectory import TRAJECTORY_COLUMNS, stance_trajectories
 from parley.data.dossier import load_dossier
@@ -78,12 +79,12 @@ def test_evidence_and_matrix_equal_the_frame_wide_formulas(which, tied):
         for column in CODED:  # categoricals of the values met, in sorted order
             values = evidence[column].array
             assert isinstance(values, pd.Categorical) and list(values.categories) == sorted(set(values.dropna()))
-        decoded = plain(evidence)
-        _same(decoded, _reference_evidence(dossier, as_of))
+        as_strings = decoded(evidence)
+        _same(as_strings, _reference_evidence(dossier, as_of))
         # The analyses sort and group the categoricals: the same rows, in the same order, as from plain strings.
-        _same(latest_positions(evidence), _reference_latest(decoded))
-        _same(stance_trajectories(evidence), _reference_trajectories(decoded))
-        _same(stance_trajectories(evidence, dossier.actors, parties_only=True), _reference_trajectories(decoded, dossier.actors, True))
+        _same(latest_positions(evidence), _reference_latest(as_strings))
+        _same(stance_trajectories(evidence), _reference_trajectories(as_strings))
+        _same(stance_trajectories(evidence, dossier.actors, parties_only=True), _reference_trajectories(as_strings, dossier.actors, True))
     assert len(latest_positions(positions_with_evidence(dossier))) < len(positions_with_evidence(dossier))  # ties were broken
 
 

@@ -19,7 +19,7 @@ from analysis_fixtures import SEED_DIR, figure_strings, seed  # noqa: F401 (seed
 
 from parley import analysis
 from parley.analysis.bargaining import side_of
-from parley.data.tables import plain
+from parley.data.tables import decoded
 from parley.figures import FIGURES, theme
 from parley.figures._common import hover_text, label
 
@@ -176,7 +176,7 @@ def test_network_layout_does_not_depend_on_hash_seed(seed_figures):
 def _hostile(name: str, frames: tuple[pd.DataFrame, ...]) -> tuple[pd.DataFrame, ...]:
     """The same inputs with markup in a quote and in a name (the evidence's categoricals as plain
     strings first, so a name can be set to one no dossier had)."""
-    frames = [plain(frame).copy() for frame in frames]
+    frames = [decoded(frame).copy() for frame in frames]
     first = frames[0]
     if name in ("stance_heatmap", "bargaining", "quote_board", "stance_shifts", "trajectory"):
         first.loc[first.index[0], "text"] = SCRIPT
